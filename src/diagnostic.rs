@@ -1,0 +1,306 @@
+//! The one diagnostic type of the front end, and its rendering through miette.
+//!
+//! A [`Diagnostic`] is plain data: a stable [`Code`], a message, labelled spans
+//! (possibly in several files) and an optional help. Keeping it free of miette types
+//! lets the checker build diagnostics cheaply and lets every output form (graphical,
+//! JSON) read the same fields. [`Diagnostic::render`] turns it into a miette report:
+//! labels in the primary label's file are drawn on that file, labels in other files
+//! become related reports, each on its own file.
+
+use std::fmt;
+
+use miette::{LabeledSpan, NamedSource};
+
+use crate::source::{Sources, Span};
+
+/// A stable diagnostic code. Users match on these in scripts, so a code is never
+/// renamed once released; new codes may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// A file could not be read, or a pack has no policy files.
+    Io,
+    /// The text is not valid syntax (including common slips such as `&&`).
+    Parse,
+    /// A built-in limit was exceeded (nesting depth, file size).
+    Limit,
+    /// A literal is malformed: an integer out of range, a bad escape, a bad date.
+    Literal,
+    /// A name is declared twice.
+    Duplicate,
+    /// A variable is not in scope.
+    UnknownName,
+    /// A type name is not declared.
+    UnknownType,
+    /// A record has no field of that name.
+    UnknownField,
+    /// A string is not a member of the expected enum.
+    UnknownMember,
+    /// A function or generator name does not exist.
+    UnknownFunction,
+    /// An expression has the wrong type.
+    Type,
+    /// A function is called with the wrong number or types of arguments.
+    Arguments,
+    /// An optional field is read where it may be absent, or `??` is misused.
+    Optional,
+    /// A rule's clauses are missing, repeated or out of order.
+    Clause,
+    /// The pack's `input` declaration is missing, repeated or not a record.
+    Input,
+    /// A `param` declaration has an unsupported type or a non-literal default.
+    Param,
+    /// A `matches` pattern is not a valid regular expression.
+    Regex,
+    /// A record contains itself through required fields, so no document can match.
+    RecursiveType,
+    /// A doc comment is not followed by anything it could document.
+    DocComment,
+}
+
+impl Code {
+    /// The code as users see it, e.g. `preflight::unknown-field`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "preflight::io",
+            Code::Parse => "preflight::parse",
+            Code::Limit => "preflight::limit",
+            Code::Literal => "preflight::literal",
+            Code::Duplicate => "preflight::duplicate",
+            Code::UnknownName => "preflight::unknown-name",
+            Code::UnknownType => "preflight::unknown-type",
+            Code::UnknownField => "preflight::unknown-field",
+            Code::UnknownMember => "preflight::unknown-member",
+            Code::UnknownFunction => "preflight::unknown-function",
+            Code::Type => "preflight::type",
+            Code::Arguments => "preflight::arguments",
+            Code::Optional => "preflight::optional",
+            Code::Clause => "preflight::clause",
+            Code::Input => "preflight::input",
+            Code::Param => "preflight::param",
+            Code::Regex => "preflight::regex",
+            Code::RecursiveType => "preflight::recursive-type",
+            Code::DocComment => "preflight::doc-comment",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is. Only errors make a pack fail to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The pack is rejected.
+    Error,
+    /// Worth fixing; the pack still loads.
+    Warning,
+}
+
+/// A labelled span. The first label of a diagnostic is its primary location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there; `None` underlines without text.
+    pub text: Option<String>,
+}
+
+/// A problem found in a policy pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line, lower case, no trailing period; user input in backticks.
+    pub message: String,
+    /// Labelled spans; the first is the primary location. May be empty for problems
+    /// that belong to no file (an empty pack directory).
+    pub labels: Vec<Label>,
+    /// What to write instead, when there is something to say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and no labels yet.
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { code, severity: Severity::Error, message: message.into(), labels: Vec::new(), help: None }
+    }
+
+    /// A warning with a message and no labels yet.
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Adds a label with text.
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { span, text: Some(text.into()) });
+        self
+    }
+
+    /// Adds a label without text.
+    pub fn mark(mut self, span: Span) -> Diagnostic {
+        self.labels.push(Label { span, text: None });
+        self
+    }
+
+    /// Sets the help text.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help text when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// Whether this diagnostic rejects the pack.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary location, if any.
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+
+    /// A miette report of this diagnostic against `sources`.
+    pub fn render<'a>(&'a self, sources: &'a Sources) -> Rendered<'a> {
+        Rendered::new(self, sources)
+    }
+}
+
+/// A [`Diagnostic`] bound to its sources, ready for any miette report handler.
+#[derive(Debug)]
+pub struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Related>,
+}
+
+/// Labels that live in another file than the primary one.
+#[derive(Debug)]
+struct Related {
+    source: NamedSource<std::sync::Arc<str>>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl<'a> Rendered<'a> {
+    fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {
+        let named = |span: Span| {
+            sources.get(span.file).map(|f| NamedSource::new(f.name(), f.shared_text()).with_language("preflight"))
+        };
+        let labeled = |label: &Label, primary: bool| {
+            let span = (label.span.start as usize, label.span.len());
+            if primary {
+                LabeledSpan::new_primary_with_span(label.text.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(label.text.clone(), span)
+            }
+        };
+        let primary_file = diagnostic.labels.first().map(|l| l.span.file);
+        let source = diagnostic.labels.first().and_then(|l| named(l.span));
+        let mut labels = Vec::new();
+        let mut related: Vec<(crate::source::FileId, Related)> = Vec::new();
+        for (i, label) in diagnostic.labels.iter().enumerate() {
+            if Some(label.span.file) == primary_file {
+                labels.push(labeled(label, i == 0));
+            } else if let Some(entry) = related.iter_mut().find(|(f, _)| *f == label.span.file) {
+                entry.1.labels.push(labeled(label, false));
+            } else if let Some(source) = named(label.span) {
+                related.push((label.span.file, Related { source, labels: vec![labeled(label, false)] }));
+            }
+        }
+        Rendered { diagnostic, source, labels, related: related.into_iter().map(|(_, r)| r).collect() }
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "see also `{}`", self.source.name())
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl miette::Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// Renders diagnostics as text without colour at a fixed width: what the UI
+/// snapshots and `--color never` use, identical on every machine.
+pub fn render_plain(diagnostics: &[Diagnostic], sources: &Sources, width: usize) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        // Writing into a String cannot fail; a handler error would only drop this report.
+        let _ = handler.render_report(&mut out, &diagnostic.render(sources));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! Turns pest's parse errors into diagnostics that say what was expected in words.
+//!
+//! pest reports the grammar rules (and, with error detail on, the literal tokens)
+//! it tried at the furthest position. Rule names are an implementation detail, so
+//! each is mapped to a phrase a policy author understands ("an expression",
+//! "`require`"). A few situations get a targeted help on top.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::grammar::Rule;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::suggest::did_you_mean;
+
+/// The diagnostic for a pest error in `text`.
+pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
+    let mut at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let mut rules: Vec<Rule> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { message } => {
+            return Diagnostic::error(Code::Parse, message.clone()).mark(Span::new(file, at, at));
+        }
+    };
+    let mut tokens: Vec<String> = Vec::new();
+    // With error detail on, pest also knows the literal tokens it tried, and where
+    // parsing got furthest (which may be past the rule-level error position).
+    if let Some(attempts) = error.parse_attempts()
+        && attempts.max_position >= at
+    {
+        if attempts.max_position > at {
+            rules.clear();
+            at = attempts.max_position;
+        }
+        for stack in attempts.call_stacks() {
+            if let Some(rule) = stack.deepest.get_rule().copied().or(stack.parent) {
+                rules.push(rule);
+            }
+        }
+        tokens = attempts.expected_tokens().iter().map(ToString::to_string).collect();
+    }
+    let found = found_token(text, at);
+    let span = Span::new(file, at, at + found.len());
+    let expected = expected_words(&rules, &tokens);
+    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found_words}"),
+        list => format!("expected {}, found {found_words}", join_or(list)),
+    };
+    let diagnostic = Diagnostic::error(Code::Parse, message).label(span, "unexpected here");
+    match targeted_help(found, &rules) {
+        Some(help) => diagnostic.help(help),
+        None => diagnostic,
+    }
+}
+
+/// What was expected, in words: rule phrases first, then the literal tokens that
+/// the phrases do not already cover.
+fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
+    const OPERATORS: &[&str] = &[
+        "!=", "&&", "*", "+", "-", "/", "<", "<=", "=", "==", ">", ">=", "??", "||", "and", "or", "in", "not", "has",
+        ".", "[",
+    ];
+    const EXPRESSION_STARTS: &[&str] = &["!", "\"", "(", "-", "[", "'", "not", "true", "false"];
+    fn push(words: &mut Vec<String>, s: &str) {
+        if !words.iter().any(|w| w == s) {
+            words.push(s.to_string());
+        }
+    }
+    let mut words: Vec<String> = Vec::new();
+    for rule in rules {
+        if let Some(phrase) = describe(*rule) {
+            push(&mut words, phrase);
+        }
+    }
+    let has = |words: &Vec<String>, phrase: &str| words.iter().any(|w| w == phrase);
+    let expects_expression = has(&words, "an expression");
+    let expects_name = has(&words, "a name") || has(&words, "a rule id such as `same-region`");
+    for token in tokens {
+        let token = token.as_str();
+        let is_range = token.contains("..") && token.chars().count() == 4;
+        if token.trim().is_empty() || token.starts_with("//") || is_range || token == "_" {
+            continue;
+        }
+        if OPERATORS.contains(&token) && !(expects_expression && EXPRESSION_STARTS.contains(&token)) {
+            push(&mut words, "an operator");
+        } else if (expects_expression && EXPRESSION_STARTS.contains(&token))
+            || (expects_name && token.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            continue;
+        } else if token == "(" && has(&words, "an operator") {
+            continue;
+        } else if words.iter().any(|w| w.contains(&format!("`{token}`"))) {
+            continue;
+        } else {
+            push(&mut words, &format!("`{token}`"));
+        }
+    }
+    // After an operand only an operator can continue the expression; before one,
+    // "an expression" already covers names and strings.
+    if has(&words, "an operator") {
+        words.retain(|w| w != "an expression");
+    } else if has(&words, "an expression") {
+        words.retain(|w| w != "a name" && w != "a string");
+    }
+    words
+}
+
+/// A phrase for a grammar rule, or `None` for rules not worth naming.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::declaration => "a declaration (`enum`, `record`, `input`, `data`, `param` or `rule`)",
+        Rule::clause => "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)",
+        Rule::ident | Rule::var => "a name",
+        Rule::rule_id => "a rule id such as `same-region`",
+        Rule::type_expr | Rule::named_type | Rule::bracket_type => "a type",
+        Rule::expr | Rule::paren | Rule::list_lit | Rule::call | Rule::int_lit | Rule::bool_lit => "an expression",
+        Rule::string_lit | Rule::template | Rule::single_quoted => "a string",
+        Rule::enum_member => "an enum member (a string)",
+        Rule::field_decl => "a field (`name: Type`)",
+        Rule::severity_level => "a severity (`error`, `warning` or `info`)",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_record => "`record`",
+        Rule::kw_enum => "`enum`",
+        Rule::kw_input => "`input`",
+        Rule::kw_data => "`data`",
+        Rule::kw_param => "`param`",
+        Rule::kw_severity => "`severity`",
+        Rule::kw_for | Rule::generator => "`for`",
+        Rule::kw_in => "`in`",
+        Rule::kw_let => "`let`",
+        Rule::kw_when => "`when`",
+        Rule::kw_require => "`require`",
+        Rule::kw_message => "`message`",
+        Rule::kw_help => "`help`",
+        Rule::kw_if => "`if`",
+        Rule::optional_mark => "`?`",
+        Rule::kw_has
+        | Rule::has_test
+        | Rule::field_access
+        | Rule::index
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge
+        | Rule::op_in
+        | Rule::op_not_in
+        | Rule::op_default
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator",
+        Rule::template_text | Rule::template_brace | Rule::template_expr | Rule::template_stray => {
+            "the rest of the string"
+        }
+        Rule::call_rest => "`,`",
+        _ => return None,
+    })
+}
+
+/// The token at `at`, for "found …": a word, or one character.
+fn found_token(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or("");
+    let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    if word_len > 0 {
+        return rest.get(..word_len).unwrap_or("");
+    }
+    rest.chars().next().map_or("", |c| rest.get(..c.len_utf8()).unwrap_or(""))
+}
+
+/// Help for common situations, judged from the token found and what was expected.
+fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
+    const KEYWORDS: &[&str] = &[
+        "rule", "record", "enum", "input", "data", "param", "severity", "for", "in", "let", "when", "require",
+        "message", "help", "and", "or", "not", "has", "if", "true", "false", "error", "warning", "info",
+    ];
+    let expects_name = positives.iter().any(|r| matches!(r, Rule::ident | Rule::var));
+    if expects_name && KEYWORDS.contains(&found) {
+        return Some(format!("`{found}` is a keyword and cannot be used as a name; choose another name"));
+    }
+    if positives.contains(&Rule::clause) {
+        if found == "if" || found == "where" {
+            return Some("a rule applies only where a condition holds with `when`, as in `when s has target`".into());
+        }
+        let clauses = ["require", "when", "let", "for", "severity", "message", "help"];
+        if let Some(keyword) = did_you_mean(found, clauses) {
+            return Some(format!("did you mean `{keyword}`?"));
+        }
+        return Some("a rule body is a list of clauses, each starting with its keyword, as in `require a == b`".into());
+    }
+    if positives.contains(&Rule::declaration) {
+        let declarations = ["enum", "record", "input", "data", "param", "rule"];
+        if let Some(keyword) = did_you_mean(found, declarations) {
+            return Some(format!("did you mean `{keyword}`?"));
+        }
+    }
+    if found == "'" {
+        return Some("strings are written in double quotes".into());
+    }
+    None
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}

@@ -7,7 +7,11 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
+pub mod pack;
+pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `preflight` binary: everything lives in the library; see `preflight::cli`.
+
+fn main() -> std::process::ExitCode {
+    preflight::cli::run()
+}

@@ -1,0 +1,560 @@
+//! Typing of expressions: every form of language.md §5, with narrowing of optional
+//! fields and the string-literal-to-enum rule.
+//!
+//! Each function returns a [`TExpr`] even when it reports an error; the erroneous
+//! part gets [`Type::Unknown`], which is compatible with everything, so that one
+//! mistake gives one diagnostic and checking continues.
+
+use super::Checker;
+use super::program::{BinOp, Const, TExpr, TExprKind};
+use super::scope::{Scope, facts_when_false, facts_when_true, path_key};
+use super::types::Type;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+
+/// What a global variable refers to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum GlobalKind {
+    Input,
+    Data(u32),
+    Param(u32),
+}
+
+/// An `input`, `data` or `param` name.
+#[derive(Debug, Clone)]
+pub(crate) struct GlobalVar {
+    pub(crate) name: String,
+    pub(crate) kind: GlobalKind,
+    pub(crate) ty: Type,
+    pub(crate) span: Span,
+}
+
+impl Checker<'_> {
+    /// Types `e`. `expected` is a hint that lets a string literal become an enum
+    /// member and a list literal take its element type; the caller still checks
+    /// the result type.
+    pub(crate) fn expr(&mut self, scope: &mut Scope, e: &Expr, expected: Option<&Type>) -> TExpr {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Bool(b) => typed(TExprKind::Const(Const::Bool(*b)), Type::Bool, span),
+            ExprKind::Int(n) => typed(TExprKind::Const(Const::Int(*n)), Type::Int, span),
+            ExprKind::Str(s) => self.string_literal(s, span, expected),
+            ExprKind::List(items) => self.list_literal(scope, items, span, expected),
+            ExprKind::Var(v) => self.variable(scope, v),
+            ExprKind::Paren(inner) => {
+                let inner = self.expr(scope, inner, expected);
+                TExpr { span, ..inner }
+            }
+            ExprKind::Field(target, field) => self.field(scope, e, target, field),
+            ExprKind::Index(target, index) => self.index(scope, span, target, index),
+            ExprKind::Has(target, field) => {
+                let t = self.expr(scope, target, None);
+                match self.record_field(&t, target, field) {
+                    Some((index, _)) => {
+                        typed(TExprKind::Has { target: Box::new(t), field: index }, Type::Bool, span)
+                    }
+                    None => invalid(span),
+                }
+            }
+            ExprKind::Unary(UnaryOp::Not, operand) => {
+                let operand = self.expr(scope, operand, Some(&Type::Bool));
+                self.expect_operand(&operand, &Type::Bool, "not");
+                typed(TExprKind::Not(Box::new(operand)), Type::Bool, span)
+            }
+            ExprKind::Unary(UnaryOp::Neg, operand) => {
+                let operand = self.expr(scope, operand, Some(&Type::Int));
+                self.expect_operand(&operand, &Type::Int, "-");
+                typed(TExprKind::Neg(Box::new(operand)), Type::Int, span)
+            }
+            ExprKind::Binary(op, op_span, lhs, rhs) => self.binary(scope, *op, *op_span, lhs, rhs, span),
+            ExprKind::Call(func, args) => self.call(scope, func, args, span),
+            ExprKind::Generator(g) => self.generator(scope, g, span),
+            ExprKind::Invalid => invalid(span),
+        }
+    }
+
+    /// Checks that `e` has type `want`, reporting "expected … found …" otherwise.
+    pub(crate) fn expect_type(&mut self, e: &TExpr, want: &Type, context: &str) {
+        if !e.ty.compatible(want) {
+            let found = self.type_name(&e.ty);
+            let want = self.type_name(want);
+            self.report(
+                Diagnostic::error(Code::Type, format!("{context} must be `{want}`, found `{found}`"))
+                    .label(e.span, format!("this is `{found}`")),
+            );
+        }
+    }
+
+    fn expect_operand(&mut self, e: &TExpr, want: &Type, op: &str) {
+        self.expect_type(e, want, &format!("the operand of `{op}`"));
+    }
+
+    pub(crate) fn type_name(&self, t: &Type) -> String {
+        t.display(&self.schema).to_string()
+    }
+
+    fn string_literal(&mut self, s: &str, span: Span, expected: Option<&Type>) -> TExpr {
+        let Some(Type::Enum(id)) = expected else {
+            return typed(TExprKind::Const(Const::Str(s.to_string())), Type::String, span);
+        };
+        let Some(def) = self.schema.enum_def(*id) else { return invalid(span) };
+        match def.member(s) {
+            Some(member) => typed(TExprKind::Const(Const::Enum(*id, member)), Type::Enum(*id), span),
+            None => {
+                let members: Vec<&str> = def.members.iter().map(|m| m.value.as_str()).collect();
+                let suggestion = did_you_mean(s, members.iter().copied());
+                let label = match suggestion {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("not a member of `{}`", def.name),
+                };
+                let diagnostic =
+                    Diagnostic::error(Code::UnknownMember, format!("`{s}` is not a member of enum `{}`", def.name))
+                        .label(span, label)
+                        .label(def.name_span, "enum declared here")
+                        .help(format!("the members of `{}` are {}", def.name, list_names(members, 20)));
+                self.report(diagnostic);
+                typed(TExprKind::Const(Const::Str(s.to_string())), Type::Enum(*id), span)
+            }
+        }
+    }
+
+    fn list_literal(&mut self, scope: &mut Scope, items: &[Expr], span: Span, expected: Option<&Type>) -> TExpr {
+        let mut elem_hint = match expected {
+            Some(Type::List(t)) => Some((**t).clone()),
+            _ => None,
+        };
+        let mut elem_ty = Type::Unknown;
+        let mut first: Option<(Span, Type)> = None;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let t = self.expr(scope, item, elem_hint.as_ref());
+            match &first {
+                None => {
+                    first = Some((t.span, t.ty.clone()));
+                    if elem_hint.is_none() {
+                        elem_hint = Some(t.ty.clone());
+                    }
+                }
+                Some((first_span, first_ty)) if !first_ty.compatible(&t.ty) => {
+                    let (a, b) = (self.type_name(first_ty), self.type_name(&t.ty));
+                    self.report(
+                        Diagnostic::error(Code::Type, "the elements of a list must all have one type")
+                            .label(t.span, format!("this is `{b}`"))
+                            .label(*first_span, format!("the first element is `{a}`")),
+                    );
+                }
+                Some(_) => {}
+            }
+            elem_ty = elem_ty.merge(t.ty.clone());
+            out.push(t);
+        }
+        typed(TExprKind::List(out), Type::List(Box::new(elem_ty)), span)
+    }
+
+    fn variable(&mut self, scope: &Scope, v: &Ident) -> TExpr {
+        if let Some(local) = scope.lookup(&v.name) {
+            return typed(TExprKind::Local(local.slot), local.ty.clone(), v.span);
+        }
+        if let Some(g) = self.globals.iter().find(|g| g.name == v.name) {
+            let kind = match g.kind {
+                GlobalKind::Input => TExprKind::Input,
+                GlobalKind::Data(i) => TExprKind::Data(i),
+                GlobalKind::Param(i) => TExprKind::Param(i),
+            };
+            return typed(kind, g.ty.clone(), v.span);
+        }
+        let names: Vec<String> =
+            scope.names().map(str::to_string).chain(self.globals.iter().map(|g| g.name.clone())).collect();
+        let help = if super::call::is_function_name(&v.name) {
+            Some(format!("`{0}` is a function: call it, as in `{0}(…)`", v.name))
+        } else if self.type_names.contains_key(&v.name) {
+            let input = self.globals.iter().find(|g| matches!(g.kind, GlobalKind::Input));
+            Some(match (help_did_you_mean(&v.name, names.iter().map(String::as_str)), input) {
+                (Some(h), _) => format!("`{}` is a type, not a value; {h}", v.name),
+                (None, Some(i)) => format!("`{}` is a type, not a value; each document is `{}`", v.name, i.name),
+                (None, None) => format!("`{}` is a type, not a value", v.name),
+            })
+        } else {
+            help_did_you_mean(&v.name, names.iter().map(String::as_str)).or_else(|| {
+                let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                (!sorted.is_empty()).then(|| format!("names in scope here: {}", list_names(sorted, 12)))
+            })
+        };
+        self.report(
+            Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", v.name))
+                .label(v.span, "not defined here")
+                .maybe_help(help),
+        );
+        invalid(v.span)
+    }
+
+    /// `target.field` where `target` is already typed as `t`: the field's position
+    /// and definition, or a reported error.
+    fn record_field(&mut self, t: &TExpr, target: &Expr, field: &Ident) -> Option<(u32, super::program::FieldDef)> {
+        let target_text = self.sources.slice(target.span).to_string();
+        match &t.ty {
+            Type::Record(id) => {
+                let record = self.schema.record(*id)?;
+                if let Some((index, def)) = record.field(&field.name) {
+                    return Some((index, def.clone()));
+                }
+                let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+                let help = match did_you_mean(&field.name, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? `{}` has {}", record.name, list_names(names, 20)),
+                    None => format!("`{}` has {}", record.name, list_names(names, 20)),
+                };
+                let label = format!("`{}` has no field `{}`", record.name, field.name);
+                let message = format!("unknown field `{}` on `{}`", field.name, record.name);
+                let declared = record.name_span;
+                self.report(
+                    Diagnostic::error(Code::UnknownField, message)
+                        .label(field.span, label)
+                        .label(declared, "record declared here")
+                        .help(help),
+                );
+                None
+            }
+            Type::Unknown => None,
+            Type::List(_) => {
+                self.report(
+                    Diagnostic::error(Code::Type, format!("`{target_text}` is a list, which has no fields"))
+                        .label(field.span, format!("`.{}` on a list", field.name))
+                        .help(format!(
+                            "go through its elements with `for x in {target_text}`, or a generator such as `all(x.{} … for x in {target_text})`",
+                            field.name
+                        )),
+                );
+                None
+            }
+            Type::Map(_) => {
+                self.report(
+                    Diagnostic::error(Code::Type, format!("`{target_text}` is a map, which has no fields"))
+                        .label(field.span, format!("`.{}` on a map", field.name))
+                        .help(format!("look a key up with `{target_text}[\"{}\"]`", field.name)),
+                );
+                None
+            }
+            other => {
+                let ty = self.type_name(other);
+                self.report(
+                    Diagnostic::error(Code::Type, format!("`{target_text}` is `{ty}`, which has no fields"))
+                        .label(field.span, format!("`.{}` on `{ty}`", field.name))
+                        .help("only records have fields"),
+                );
+                None
+            }
+        }
+    }
+
+    fn field(&mut self, scope: &mut Scope, e: &Expr, target: &Expr, field: &Ident) -> TExpr {
+        let t = self.expr(scope, target, None);
+        let Some((index, def)) = self.record_field(&t, target, field) else { return invalid(e.span) };
+        if def.optional {
+            let known = path_key(target).is_some_and(|p| scope.knows(&p, &field.name));
+            if !known {
+                self.report_unguarded(e, target, field, &def);
+            }
+        }
+        typed(TExprKind::Field { target: Box::new(t), field: index }, def.ty, e.span)
+    }
+
+    fn report_unguarded(&mut self, e: &Expr, target: &Expr, field: &Ident, def: &super::program::FieldDef) {
+        let text = self.sources.slice(e.span).to_string();
+        let ty = self.type_name(&def.ty);
+        let guard = match path_key(target) {
+            Some(path) => {
+                let default = match def.ty {
+                    Type::Int => Some("0"),
+                    Type::Bool => Some("false"),
+                    Type::String => Some("\"\""),
+                    _ => None,
+                };
+                let mut help = format!(
+                    "guard it: add `when {path} has {0}` before this clause, or test it in place with `{path} has {0} and …`",
+                    field.name
+                );
+                if let Some(d) = default {
+                    help.push_str(&format!(", or give a default: `{text} ?? {d}`"));
+                }
+                help
+            }
+            None => format!("test it with `has {}` first, or give a default with `??`", field.name),
+        };
+        self.report(
+            Diagnostic::error(Code::Optional, format!("`{text}` may be absent"))
+                .label(e.span, format!("read here without a guard"))
+                .label(def.span, format!("`{}` is declared optional (`{ty}?`)", field.name))
+                .help(guard),
+        );
+    }
+
+    fn index(&mut self, scope: &mut Scope, span: Span, target: &Expr, index: &Expr) -> TExpr {
+        let t = self.expr(scope, target, None);
+        match t.ty.clone() {
+            Type::List(elem) => {
+                let i = self.expr(scope, index, Some(&Type::Int));
+                self.expect_type(&i, &Type::Int, "a list index");
+                typed(TExprKind::Index { target: Box::new(t), index: Box::new(i) }, *elem, span)
+            }
+            Type::Map(value) => {
+                let k = self.expr(scope, index, Some(&Type::String));
+                self.expect_type(&k, &Type::String, "a map key");
+                typed(TExprKind::Lookup { target: Box::new(t), key: Box::new(k) }, *value, span)
+            }
+            Type::Unknown => {
+                self.expr(scope, index, None);
+                invalid(span)
+            }
+            other => {
+                let ty = self.type_name(&other);
+                let text = self.sources.slice(target.span).to_string();
+                self.report(
+                    Diagnostic::error(Code::Type, format!("cannot index into `{ty}`"))
+                        .label(t.span, format!("`{text}` is `{ty}`"))
+                        .help("only lists (`xs[0]`) and maps (`m[\"key\"]`) can be indexed"),
+                );
+                invalid(span)
+            }
+        }
+    }
+
+    fn binary(&mut self, scope: &mut Scope, op: BinaryOp, op_span: Span, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
+        let bin = |kind: BinOp, l: TExpr, r: TExpr, ty: Type| {
+            typed(TExprKind::Binary { op: kind, op_span, lhs: Box::new(l), rhs: Box::new(r) }, ty, span)
+        };
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let l = self.expr(scope, lhs, Some(&Type::Bool));
+                self.expect_operand(&l, &Type::Bool, op.as_str());
+                let mark = scope.facts_mark();
+                scope.assume(if op == BinaryOp::And { facts_when_true(lhs) } else { facts_when_false(lhs) });
+                let r = self.expr(scope, rhs, Some(&Type::Bool));
+                scope.restore_facts(mark);
+                self.expect_operand(&r, &Type::Bool, op.as_str());
+                bin(if op == BinaryOp::And { BinOp::And } else { BinOp::Or }, l, r, Type::Bool)
+            }
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let (l, r) = self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
+                if !l.ty.compatible(&r.ty) {
+                    let help = self.mismatch_help(&l.ty, &r.ty);
+                    self.mismatch(format!("cannot compare `{{l}}` with `{{r}}` using `{}`", op.as_str()), &l, &r, help);
+                }
+                bin(if op == BinaryOp::Eq { BinOp::Eq } else { BinOp::Ne }, l, r, Type::Bool)
+            }
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                let (l, r) = self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
+                let ordered = |t: &Type| matches!(t, Type::Int | Type::Date | Type::Unknown);
+                if !ordered(&l.ty) || !ordered(&r.ty) || !l.ty.compatible(&r.ty) {
+                    let help = Some(match self.mismatch_help(&l.ty, &r.ty) {
+                        Some(h) => h,
+                        None => format!("`{}` orders two `int`s or two `date`s", op.as_str()),
+                    });
+                    self.mismatch(format!("cannot order `{{l}}` and `{{r}}` with `{}`", op.as_str()), &l, &r, help);
+                }
+                let kind = match op {
+                    BinaryOp::Lt => BinOp::Lt,
+                    BinaryOp::Le => BinOp::Le,
+                    BinaryOp::Gt => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                bin(kind, l, r, Type::Bool)
+            }
+            BinaryOp::In | BinaryOp::NotIn => {
+                let (l, r) = self.operands(
+                    scope,
+                    lhs,
+                    rhs,
+                    |t| Some(Type::List(Box::new(t.clone()))),
+                    |t| match t {
+                        Type::List(e) => Some((**e).clone()),
+                        Type::Map(_) => Some(Type::String),
+                        _ => None,
+                    },
+                );
+                let negate = op == BinaryOp::NotIn;
+                let kind = match &r.ty {
+                    Type::List(elem) => {
+                        if !l.ty.compatible(elem) {
+                            let (lt, et) = (self.type_name(&l.ty), self.type_name(elem));
+                            let help = self.mismatch_help(&l.ty, elem);
+                            self.report(
+                                Diagnostic::error(Code::Type, format!("cannot look for `{lt}` in a list of `{et}`"))
+                                    .label(l.span, format!("this is `{lt}`"))
+                                    .label(r.span, format!("this is `[{et}]`"))
+                                    .maybe_help(help),
+                            );
+                        }
+                        if negate { BinOp::NotInList } else { BinOp::InList }
+                    }
+                    Type::Map(_) => {
+                        if !l.ty.compatible(&Type::String) {
+                            let lt = self.type_name(&l.ty);
+                            let rt = self.type_name(&r.ty);
+                            self.report(
+                                Diagnostic::error(Code::Type, format!("map keys are strings, found `{lt}`"))
+                                    .label(l.span, format!("this is `{lt}`"))
+                                    .label(r.span, format!("this is `{rt}`")),
+                            );
+                        }
+                        if negate { BinOp::NotInMap } else { BinOp::InMap }
+                    }
+                    Type::Unknown => BinOp::InList,
+                    other => {
+                        let rt = self.type_name(other);
+                        self.report(
+                            Diagnostic::error(Code::Type, format!("`{}` needs a list or a map on its right", op.as_str()))
+                                .label(r.span, format!("this is `{rt}`"))
+                                .help("test membership in a list (`x in [\"a\", \"b\"]`) or a map's keys (`k in catalog.offers`)"),
+                        );
+                        BinOp::InList
+                    }
+                };
+                bin(kind, l, r, Type::Bool)
+            }
+            BinaryOp::Default => self.default_op(scope, lhs, rhs, span),
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                let l = self.expr(scope, lhs, Some(&Type::Int));
+                let r = self.expr(scope, rhs, Some(&Type::Int));
+                let ok = l.ty.compatible(&Type::Int) && r.ty.compatible(&Type::Int);
+                if !ok {
+                    let help = match (&l.ty, &r.ty, op) {
+                        (Type::Date, Type::Int, BinaryOp::Add | BinaryOp::Sub) => {
+                            Some("move a date with `add_days(d, n)` (negative `n` goes back)".to_string())
+                        }
+                        (Type::Date, Type::Date, BinaryOp::Sub) => {
+                            Some("count the days between two dates with `days_between(a, b)`".to_string())
+                        }
+                        (Type::String, Type::String, BinaryOp::Add) => Some(
+                            "strings are not joined with `+`; a `message` can interpolate both: \"{a}{b}\"".to_string(),
+                        ),
+                        _ => Some(format!("`{}` works on two `int`s", op.as_str())),
+                    };
+                    self.mismatch(format!("cannot apply `{}` to `{{l}}` and `{{r}}`", op.as_str()), &l, &r, help);
+                }
+                let kind = match op {
+                    BinaryOp::Add => BinOp::Add,
+                    BinaryOp::Sub => BinOp::Sub,
+                    BinaryOp::Mul => BinOp::Mul,
+                    _ => BinOp::Div,
+                };
+                bin(kind, l, r, if ok { Type::Int } else { Type::Unknown })
+            }
+        }
+    }
+
+    /// Types both operands, letting a literal side take its type from the other
+    /// (so `"accepted" == transfer.relationship` checks the enum member).
+    fn operands(
+        &mut self,
+        scope: &mut Scope,
+        lhs: &Expr,
+        rhs: &Expr,
+        hint_for_lhs: impl Fn(&Type) -> Option<Type>,
+        hint_for_rhs: impl Fn(&Type) -> Option<Type>,
+    ) -> (TExpr, TExpr) {
+        if is_literal(lhs) && !is_literal(rhs) {
+            let r = self.expr(scope, rhs, None);
+            let hint = hint_for_lhs(&r.ty);
+            let l = self.expr(scope, lhs, hint.as_ref());
+            (l, r)
+        } else {
+            let l = self.expr(scope, lhs, None);
+            let hint = hint_for_rhs(&l.ty);
+            let r = self.expr(scope, rhs, hint.as_ref());
+            (l, r)
+        }
+    }
+
+    /// Reports a mismatch, labelling both operands with their types. `message`
+    /// may contain `{l}` and `{r}`, replaced by the types.
+    fn mismatch(&mut self, message: String, l: &TExpr, r: &TExpr, help: Option<String>) {
+        let (lt, rt) = (self.type_name(&l.ty), self.type_name(&r.ty));
+        let message = message.replace("{l}", &lt).replace("{r}", &rt);
+        self.report(
+            Diagnostic::error(Code::Type, message)
+                .label(l.span, format!("this is `{lt}`"))
+                .label(r.span, format!("this is `{rt}`"))
+                .maybe_help(help),
+        );
+    }
+
+    fn mismatch_help(&self, a: &Type, b: &Type) -> Option<String> {
+        match (a, b) {
+            (Type::Date, Type::String) | (Type::String, Type::Date) => {
+                Some("write a date as `date(\"2026-01-31\")`".to_string())
+            }
+            (Type::Enum(id), Type::String) | (Type::String, Type::Enum(id)) => {
+                let name = self.schema.enum_def(*id).map_or("", |e| e.name.as_str());
+                Some(format!(
+                    "a `{name}` value compares with a string literal that is one of its members, or with another `{name}`"
+                ))
+            }
+            (Type::Int, Type::String) | (Type::String, Type::Int) => {
+                Some("numbers and strings are never equal; write the number without quotes".to_string())
+            }
+            _ => None,
+        }
+    }
+
+    fn default_op(&mut self, scope: &mut Scope, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
+        let ExprKind::Field(target, field) = &lhs.unparen().kind else {
+            let l = self.expr(scope, lhs, None);
+            let r = self.expr(scope, rhs, Some(&l.ty));
+            let text = self.sources.slice(lhs.span).to_string();
+            self.report(
+                Diagnostic::error(Code::Optional, "`??` needs an optional field on its left")
+                    .label(l.span, format!("`{text}` is not a field access"))
+                    .help("`??` gives a default for an optional record field, as in `s.assigned ?? s.quantity`"),
+            );
+            return TExpr { span, ..r };
+        };
+        let t = self.expr(scope, target, None);
+        let Some((index, def)) = self.record_field(&t, target, field) else {
+            self.expr(scope, rhs, None);
+            return invalid(span);
+        };
+        let d = self.expr(scope, rhs, Some(&def.ty));
+        if !def.optional {
+            let ty = self.type_name(&def.ty);
+            let text = self.sources.slice(lhs.span).to_string();
+            self.report(
+                Diagnostic::error(Code::Optional, format!("`{text}` is never absent"))
+                    .label(lhs.span, format!("`{}` is a required `{ty}`", field.name))
+                    .label(def.span, "declared here without `?`")
+                    .help(format!("remove `?? …`, or declare the field optional: `{}: {ty}?`", field.name)),
+            );
+        }
+        if !d.ty.compatible(&def.ty) {
+            let (ft, dt) = (self.type_name(&def.ty), self.type_name(&d.ty));
+            self.report(
+                Diagnostic::error(Code::Type, format!("the default must be `{ft}` like the field, found `{dt}`"))
+                    .label(lhs.span, format!("this is `{ft}`"))
+                    .label(d.span, format!("this is `{dt}`")),
+            );
+        }
+        typed(TExprKind::Default { target: Box::new(t), field: index, default: Box::new(d) }, def.ty, span)
+    }
+}
+
+/// A node of a given type.
+pub(crate) fn typed(kind: TExprKind, ty: Type, span: Span) -> TExpr {
+    TExpr { kind, ty, span }
+}
+
+/// The node for a part that already has an error.
+pub(crate) fn invalid(span: Span) -> TExpr {
+    typed(TExprKind::Invalid, Type::Unknown, span)
+}
+
+/// A string literal, or a list literal of them: expressions whose type may be
+/// taken from the other side of a comparison.
+fn is_literal(e: &Expr) -> bool {
+    match &e.unparen().kind {
+        ExprKind::Str(_) => true,
+        ExprKind::List(items) => !items.is_empty() && items.iter().all(is_literal),
+        _ => false,
+    }
+}

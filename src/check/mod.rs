@@ -1,0 +1,223 @@
+//! Stage 2, check: ASTs of a pack in, a typed [`Program`] out.
+//!
+//! Owns name resolution, type checking, narrowing of optional fields, and the
+//! diagnostics for all of them. Every error of the pack is reported in one run;
+//! a program is returned only when there is none. Knows nothing of pest (input is
+//! the AST) nor of data files (they are loaded and conformed later).
+//!
+//! Order of work: type names first (so declarations may come in any order), then
+//! enum members and record fields, then `input`/`data`/`param`, then each rule.
+
+mod call;
+mod expr;
+pub mod program;
+mod rule;
+mod schema;
+mod scope;
+pub mod types;
+
+use std::collections::HashMap;
+
+pub use program::Program;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Sources, Span};
+use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
+use expr::{GlobalKind, GlobalVar};
+use program::{Const, DataDef, Global, ParamDef, Schema, TExprKind};
+use scope::Scope;
+use types::Type;
+
+/// Checks the parsed files of one pack (in the pack's file order). Returns the
+/// program when there is no error, and every diagnostic (errors and warnings).
+pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnostic>) {
+    let mut checker = Checker {
+        sources,
+        schema: Schema::default(),
+        type_names: HashMap::new(),
+        globals: Vec::new(),
+        diags: Vec::new(),
+    };
+    checker.collect_schema(files);
+    let (input, data, params) = checker.globals(files);
+    let mut rules = Vec::new();
+    let mut rule_ids: HashMap<&str, Span> = HashMap::new();
+    for decl in files.iter().flat_map(|f| &f.decls) {
+        let Decl::Rule(r) = decl else { continue };
+        if let Some(&first) = rule_ids.get(r.id.as_str()) {
+            checker.report(
+                Diagnostic::error(Code::Duplicate, format!("rule `{}` is declared twice", r.id))
+                    .label(r.id_span, "declared again here")
+                    .label(first, "first declared here")
+                    .help("rule ids are unique across the pack; rename one of them"),
+            );
+        } else {
+            rule_ids.insert(&r.id, r.id_span);
+        }
+        rules.push(checker.rule(r));
+    }
+    let diags = checker.diags;
+    let program = match input {
+        Some(input) if !diags.iter().any(Diagnostic::is_error) => {
+            Some(Program { schema: checker.schema, input, data, params, rules })
+        }
+        _ => None,
+    };
+    (program, diags)
+}
+
+/// The state of checking one pack.
+pub(crate) struct Checker<'a> {
+    sources: &'a Sources,
+    schema: Schema,
+    type_names: HashMap<String, schema::TypeName>,
+    globals: Vec<GlobalVar>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// Checks `input`, `data` and `param` declarations and makes them visible to
+    /// rules.
+    fn globals(&mut self, files: &[File]) -> (Option<Global>, Vec<DataDef>, Vec<ParamDef>) {
+        let mut input: Option<Global> = None;
+        let mut data = Vec::new();
+        let mut params = Vec::new();
+        for decl in files.iter().flat_map(|f| &f.decls) {
+            let (name, kind, ty) = match decl {
+                Decl::Input(i) => {
+                    let ty = self.resolve_type(&i.ty);
+                    if ty.is_known() && !matches!(ty, Type::Record(_)) {
+                        let found = self.type_name(&ty);
+                        self.report(
+                            Diagnostic::error(Code::Input, "the input must be a record")
+                                .label(i.ty.span, format!("this is `{found}`"))
+                                .help("each document checked is a JSON or YAML object: declare a `record` for it"),
+                        );
+                    }
+                    if let Some(first) = &input {
+                        self.report(
+                            Diagnostic::error(Code::Input, "the pack declares `input` twice")
+                                .label(i.span, "declared again here")
+                                .label(first.span, "first declared here")
+                                .help("a pack checks one kind of document: keep one `input`"),
+                        );
+                        continue;
+                    }
+                    input = Some(Global { name: i.name.name.clone(), doc: i.doc.clone(), ty: ty.clone(), span: i.span });
+                    (&i.name, GlobalKind::Input, ty)
+                }
+                Decl::Data(d) => {
+                    let ty = self.resolve_type(&d.ty);
+                    if let Some((path, span)) = &d.path
+                        && path.trim().is_empty()
+                    {
+                        self.report(
+                            Diagnostic::error(Code::Literal, "empty data path")
+                                .label(*span, "no file named")
+                                .help("give the file's path relative to the pack, or leave out `= \"…\"`"),
+                        );
+                    }
+                    let index = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                    data.push(DataDef {
+                        name: d.name.name.clone(),
+                        doc: d.doc.clone(),
+                        ty: ty.clone(),
+                        path: d.path.as_ref().map(|(p, _)| p.clone()),
+                        span: d.span,
+                    });
+                    (&d.name, GlobalKind::Data(index), ty)
+                }
+                Decl::Param(p) => {
+                    let ty = self.resolve_type(&p.ty);
+                    let allowed = matches!(ty, Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_));
+                    if ty.is_known() && !allowed {
+                        let found = self.type_name(&ty);
+                        self.report(
+                            Diagnostic::error(Code::Param, format!("a param cannot be `{found}`"))
+                                .label(p.ty.span, "unsupported param type")
+                                .help("params are `bool`, `int`, `string`, `date` or an enum, so they can be set from the command line"),
+                        );
+                    }
+                    let default = self.param_default(&p.default, &ty, allowed);
+                    let index = u32::try_from(params.len()).unwrap_or(u32::MAX);
+                    if let Some(default) = default {
+                        params.push(ParamDef {
+                            name: p.name.name.clone(),
+                            doc: p.doc.clone(),
+                            ty: ty.clone(),
+                            default,
+                            span: p.span,
+                        });
+                    }
+                    (&p.name, GlobalKind::Param(index), ty)
+                }
+                _ => continue,
+            };
+            if let Some(first) = self.globals.iter().find(|g| g.name == name.name) {
+                let first = first.span;
+                self.report(
+                    Diagnostic::error(Code::Duplicate, format!("`{}` is declared twice", name.name))
+                        .label(name.span, "declared again here")
+                        .label(first, "first declared here")
+                        .help("`input`, `data` and `param` names share one namespace; rename one of them"),
+                );
+                continue;
+            }
+            self.globals.push(GlobalVar { name: name.name.clone(), kind, ty, span: name.span });
+        }
+        if input.is_none() {
+            let first_file = self.sources.iter().next().map(|(id, _)| Span::new(id, 0, 0));
+            let mut diagnostic = Diagnostic::error(Code::Input, "the pack declares no `input`")
+                .help("declare the type of the documents to check, as in `input transfer: Transfer`");
+            if let Some(span) = first_file {
+                diagnostic = diagnostic.label(span, "in this pack");
+            }
+            self.report(diagnostic);
+        }
+        (input, data, params)
+    }
+
+    /// A param default: a literal of the param's type.
+    fn param_default(&mut self, e: &crate::syntax::ast::Expr, ty: &Type, allowed: bool) -> Option<Const> {
+        let literal = match &e.unparen().kind {
+            ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Str(_) => true,
+            ExprKind::Unary(UnaryOp::Neg, inner) => matches!(inner.unparen().kind, ExprKind::Int(_)),
+            ExprKind::Call(f, args) => {
+                f.name == "date" && matches!(args.as_slice(), [a] if matches!(a.unparen().kind, ExprKind::Str(_)))
+            }
+            ExprKind::Invalid => return None,
+            _ => false,
+        };
+        if !literal {
+            self.report(
+                Diagnostic::error(Code::Param, "a param's default must be a literal")
+                    .label(e.span, "not a literal")
+                    .help("write a number, a string, `true`/`false`, `date(\"YYYY-MM-DD\")` or an enum member's string"),
+            );
+            return None;
+        }
+        let typed = self.expr(&mut Scope::default(), e, Some(ty));
+        if allowed && !typed.ty.compatible(ty) {
+            let (want, found) = (self.type_name(ty), self.type_name(&typed.ty));
+            let mut diagnostic = Diagnostic::error(Code::Type, format!("the default must be `{want}`, found `{found}`"))
+                .label(e.span, format!("this is `{found}`"));
+            if *ty == Type::Date && typed.ty == Type::String {
+                diagnostic = diagnostic.help("write a date default as `date(\"2026-01-31\")`");
+            }
+            self.report(diagnostic);
+            return None;
+        }
+        match typed.kind {
+            TExprKind::Const(c) => Some(c),
+            TExprKind::Neg(inner) => match inner.kind {
+                TExprKind::Const(Const::Int(n)) => Some(Const::Int(-n)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}

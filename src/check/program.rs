@@ -1,0 +1,461 @@
+//! The typed program: the checker's output and the evaluator's input.
+//!
+//! Nothing here is looked up by string at run time: variables are slots, record
+//! fields are positions, enum members are indexes, functions are enum variants and
+//! regexes are compiled. Spans are kept on every node so that findings can point
+//! at the policy text.
+
+use std::sync::Arc;
+
+use super::types::{EnumId, RecordId, Type};
+use crate::source::Span;
+use crate::syntax::ast::RuleSeverity;
+
+/// A checked pack.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Declared records and enums.
+    pub schema: Schema,
+    /// The `input` declaration.
+    pub input: Global,
+    /// `data` declarations, in declaration order; `TExprKind::Data(i)` indexes here.
+    pub data: Vec<DataDef>,
+    /// `param` declarations; `TExprKind::Param(i)` indexes here.
+    pub params: Vec<ParamDef>,
+    /// Rules, in declaration order (files in byte order of name, then text order).
+    pub rules: Vec<Rule>,
+}
+
+impl Program {
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Declared records and enums, addressed by [`RecordId`] and [`EnumId`].
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Enums in declaration order.
+    pub enums: Vec<EnumDef>,
+    /// Records in declaration order.
+    pub records: Vec<RecordDef>,
+}
+
+impl Schema {
+    /// The enum with this id.
+    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
+        self.enums.get(id.0 as usize)
+    }
+
+    /// The record with this id.
+    pub fn record(&self, id: RecordId) -> Option<&RecordDef> {
+        self.records.get(id.0 as usize)
+    }
+}
+
+/// An enum declaration.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Members in declaration order; a value of the enum is an index here.
+    pub members: Vec<MemberDef>,
+    /// Where the name is written.
+    pub name_span: Span,
+}
+
+impl EnumDef {
+    /// The index of the member with this value.
+    pub fn member(&self, value: &str) -> Option<u32> {
+        self.members.iter().position(|m| m.value == value).and_then(|i| u32::try_from(i).ok())
+    }
+}
+
+/// An enum member.
+#[derive(Debug, Clone)]
+pub struct MemberDef {
+    /// The string value.
+    pub value: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A record declaration.
+#[derive(Debug, Clone)]
+pub struct RecordDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Fields in declaration order; a field access is an index here.
+    pub fields: Vec<FieldDef>,
+    /// Where the name is written.
+    pub name_span: Span,
+}
+
+impl RecordDef {
+    /// The position and definition of the field with this name.
+    pub fn field(&self, name: &str) -> Option<(u32, &FieldDef)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == name)
+            .and_then(|(i, f)| u32::try_from(i).ok().map(|i| (i, f)))
+    }
+}
+
+/// A record field.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Its type (without the `?`).
+    pub ty: Type,
+    /// Whether it was declared `T?`: may be absent or null in the data.
+    pub optional: bool,
+    /// Where the field is declared.
+    pub span: Span,
+}
+
+/// The `input` declaration.
+#[derive(Debug, Clone)]
+pub struct Global {
+    /// The variable rules use for the document.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// The document type (always a record).
+    pub ty: Type,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A `data` declaration.
+#[derive(Debug, Clone)]
+pub struct DataDef {
+    /// The variable.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// The data's type.
+    pub ty: Type,
+    /// The pack's default path, relative to the pack directory.
+    pub path: Option<String>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A `param` declaration.
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    /// The variable.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// `bool`, `int`, `string`, `date` or an enum.
+    pub ty: Type,
+    /// The default value.
+    pub default: Const,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A constant value known when the pack loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Const {
+    /// `true`, `false`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string.
+    Str(String),
+    /// A date.
+    Date(jiff::civil::Date),
+    /// A member of an enum, by index.
+    Enum(EnumId, u32),
+}
+
+/// A checked rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule id.
+    pub id: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// How serious a finding is.
+    pub severity: RuleSeverity,
+    /// `for`, `let` and `when` clauses in textual order.
+    pub steps: Vec<Step>,
+    /// `require` clauses in textual order; the first false one is reported.
+    pub requires: Vec<Require>,
+    /// The `message` template.
+    pub message: Option<Template>,
+    /// The `help` template.
+    pub help: Option<Template>,
+    /// How many local slots (for, let and generator variables) the rule uses.
+    pub slots: u32,
+    /// The name of each slot, for traces.
+    pub slot_names: Vec<String>,
+    /// The whole rule.
+    pub span: Span,
+    /// The rule id in the source.
+    pub id_span: Span,
+}
+
+/// A `for`, `let` or `when` clause.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Bind each element of the list to the slot in turn.
+    For {
+        /// The slot bound.
+        slot: u32,
+        /// The list.
+        iter: TExpr,
+    },
+    /// Bind a value to the slot.
+    Let {
+        /// The slot bound.
+        slot: u32,
+        /// The value.
+        value: TExpr,
+    },
+    /// Skip the subject unless this holds.
+    When(TExpr),
+}
+
+/// A `require` clause.
+#[derive(Debug, Clone)]
+pub struct Require {
+    /// What must hold.
+    pub expr: TExpr,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// A checked `message` or `help` string.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Pieces in order.
+    pub parts: Vec<TemplatePart>,
+    /// The string literal.
+    pub span: Span,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// An interpolated value.
+    Expr(TExpr),
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct TExpr {
+    /// What it computes.
+    pub kind: TExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Built-in functions (language.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `len(list | map | string) -> int`
+    Len,
+    /// `lower(string) -> string`
+    Lower,
+    /// `upper(string) -> string`
+    Upper,
+    /// `starts_with(string, string) -> bool`
+    StartsWith,
+    /// `ends_with(string, string) -> bool`
+    EndsWith,
+    /// `contains(string, string) -> bool`
+    Contains,
+    /// `date(string) -> date`, for non-literal arguments (literals are folded).
+    Date,
+    /// `today() -> date`
+    Today,
+    /// `days_between(date, date) -> int`
+    DaysBetween,
+    /// `add_days(date, int) -> date`
+    AddDays,
+    /// `keys([string: T]) -> [string]`
+    Keys,
+    /// `values([string: T]) -> [T]`
+    Values,
+}
+
+/// The aggregating names, usable as generators or over a plain list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// True when every element holds (true on empty).
+    All,
+    /// True when some element holds (false on empty).
+    Any,
+    /// Number of elements.
+    Count,
+    /// Sum of ints (0 on empty).
+    Sum,
+    /// Smallest int or date (an evaluation error on empty).
+    Min,
+    /// Largest int or date (an evaluation error on empty).
+    Max,
+    /// The values as a list.
+    List,
+}
+
+/// Operators with their operand types resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// Short-circuit `or`.
+    Or,
+    /// Short-circuit `and`.
+    And,
+    /// Structural equality.
+    Eq,
+    /// Structural inequality.
+    Ne,
+    /// `<` on ints or dates.
+    Lt,
+    /// `<=` on ints or dates.
+    Le,
+    /// `>` on ints or dates.
+    Gt,
+    /// `>=` on ints or dates.
+    Ge,
+    /// Element of a list.
+    InList,
+    /// Key of a map.
+    InMap,
+    /// Not an element of a list.
+    NotInList,
+    /// Not a key of a map.
+    NotInMap,
+    /// Checked `+`.
+    Add,
+    /// Checked `-`.
+    Sub,
+    /// Checked `*`.
+    Mul,
+    /// Checked, truncating `/`.
+    Div,
+}
+
+/// The typed expression forms.
+#[derive(Debug, Clone)]
+pub enum TExprKind {
+    /// A constant (literals, folded `date("…")`).
+    Const(Const),
+    /// A list literal.
+    List(Vec<TExpr>),
+    /// The input document.
+    Input,
+    /// A `data` value, by index into [`Program::data`].
+    Data(u32),
+    /// A `param`, by index into [`Program::params`].
+    Param(u32),
+    /// A rule-local slot (`for`, `let`, generator variable).
+    Local(u32),
+    /// A record field by position; reading an absent optional field is an
+    /// evaluation error (the checker has proved presence where it could).
+    Field {
+        /// The record.
+        target: Box<TExpr>,
+        /// The field's position.
+        field: u32,
+    },
+    /// `target.field ?? default`
+    Default {
+        /// The record.
+        target: Box<TExpr>,
+        /// The optional field's position.
+        field: u32,
+        /// The value when absent.
+        default: Box<TExpr>,
+    },
+    /// `target has field`
+    Has {
+        /// The record.
+        target: Box<TExpr>,
+        /// The field's position.
+        field: u32,
+    },
+    /// `list[index]`
+    Index {
+        /// The list.
+        target: Box<TExpr>,
+        /// The index.
+        index: Box<TExpr>,
+    },
+    /// `map[key]`
+    Lookup {
+        /// The map.
+        target: Box<TExpr>,
+        /// The key.
+        key: Box<TExpr>,
+    },
+    /// `not a`
+    Not(Box<TExpr>),
+    /// `-a`, checked.
+    Neg(Box<TExpr>),
+    /// A binary operation.
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// Where the operator is written.
+        op_span: Span,
+        /// Left operand.
+        lhs: Box<TExpr>,
+        /// Right operand.
+        rhs: Box<TExpr>,
+    },
+    /// A built-in function call.
+    Call {
+        /// Which function.
+        func: Builtin,
+        /// Its arguments, checked against its signature.
+        args: Vec<TExpr>,
+    },
+    /// `matches(subject, "pattern")` with the pattern compiled at load time.
+    Matches {
+        /// The string tested.
+        subject: Box<TExpr>,
+        /// The compiled pattern.
+        regex: Arc<regex::Regex>,
+    },
+    /// `all(body for x in iter if filter)` and the other generators.
+    Generator {
+        /// What is computed.
+        kind: Aggregate,
+        /// The slot bound to each element.
+        slot: u32,
+        /// The list iterated.
+        iter: Box<TExpr>,
+        /// The optional filter.
+        filter: Option<Box<TExpr>>,
+        /// The per-element expression.
+        body: Box<TExpr>,
+    },
+    /// `sum(xs)` and the other aggregates over a plain list.
+    Aggregate {
+        /// What is computed.
+        kind: Aggregate,
+        /// The list.
+        list: Box<TExpr>,
+    },
+    /// A part with an error. Only built while checking a pack with errors, and a
+    /// pack with errors never yields a [`Program`], so the evaluator never sees it.
+    Invalid,
+}

@@ -1,0 +1,176 @@
+//! Checking of a rule body: clause counts and order, scopes of `for`/`let`,
+//! narrowing from `when` and `require`, and the message templates.
+
+use super::Checker;
+use super::program::{Require, Rule, Step, Template, TemplatePart};
+use super::scope::{Scope, facts_when_true};
+use super::types::Type;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, ClauseKind, RuleDecl, RuleSeverity};
+
+impl Checker<'_> {
+    pub(crate) fn rule(&mut self, r: &RuleDecl) -> Rule {
+        let mut scope = Scope::default();
+        let mut severity: Option<(RuleSeverity, Span)> = None;
+        let mut message: Option<(&ast::Template, Span)> = None;
+        let mut help: Option<(&ast::Template, Span)> = None;
+        let mut first_require: Option<Span> = None;
+        let mut facts_before_requires = 0;
+        let mut steps = Vec::new();
+        let mut requires = Vec::new();
+        for clause in &r.clauses {
+            let kw = clause.keyword_span;
+            match &clause.kind {
+                ClauseKind::Severity(s) => self.once(&mut severity, (*s, kw), "severity", &r.id),
+                ClauseKind::Message(t) => self.once(&mut message, (t, kw), "message", &r.id),
+                ClauseKind::Help(t) => self.once(&mut help, (t, kw), "help", &r.id),
+                ClauseKind::For(..) | ClauseKind::Let(..) | ClauseKind::When(_) => {
+                    if let Some(require) = first_require {
+                        let keyword = clause.kind.keyword();
+                        self.report(
+                            Diagnostic::error(Code::Clause, format!("`{keyword}` after `require`"))
+                                .label(kw, format!("this `{keyword}` comes after…"))
+                                .label(require, "…this `require`")
+                                .help("move it above the first `require`: `for`, `let` and `when` take effect in order, and every `require` comes after them"),
+                        );
+                    }
+                    match &clause.kind {
+                        ClauseKind::For(var, iter) => {
+                            let iter = self.expr(&mut scope, iter, None);
+                            let elem = self.element_type(&iter);
+                            self.check_new_name(&scope, var);
+                            let slot = scope.bind(&var.name, elem, var.span);
+                            steps.push(Step::For { slot, iter });
+                        }
+                        ClauseKind::Let(name, value) => {
+                            let value = self.expr(&mut scope, value, None);
+                            self.check_new_name(&scope, name);
+                            let slot = scope.bind(&name.name, value.ty.clone(), name.span);
+                            steps.push(Step::Let { slot, value });
+                        }
+                        ClauseKind::When(cond) => {
+                            let t = self.expr(&mut scope, cond, Some(&Type::Bool));
+                            self.expect_type(&t, &Type::Bool, "a `when` condition");
+                            scope.assume(facts_when_true(cond));
+                            steps.push(Step::When(t));
+                        }
+                        _ => {}
+                    }
+                }
+                ClauseKind::Require(cond) => {
+                    if first_require.is_none() {
+                        first_require = Some(kw);
+                        facts_before_requires = scope.facts_mark();
+                    }
+                    let t = self.expr(&mut scope, cond, Some(&Type::Bool));
+                    self.expect_type(&t, &Type::Bool, "a `require` condition");
+                    // A later `require` runs only if this one held.
+                    scope.assume(facts_when_true(cond));
+                    requires.push(Require { expr: t, span: clause.span });
+                }
+            }
+        }
+        if requires.is_empty() {
+            let has_when = r.clauses.iter().any(|c| matches!(c.kind, ClauseKind::When(_)));
+            let help = if has_when {
+                "`when` only says where the rule applies; add a `require` saying what must hold there, as in `require s.quantity > 0`"
+            } else {
+                "add a `require` clause saying what must hold, as in `require transfer.relationship == \"accepted\"`"
+            };
+            self.report(
+                Diagnostic::error(Code::Clause, format!("rule `{}` has no `require`", r.id))
+                    .label(r.id_span, "this rule checks nothing")
+                    .help(help),
+            );
+        }
+        // Messages are rendered for failing subjects: every `when` held, but a
+        // `require` did not, so only the facts of `when` clauses apply.
+        if first_require.is_some() {
+            scope.restore_facts(facts_before_requires);
+        }
+        let message = message.map(|(t, _)| self.template(&mut scope, t));
+        let help = help.map(|(t, _)| self.template(&mut scope, t));
+        let slot_names = scope.into_slot_names();
+        let slots = u32::try_from(slot_names.len()).unwrap_or(u32::MAX);
+        Rule {
+            id: r.id.clone(),
+            doc: r.doc.clone(),
+            severity: severity.map_or(RuleSeverity::Error, |(s, _)| s),
+            steps,
+            requires,
+            message,
+            help,
+            slots,
+            slot_names,
+            span: r.span,
+            id_span: r.id_span,
+        }
+    }
+
+    /// Records a clause allowed at most once, reporting a repeat.
+    fn once<T>(&mut self, slot: &mut Option<(T, Span)>, value: (T, Span), keyword: &str, rule: &str) {
+        if let Some((_, first)) = slot {
+            let first = *first;
+            self.report(
+                Diagnostic::error(Code::Clause, format!("rule `{rule}` has two `{keyword}` clauses"))
+                    .label(value.1, "second one here")
+                    .label(first, "first one here")
+                    .help(format!("a rule has at most one `{keyword}`; keep one")),
+            );
+        } else {
+            *slot = Some(value);
+        }
+    }
+
+    fn template(&mut self, scope: &mut Scope, t: &ast::Template) -> Template {
+        let parts = t
+            .parts
+            .iter()
+            .map(|part| match part {
+                ast::TemplatePart::Text(s) => TemplatePart::Text(s.clone()),
+                ast::TemplatePart::Expr(e) => {
+                    let typed = self.expr(scope, e, None);
+                    if !interpolatable(&typed.ty) {
+                        let ty = self.type_name(&typed.ty);
+                        let help = match &typed.ty {
+                            Type::Record(_) => "pick a field of it, as in `{s.id}`",
+                            _ => "interpolate strings, numbers, dates, booleans, enum values or lists of them",
+                        };
+                        self.report(
+                            Diagnostic::error(Code::Type, format!("a `{ty}` cannot be shown in a message"))
+                                .label(typed.span, format!("this is `{ty}`"))
+                                .help(help),
+                        );
+                    }
+                    TemplatePart::Expr(typed)
+                }
+            })
+            .collect();
+        Template { parts, span: t.span }
+    }
+
+    /// Reports a `for`, `let` or generator variable whose name is taken.
+    pub(crate) fn check_new_name(&mut self, scope: &Scope, name: &ast::Ident) {
+        let taken = scope
+            .lookup(&name.name)
+            .map(|l| l.span)
+            .or_else(|| self.globals.iter().find(|g| g.name == name.name).map(|g| g.span));
+        if let Some(first) = taken {
+            self.report(
+                Diagnostic::error(Code::Duplicate, format!("`{}` is already defined", name.name))
+                    .label(name.span, "defined again here")
+                    .label(first, "first defined here")
+                    .help("choose another name: rule variables cannot shadow `input`, `data`, `param` or another variable in scope"),
+            );
+        }
+    }
+}
+
+fn interpolatable(t: &Type) -> bool {
+    match t {
+        Type::Record(_) | Type::Map(_) => false,
+        Type::List(e) => interpolatable(e),
+        _ => true,
+    }
+}

@@ -1,0 +1,75 @@
+//! `preflight validate`: load and check packs, report every problem.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{EXIT_OK, EXIT_TROUBLE, OutputFormat, ValidateArgs};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::pack::Pack;
+use crate::report::{diagnostics_human, diagnostics_json};
+
+#[derive(Serialize)]
+struct Output {
+    version: u32,
+    valid: bool,
+    errors: Vec<diagnostics_json::JsonDiagnostic>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    rules: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub(super) fn run(args: &ValidateArgs) -> u8 {
+    let mut pack = if args.policy.is_empty() {
+        let mut pack = Pack::from_texts([]);
+        pack.diagnostics = vec![
+            Diagnostic::error(Code::Io, "no pack given, and this build has no default pack embedded yet")
+                .help("give a pack directory or a `.policy` file with `-p PATH`"),
+        ];
+        pack.program = None;
+        pack
+    } else {
+        Pack::load(&args.policy)
+    };
+    pack.check_default_data_files();
+    let errors = pack.error_count();
+    let warnings = pack.diagnostics.len() - errors;
+    let rules = pack.program.as_ref().map_or(0, |p| p.rules.len());
+    let files = pack.sources.iter().count();
+    let code = if pack.is_ok() { EXIT_OK } else { EXIT_TROUBLE };
+    match args.format {
+        OutputFormat::Human => {
+            let text = diagnostics_human::render(&pack.diagnostics, &pack.sources, args.color.for_stderr());
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(text.as_bytes());
+            if pack.is_ok() {
+                let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+                println!("ok: {rules} rule(s) in {files} file(s){warned}");
+            } else {
+                let _ = writeln!(stderr, "error: the pack has {errors} error(s){}", if warnings > 0 { format!(" and {warnings} warning(s)") } else { String::new() });
+            }
+        }
+        OutputFormat::Json => {
+            let output = Output {
+                version: 1,
+                valid: pack.is_ok(),
+                errors: diagnostics_json::diagnostics(&pack.diagnostics, &pack.sources),
+                summary: Summary { files, rules, errors, warnings },
+            };
+            match serde_json::to_string_pretty(&output) {
+                Ok(json) => println!("{json}"),
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    return EXIT_TROUBLE;
+                }
+            }
+        }
+    }
+    code
+}

@@ -1,0 +1,185 @@
+//! Loading a policy pack from disk: the files, in order, parsed and checked.
+//!
+//! This is the library's front door: [`Pack::load`] gives the checked
+//! [`Program`] (or every diagnostic explaining why there is none) together with
+//! the [`Sources`] the diagnostics point into. A caller loads a pack once and can
+//! then check any number of documents against it.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, Program};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{MAX_POLICY_FILE_BYTES, Sources, Span};
+use crate::syntax;
+
+/// A loaded pack: its sources, its diagnostics and, when it has no errors, its
+/// checked program.
+#[derive(Debug)]
+pub struct Pack {
+    /// Every policy file read, for rendering diagnostics.
+    pub sources: Sources,
+    /// The checked program; `None` when any error was found.
+    pub program: Option<Program>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The pack roots as given (directories or single files), in order; `data`
+    /// paths are relative to the directory of the pack that declares them.
+    pub roots: Vec<PathBuf>,
+}
+
+impl Pack {
+    /// Loads and checks one or more packs as one namespace (what `-p A -p B`
+    /// means). Each path is a directory (its `.policy` files, not sub-directories,
+    /// in byte order of file name) or a single `.policy` file.
+    pub fn load(paths: &[PathBuf]) -> Pack {
+        let mut sources = Sources::new();
+        let mut diagnostics = Vec::new();
+        let mut files = Vec::new();
+        for path in paths {
+            for file in policy_files(path, &mut diagnostics) {
+                let display = file.display().to_string();
+                match read_policy(&file) {
+                    Ok(text) => {
+                        let id = sources.add(display, text);
+                        let text = sources.get(id).map(|f| f.shared_text()).unwrap_or_default();
+                        let (ast, diags) = syntax::parse(id, &text);
+                        diagnostics.extend(diags);
+                        files.push(ast);
+                    }
+                    Err(message) => diagnostics.push(
+                        Diagnostic::error(Code::Io, format!("cannot read `{display}`: {message}"))
+                            .help("policy files are UTF-8 text files of at most 8 MiB"),
+                    ),
+                }
+            }
+        }
+        let mut program = None;
+        if !files.is_empty() {
+            let (checked, diags) = check::check(&sources, &files);
+            diagnostics.extend(diags);
+            program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        }
+        Pack { sources, program, diagnostics, roots: paths.to_vec() }
+    }
+
+    /// Loads a pack from text held in memory, e.g. a pack compiled into the
+    /// binary or a policy in a test. `files` are `(name, text)` pairs, used in the
+    /// order given.
+    pub fn from_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Pack {
+        let mut sources = Sources::new();
+        let mut diagnostics = Vec::new();
+        let mut asts = Vec::new();
+        for (name, text) in files {
+            let id = sources.add(name, text);
+            let (ast, diags) = syntax::parse(id, text);
+            diagnostics.extend(diags);
+            asts.push(ast);
+        }
+        let (checked, diags) = check::check(&sources, &asts);
+        diagnostics.extend(diags);
+        let program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        Pack { sources, program, diagnostics, roots: Vec::new() }
+    }
+
+    /// Whether the pack loaded without errors.
+    pub fn is_ok(&self) -> bool {
+        self.program.is_some()
+    }
+
+    /// The number of errors (not warnings).
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Checks that every `data` declaration's default file exists, relative to the
+    /// directory of the pack file that declares it. Reports missing files; the
+    /// content of data files is checked against its type when a run loads it.
+    pub fn check_default_data_files(&mut self) {
+        let Some(program) = &self.program else { return };
+        let mut problems = Vec::new();
+        for data in &program.data {
+            let Some(path) = &data.path else { continue };
+            let Some(file) = self.sources.get(data.span.file) else { continue };
+            let dir = Path::new(file.name()).parent().unwrap_or(Path::new("."));
+            let full = dir.join(path);
+            if !full.is_file() {
+                let span = path_span(file.text(), data.span, path);
+                problems.push(
+                    Diagnostic::error(Code::Io, format!("data file `{}` not found", full.display()))
+                        .label(span, format!("default file for `{}`", data.name))
+                        .help("the path is relative to the policy file's directory; fix it, or give the file at run time with `--data NAME=PATH`"),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            self.diagnostics.extend(problems);
+            self.program = None;
+        }
+    }
+}
+
+/// The span of the path string inside a `data` declaration, for labels.
+fn path_span(text: &str, decl: Span, path: &str) -> Span {
+    let body = text.get(decl.range()).unwrap_or("");
+    match body.rfind(&format!("\"{path}\"")) {
+        Some(at) => Span::new(decl.file, decl.start as usize + at, decl.start as usize + at + path.len() + 2),
+        None => decl,
+    }
+}
+
+/// The policy files of a pack path, in byte order of file name.
+fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let shown = path.display();
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(Code::Io, format!("cannot read pack `{shown}`: {}", io_reason(&e)))
+                    .help("give a pack directory or a single `.policy` file with `-p`"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "policy") && p.is_file())
+        .collect();
+    files.sort_by(|a, b| {
+        let name = |p: &PathBuf| p.file_name().map(|n| n.as_encoded_bytes().to_vec()).unwrap_or_default();
+        name(a).cmp(&name(b))
+    });
+    if files.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(Code::Io, format!("no `.policy` files in `{shown}`"))
+                .help("a pack is a directory of `.policy` files (sub-directories are not read)"),
+        );
+    }
+    files
+}
+
+/// Reads a policy file as UTF-8, refusing files too large for spans.
+fn read_policy(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    if bytes.len() > MAX_POLICY_FILE_BYTES {
+        return Err(format!("the file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}", bytes.len()));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+}
+
+/// An I/O error as a lower-case reason without the OS error number.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            let mut chars = text.chars();
+            chars.next().map(|c| c.to_lowercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+        }
+    }
+}

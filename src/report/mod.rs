@@ -1,0 +1,7 @@
+//! Stage 5, report: turns results into text for people and for machines.
+//!
+//! One file per output form. Reporting never parses, checks or evaluates; it only
+//! renders what earlier stages produced.
+
+pub mod diagnostics_human;
+pub mod diagnostics_json;

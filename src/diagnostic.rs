@@ -127,17 +127,29 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a message and no labels yet.
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: Severity::Error, message: message.into(), labels: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
     }
 
     /// A warning with a message and no labels yet.
     pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Adds a label with text.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, text: Some(text.into()) });
+        self.labels.push(Label {
+            span,
+            text: Some(text.into()),
+        });
         self
     }
 
@@ -196,7 +208,9 @@ struct Related {
 impl<'a> Rendered<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {
         let named = |span: Span| {
-            sources.get(span.file).map(|f| NamedSource::new(f.name(), f.shared_text()).with_language("preflight"))
+            sources
+                .get(span.file)
+                .map(|f| NamedSource::new(f.name(), f.shared_text()).with_language("preflight"))
         };
         let labeled = |label: &Label, primary: bool| {
             let span = (label.span.start as usize, label.span.len());
@@ -216,10 +230,21 @@ impl<'a> Rendered<'a> {
             } else if let Some(entry) = related.iter_mut().find(|(f, _)| *f == label.span.file) {
                 entry.1.labels.push(labeled(label, false));
             } else if let Some(source) = named(label.span) {
-                related.push((label.span.file, Related { source, labels: vec![labeled(label, false)] }));
+                related.push((
+                    label.span.file,
+                    Related {
+                        source,
+                        labels: vec![labeled(label, false)],
+                    },
+                ));
             }
         }
-        Rendered { diagnostic, source, labels, related: related.into_iter().map(|(_, r)| r).collect() }
+        Rendered {
+            diagnostic,
+            source,
+            labels,
+            related: related.into_iter().map(|(_, r)| r).collect(),
+        }
     }
 }
 
@@ -244,7 +269,10 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -263,7 +291,9 @@ impl miette::Diagnostic for Rendered<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -293,9 +323,10 @@ impl miette::Diagnostic for Related {
 /// Renders diagnostics as text without colour at a fixed width: what the UI
 /// snapshots and `--color never` use, identical on every machine.
 pub fn render_plain(diagnostics: &[Diagnostic], sources: &Sources, width: usize) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(width)
-        .with_links(false);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(width)
+            .with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
         // Writing into a String cannot fail; a handler error would only drop this report.

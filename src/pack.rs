@@ -59,7 +59,12 @@ impl Pack {
             diagnostics.extend(diags);
             program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
         }
-        Pack { sources, program, diagnostics, roots: paths.to_vec() }
+        Pack {
+            sources,
+            program,
+            diagnostics,
+            roots: paths.to_vec(),
+        }
     }
 
     /// Loads a pack from text held in memory, e.g. a pack compiled into the
@@ -78,7 +83,12 @@ impl Pack {
         let (checked, diags) = check::check(&sources, &asts);
         diagnostics.extend(diags);
         let program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
-        Pack { sources, program, diagnostics, roots: Vec::new() }
+        Pack {
+            sources,
+            program,
+            diagnostics,
+            roots: Vec::new(),
+        }
     }
 
     /// Whether the pack loaded without errors.
@@ -99,7 +109,9 @@ impl Pack {
         let mut problems = Vec::new();
         for data in &program.data {
             let Some(path) = &data.path else { continue };
-            let Some(file) = self.sources.get(data.span.file) else { continue };
+            let Some(file) = self.sources.get(data.span.file) else {
+                continue;
+            };
             let dir = Path::new(file.name()).parent().unwrap_or(Path::new("."));
             let full = dir.join(path);
             if !full.is_file() {
@@ -122,7 +134,11 @@ impl Pack {
 fn path_span(text: &str, decl: Span, path: &str) -> Span {
     let body = text.get(decl.range()).unwrap_or("");
     match body.rfind(&format!("\"{path}\"")) {
-        Some(at) => Span::new(decl.file, decl.start as usize + at, decl.start as usize + at + path.len() + 2),
+        Some(at) => Span::new(
+            decl.file,
+            decl.start as usize + at,
+            decl.start as usize + at + path.len() + 2,
+        ),
         None => decl,
     }
 }
@@ -137,8 +153,11 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         Ok(entries) => entries,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error(Code::Io, format!("cannot read pack `{shown}`: {}", io_reason(&e)))
-                    .help("give a pack directory or a single `.policy` file with `-p`"),
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read pack `{shown}`: {}", io_reason(&e)),
+                )
+                .help("give a pack directory or a single `.policy` file with `-p`"),
             );
             return Vec::new();
         }
@@ -149,7 +168,11 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         .filter(|p| p.extension().is_some_and(|e| e == "policy") && p.is_file())
         .collect();
     files.sort_by(|a, b| {
-        let name = |p: &PathBuf| p.file_name().map(|n| n.as_encoded_bytes().to_vec()).unwrap_or_default();
+        let name = |p: &PathBuf| {
+            p.file_name()
+                .map(|n| n.as_encoded_bytes().to_vec())
+                .unwrap_or_default()
+        };
         name(a).cmp(&name(b))
     });
     if files.is_empty() {
@@ -165,9 +188,13 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
 fn read_policy(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
     if bytes.len() > MAX_POLICY_FILE_BYTES {
-        return Err(format!("the file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}", bytes.len()));
+        return Err(format!(
+            "the file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
+            bytes.len()
+        ));
     }
-    String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// An I/O error as a lower-case reason without the OS error number.
@@ -179,7 +206,10 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
             let text = e.to_string();
             let text = text.split(" (os error").next().unwrap_or(&text).to_string();
             let mut chars = text.chars();
-            chars.next().map(|c| c.to_lowercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default()
         }
     }
 }

@@ -5,7 +5,10 @@
 /// Uses normalized Damerau–Levenshtein similarity (a swap of two letters is one
 /// edit) with a case-insensitive bonus, so `Adress` finds `address` and
 /// `acepted` finds `accepted`, while unrelated short names are not suggested.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {
@@ -27,7 +30,10 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// "did you mean `x`?" or nothing.
-pub fn help_did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn help_did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
@@ -52,9 +58,15 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(did_you_mean("acepted", ["none", "pending", "accepted"]), Some("accepted"));
+        assert_eq!(
+            did_you_mean("acepted", ["none", "pending", "accepted"]),
+            Some("accepted")
+        );
         assert_eq!(did_you_mean("Region", ["region", "cloud"]), Some("region"));
-        assert_eq!(did_you_mean("quantiy", ["quantity", "assigned"]), Some("quantity"));
+        assert_eq!(
+            did_you_mean("quantiy", ["quantity", "assigned"]),
+            Some("quantity")
+        );
         assert_eq!(did_you_mean("xyz", ["quantity", "assigned"]), None);
         assert_eq!(did_you_mean("id", ["ids"]), Some("ids"));
         assert_eq!(did_you_mean("a", ["zz"]), None);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::Checker;
 use super::expr::{invalid, typed};
 use super::program::{Aggregate, Builtin, Const, TExpr, TExprKind};
-use super::scope::{Scope, facts_when_true};
+use super::scope::Scope;
 use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -28,12 +28,24 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("add_days", "add_days(date, int) -> date"),
     ("keys", "keys([string: T]) -> [string]"),
     ("values", "values([string: T]) -> [T]"),
-    ("all", "all(bool for x in xs if cond) or all([bool]) -> bool"),
-    ("any", "any(bool for x in xs if cond) or any([bool]) -> bool"),
+    (
+        "all",
+        "all(bool for x in xs if cond) or all([bool]) -> bool",
+    ),
+    (
+        "any",
+        "any(bool for x in xs if cond) or any([bool]) -> bool",
+    ),
     ("count", "count(x for x in xs if cond) or count([T]) -> int"),
     ("sum", "sum(int for x in xs if cond) or sum([int]) -> int"),
-    ("min", "min(int | date for x in xs if cond) or min([int] | [date])"),
-    ("max", "max(int | date for x in xs if cond) or max([int] | [date])"),
+    (
+        "min",
+        "min(int | date for x in xs if cond) or min([int] | [date])",
+    ),
+    (
+        "max",
+        "max(int | date for x in xs if cond) or max([int] | [date])",
+    ),
     ("list", "list(T for x in xs if cond) -> [T]"),
 ];
 
@@ -43,7 +55,10 @@ pub(crate) fn is_function_name(name: &str) -> bool {
 }
 
 fn signature(name: &str) -> &'static str {
-    FUNCTIONS.iter().find(|(n, _)| *n == name).map_or("", |(_, s)| s)
+    FUNCTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, s)| s)
 }
 
 fn aggregate(name: &str) -> Option<Aggregate> {
@@ -60,7 +75,13 @@ fn aggregate(name: &str) -> Option<Aggregate> {
 }
 
 impl Checker<'_> {
-    pub(crate) fn call(&mut self, scope: &mut Scope, func: &Ident, args: &[Expr], span: Span) -> TExpr {
+    pub(crate) fn call(
+        &mut self,
+        scope: &mut Scope,
+        func: &Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> TExpr {
         let name = func.name.as_str();
         if !is_function_name(name) {
             self.unknown_function(func);
@@ -77,9 +98,12 @@ impl Checker<'_> {
         if args.len() != want {
             let plural = if want == 1 { "argument" } else { "arguments" };
             self.report(
-                Diagnostic::error(Code::Arguments, format!("`{name}` takes {want} {plural}, found {}", args.len()))
-                    .label(span, format!("called with {} here", args.len()))
-                    .help(format!("the signature is `{}`", signature(name))),
+                Diagnostic::error(
+                    Code::Arguments,
+                    format!("`{name}` takes {want} {plural}, found {}", args.len()),
+                )
+                .label(span, format!("called with {} here", args.len()))
+                .help(format!("the signature is `{}`", signature(name))),
             );
             for a in args {
                 self.expr(scope, a, None);
@@ -118,10 +142,16 @@ impl Checker<'_> {
             }
             typed_args.push(t);
         }
-        let arg_ty = typed_args.first().map(|a| a.ty.clone()).unwrap_or(Type::Unknown);
+        let arg_ty = typed_args
+            .first()
+            .map(|a| a.ty.clone())
+            .unwrap_or(Type::Unknown);
         let ret = match func_kind {
             Builtin::Len => {
-                if !matches!(arg_ty, Type::List(_) | Type::Map(_) | Type::String | Type::Unknown) {
+                if !matches!(
+                    arg_ty,
+                    Type::List(_) | Type::Map(_) | Type::String | Type::Unknown
+                ) {
                     self.wrong_argument(name, 0, typed_args.first(), "a list, a map or a string");
                 }
                 Type::Int
@@ -152,15 +182,25 @@ impl Checker<'_> {
                 Ok(d) => typed(TExprKind::Const(Const::Date(d)), Type::Date, span),
                 Err(problem) => {
                     self.report(
-                        Diagnostic::error(Code::Literal, format!("invalid date `{text}`: {problem}"))
-                            .label(args.first().map_or(span, |a| a.span), "not a date")
-                            .help("write dates as `YYYY-MM-DD`, as in `date(\"2026-03-31\")`"),
+                        Diagnostic::error(
+                            Code::Literal,
+                            format!("invalid date `{text}`: {problem}"),
+                        )
+                        .label(args.first().map_or(span, |a| a.span), "not a date")
+                        .help("write dates as `YYYY-MM-DD`, as in `date(\"2026-03-31\")`"),
                     );
                     invalid(span)
                 }
             };
         }
-        typed(TExprKind::Call { func: func_kind, args: typed_args }, ret, span)
+        typed(
+            TExprKind::Call {
+                func: func_kind,
+                args: typed_args,
+            },
+            ret,
+            span,
+        )
     }
 
     fn expect_argument(&mut self, name: &str, index: usize, t: &TExpr, want: &Type) {
@@ -176,7 +216,10 @@ impl Checker<'_> {
         self.report(
             Diagnostic::error(
                 Code::Arguments,
-                format!("argument {} of `{name}` must be {want}, found `{found}`", index + 1),
+                format!(
+                    "argument {} of `{name}` must be {want}, found `{found}`",
+                    index + 1
+                ),
             )
             .label(t.span, format!("this is `{found}`"))
             .help(format!("the signature is `{}`", signature(name))),
@@ -190,16 +233,21 @@ impl Checker<'_> {
             None => format!("the functions are {}", list_names(names, 30)),
         };
         self.report(
-            Diagnostic::error(Code::UnknownFunction, format!("unknown function `{}`", func.name))
-                .label(func.span, "not a function")
-                .help(help),
+            Diagnostic::error(
+                Code::UnknownFunction,
+                format!("unknown function `{}`", func.name),
+            )
+            .label(func.span, "not a function")
+            .help(help),
         );
     }
 
     /// `matches(s, "pattern")`: the pattern is compiled now, and an invalid one is
     /// reported at the offending character of the policy text.
     fn matches_call(&mut self, scope: &mut Scope, args: &[Expr], span: Span) -> TExpr {
-        let (Some(subject), Some(pattern)) = (args.first(), args.get(1)) else { return invalid(span) };
+        let (Some(subject), Some(pattern)) = (args.first(), args.get(1)) else {
+            return invalid(span);
+        };
         let subject = self.expr(scope, subject, Some(&Type::String));
         self.expect_argument("matches", 0, &subject, &Type::String);
         let ExprKind::Str(text) = &pattern.unparen().kind else {
@@ -231,11 +279,21 @@ impl Checker<'_> {
             return invalid(span);
         }
         match regex::Regex::new(text) {
-            Ok(regex) => typed(TExprKind::Matches { subject: Box::new(subject), regex: Arc::new(regex) }, Type::Bool, span),
+            Ok(regex) => typed(
+                TExprKind::Matches {
+                    subject: Box::new(subject),
+                    regex: Arc::new(regex),
+                },
+                Type::Bool,
+                span,
+            ),
             Err(error) => {
                 self.report(
                     Diagnostic::error(Code::Regex, "regular expression cannot be compiled")
-                        .label(pattern_span, error.to_string().lines().last().unwrap_or("").to_string())
+                        .label(
+                            pattern_span,
+                            error.to_string().lines().last().unwrap_or("").to_string(),
+                        )
                         .help("simplify the pattern (it is too large once compiled)"),
                 );
                 invalid(span)
@@ -244,8 +302,17 @@ impl Checker<'_> {
     }
 
     /// `all(xs)`, `sum(xs)`, … over a plain list.
-    fn aggregate_list(&mut self, scope: &mut Scope, kind: Aggregate, name: &str, args: &[Expr], span: Span) -> TExpr {
-        let Some(arg) = args.first() else { return invalid(span) };
+    fn aggregate_list(
+        &mut self,
+        scope: &mut Scope,
+        kind: Aggregate,
+        name: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> TExpr {
+        let Some(arg) = args.first() else {
+            return invalid(span);
+        };
         let hint = match kind {
             Aggregate::All | Aggregate::Any => Some(Type::List(Box::new(Type::Bool))),
             Aggregate::Sum => Some(Type::List(Box::new(Type::Int))),
@@ -260,17 +327,34 @@ impl Checker<'_> {
                 return invalid(span);
             }
         };
-        let Some(ret) = self.aggregate_result(kind, name, &elem, list.span) else { return invalid(span) };
-        typed(TExprKind::Aggregate { kind, list: Box::new(list) }, ret, span)
+        let Some(ret) = self.aggregate_result(kind, name, &elem, list.span) else {
+            return invalid(span);
+        };
+        typed(
+            TExprKind::Aggregate {
+                kind,
+                list: Box::new(list),
+            },
+            ret,
+            span,
+        )
     }
 
     /// The result type of an aggregate over elements of type `elem`, or a
     /// reported error.
-    fn aggregate_result(&mut self, kind: Aggregate, name: &str, elem: &Type, at: Span) -> Option<Type> {
+    fn aggregate_result(
+        &mut self,
+        kind: Aggregate,
+        name: &str,
+        elem: &Type,
+        at: Span,
+    ) -> Option<Type> {
         let ok = match kind {
             Aggregate::All | Aggregate::Any => elem.compatible(&Type::Bool),
             Aggregate::Sum => elem.compatible(&Type::Int),
-            Aggregate::Min | Aggregate::Max => matches!(elem, Type::Int | Type::Date | Type::Unknown),
+            Aggregate::Min | Aggregate::Max => {
+                matches!(elem, Type::Int | Type::Date | Type::Unknown)
+            }
             Aggregate::Count | Aggregate::List => true,
         };
         if !ok {
@@ -281,9 +365,12 @@ impl Checker<'_> {
             };
             let found = self.type_name(elem);
             self.report(
-                Diagnostic::error(Code::Arguments, format!("`{name}` works on {want} values, found `{found}`"))
-                    .label(at, format!("these are `{found}`"))
-                    .help(format!("the signature is `{}`", signature(name))),
+                Diagnostic::error(
+                    Code::Arguments,
+                    format!("`{name}` works on {want} values, found `{found}`"),
+                )
+                .label(at, format!("these are `{found}`"))
+                .help(format!("the signature is `{}`", signature(name))),
             );
             return None;
         }
@@ -312,8 +399,11 @@ impl Checker<'_> {
             other => {
                 let ty = self.type_name(other);
                 self.report(
-                    Diagnostic::error(Code::Type, format!("`for` goes through a list, found `{ty}`"))
-                        .label(iter.span, format!("this is `{ty}`")),
+                    Diagnostic::error(
+                        Code::Type,
+                        format!("`for` goes through a list, found `{ty}`"),
+                    )
+                    .label(iter.span, format!("this is `{ty}`")),
                 );
                 Type::Unknown
             }
@@ -326,7 +416,10 @@ impl Checker<'_> {
         if kind.is_none() {
             let generators = ["all", "any", "count", "sum", "min", "max", "list"];
             let help = if is_function_name(name) {
-                format!("`{name}` is not a generator; the generators are {}", list_names(generators, 10))
+                format!(
+                    "`{name}` is not a generator; the generators are {}",
+                    list_names(generators, 10)
+                )
             } else {
                 match did_you_mean(name, generators) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -347,7 +440,8 @@ impl Checker<'_> {
         let filter = g.filter.as_ref().map(|f| {
             let t = self.expr(scope, f, Some(&Type::Bool));
             self.expect_type(&t, &Type::Bool, "an `if` filter");
-            scope.assume(facts_when_true(f));
+            let facts = scope.facts_when_true(f);
+            scope.assume(facts);
             t
         });
         let hint = match kind {
@@ -358,8 +452,12 @@ impl Checker<'_> {
         let body = self.expr(scope, &g.body, hint.as_ref());
         scope.restore_facts(mark);
         scope.unbind();
-        let Some(kind) = kind else { return invalid(span) };
-        let Some(ret) = self.aggregate_result(kind, name, &body.ty, body.span) else { return invalid(span) };
+        let Some(kind) = kind else {
+            return invalid(span);
+        };
+        let Some(ret) = self.aggregate_result(kind, name, &body.ty, body.span) else {
+            return invalid(span);
+        };
         typed(
             TExprKind::Generator {
                 kind,
@@ -378,11 +476,18 @@ impl Checker<'_> {
 pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let bytes = text.as_bytes();
     let shape_ok = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shape_ok {
         return Err("expected the form YYYY-MM-DD".to_string());
     }
-    let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i16>().ok()).unwrap_or(0);
+    let num =
+        |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i16>().ok()).unwrap_or(0);
     let (year, month, day) = (num(0..4), num(5..7), num(8..10));
     let month = i8::try_from(month).unwrap_or(0);
     let day = i8::try_from(day).unwrap_or(0);
@@ -400,10 +505,20 @@ pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
 fn regex_problem(pattern: &str) -> Result<(), (std::ops::Range<usize>, String)> {
     let ast = regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
-        .map_err(|e| (e.span().start.offset..e.span().end.offset, e.kind().to_string()))?;
+        .map_err(|e| {
+            (
+                e.span().start.offset..e.span().end.offset,
+                e.kind().to_string(),
+            )
+        })?;
     regex_syntax::hir::translate::Translator::new()
         .translate(pattern, &ast)
-        .map_err(|e| (e.span().start.offset..e.span().end.offset, e.kind().to_string()))?;
+        .map_err(|e| {
+            (
+                e.span().start.offset..e.span().end.offset,
+                e.kind().to_string(),
+            )
+        })?;
     Ok(())
 }
 
@@ -414,8 +529,14 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert!(parse_date("2026-02-28").is_ok());
-        assert_eq!(parse_date("2026-02-30").unwrap_err(), "day 30 does not exist in 2026-02");
-        assert_eq!(parse_date("2026-13-01").unwrap_err(), "there is no month 13");
+        assert_eq!(
+            parse_date("2026-02-30").unwrap_err(),
+            "day 30 does not exist in 2026-02"
+        );
+        assert_eq!(
+            parse_date("2026-13-01").unwrap_err(),
+            "there is no month 13"
+        );
         assert!(parse_date("2026-2-1").is_err());
         assert!(parse_date("2026-02-28T00:00").is_err());
     }

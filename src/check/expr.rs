@@ -7,7 +7,7 @@
 
 use super::Checker;
 use super::program::{BinOp, Const, TExpr, TExprKind};
-use super::scope::{Scope, facts_when_false, facts_when_true, path_key};
+use super::scope::Scope;
 use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -52,9 +52,14 @@ impl Checker<'_> {
             ExprKind::Has(target, field) => {
                 let t = self.expr(scope, target, None);
                 match self.record_field(&t, target, field) {
-                    Some((index, _)) => {
-                        typed(TExprKind::Has { target: Box::new(t), field: index }, Type::Bool, span)
-                    }
+                    Some((index, _)) => typed(
+                        TExprKind::Has {
+                            target: Box::new(t),
+                            field: index,
+                        },
+                        Type::Bool,
+                        span,
+                    ),
                     None => invalid(span),
                 }
             }
@@ -68,7 +73,9 @@ impl Checker<'_> {
                 self.expect_operand(&operand, &Type::Int, "-");
                 typed(TExprKind::Neg(Box::new(operand)), Type::Int, span)
             }
-            ExprKind::Binary(op, op_span, lhs, rhs) => self.binary(scope, *op, *op_span, lhs, rhs, span),
+            ExprKind::Binary(op, op_span, lhs, rhs) => {
+                self.binary(scope, *op, *op_span, lhs, rhs, span)
+            }
             ExprKind::Call(func, args) => self.call(scope, func, args, span),
             ExprKind::Generator(g) => self.generator(scope, g, span),
             ExprKind::Invalid => invalid(span),
@@ -81,8 +88,11 @@ impl Checker<'_> {
             let found = self.type_name(&e.ty);
             let want = self.type_name(want);
             self.report(
-                Diagnostic::error(Code::Type, format!("{context} must be `{want}`, found `{found}`"))
-                    .label(e.span, format!("this is `{found}`")),
+                Diagnostic::error(
+                    Code::Type,
+                    format!("{context} must be `{want}`, found `{found}`"),
+                )
+                .label(e.span, format!("this is `{found}`")),
             );
         }
     }
@@ -97,11 +107,21 @@ impl Checker<'_> {
 
     fn string_literal(&mut self, s: &str, span: Span, expected: Option<&Type>) -> TExpr {
         let Some(Type::Enum(id)) = expected else {
-            return typed(TExprKind::Const(Const::Str(s.to_string())), Type::String, span);
+            return typed(
+                TExprKind::Const(Const::Str(s.to_string())),
+                Type::String,
+                span,
+            );
         };
-        let Some(def) = self.schema.enum_def(*id) else { return invalid(span) };
+        let Some(def) = self.schema.enum_def(*id) else {
+            return invalid(span);
+        };
         match def.member(s) {
-            Some(member) => typed(TExprKind::Const(Const::Enum(*id, member)), Type::Enum(*id), span),
+            Some(member) => typed(
+                TExprKind::Const(Const::Enum(*id, member)),
+                Type::Enum(*id),
+                span,
+            ),
             None => {
                 let members: Vec<&str> = def.members.iter().map(|m| m.value.as_str()).collect();
                 let suggestion = did_you_mean(s, members.iter().copied());
@@ -109,18 +129,34 @@ impl Checker<'_> {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => format!("not a member of `{}`", def.name),
                 };
-                let diagnostic =
-                    Diagnostic::error(Code::UnknownMember, format!("`{s}` is not a member of enum `{}`", def.name))
-                        .label(span, label)
-                        .label(def.name_span, "enum declared here")
-                        .help(format!("the members of `{}` are {}", def.name, list_names(members, 20)));
+                let diagnostic = Diagnostic::error(
+                    Code::UnknownMember,
+                    format!("`{s}` is not a member of enum `{}`", def.name),
+                )
+                .label(span, label)
+                .label(def.name_span, "enum declared here")
+                .help(format!(
+                    "the members of `{}` are {}",
+                    def.name,
+                    list_names(members, 20)
+                ));
                 self.report(diagnostic);
-                typed(TExprKind::Const(Const::Str(s.to_string())), Type::Enum(*id), span)
+                typed(
+                    TExprKind::Const(Const::Str(s.to_string())),
+                    Type::Enum(*id),
+                    span,
+                )
             }
         }
     }
 
-    fn list_literal(&mut self, scope: &mut Scope, items: &[Expr], span: Span, expected: Option<&Type>) -> TExpr {
+    fn list_literal(
+        &mut self,
+        scope: &mut Scope,
+        items: &[Expr],
+        span: Span,
+        expected: Option<&Type>,
+    ) -> TExpr {
         let mut elem_hint = match expected {
             Some(Type::List(t)) => Some((**t).clone()),
             _ => None,
@@ -140,9 +176,12 @@ impl Checker<'_> {
                 Some((first_span, first_ty)) if !first_ty.compatible(&t.ty) => {
                     let (a, b) = (self.type_name(first_ty), self.type_name(&t.ty));
                     self.report(
-                        Diagnostic::error(Code::Type, "the elements of a list must all have one type")
-                            .label(t.span, format!("this is `{b}`"))
-                            .label(*first_span, format!("the first element is `{a}`")),
+                        Diagnostic::error(
+                            Code::Type,
+                            "the elements of a list must all have one type",
+                        )
+                        .label(t.span, format!("this is `{b}`"))
+                        .label(*first_span, format!("the first element is `{a}`")),
                     );
                 }
                 Some(_) => {}
@@ -165,22 +204,43 @@ impl Checker<'_> {
             };
             return typed(kind, g.ty.clone(), v.span);
         }
-        let names: Vec<String> =
-            scope.names().map(str::to_string).chain(self.globals.iter().map(|g| g.name.clone())).collect();
+        if self.unparsed_names.contains(&v.name) {
+            return invalid(v.span);
+        }
+        let names: Vec<String> = scope
+            .names()
+            .map(str::to_string)
+            .chain(self.globals.iter().map(|g| g.name.clone()))
+            .collect();
         let help = if super::call::is_function_name(&v.name) {
-            Some(format!("`{0}` is a function: call it, as in `{0}(…)`", v.name))
+            Some(format!(
+                "`{0}` is a function: call it, as in `{0}(…)`",
+                v.name
+            ))
         } else if self.type_names.contains_key(&v.name) {
-            let input = self.globals.iter().find(|g| matches!(g.kind, GlobalKind::Input));
-            Some(match (help_did_you_mean(&v.name, names.iter().map(String::as_str)), input) {
-                (Some(h), _) => format!("`{}` is a type, not a value; {h}", v.name),
-                (None, Some(i)) => format!("`{}` is a type, not a value; each document is `{}`", v.name, i.name),
-                (None, None) => format!("`{}` is a type, not a value", v.name),
-            })
+            let input = self
+                .globals
+                .iter()
+                .find(|g| matches!(g.kind, GlobalKind::Input));
+            Some(
+                match (
+                    help_did_you_mean(&v.name, names.iter().map(String::as_str)),
+                    input,
+                ) {
+                    (Some(h), _) => format!("`{}` is a type, not a value; {h}", v.name),
+                    (None, Some(i)) => format!(
+                        "`{}` is a type, not a value; each document is `{}`",
+                        v.name, i.name
+                    ),
+                    (None, None) => format!("`{}` is a type, not a value", v.name),
+                },
+            )
         } else {
             help_did_you_mean(&v.name, names.iter().map(String::as_str)).or_else(|| {
                 let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
                 sorted.sort_unstable();
-                (!sorted.is_empty()).then(|| format!("names in scope here: {}", list_names(sorted, 12)))
+                (!sorted.is_empty())
+                    .then(|| format!("names in scope here: {}", list_names(sorted, 12)))
             })
         };
         self.report(
@@ -193,7 +253,12 @@ impl Checker<'_> {
 
     /// `target.field` where `target` is already typed as `t`: the field's position
     /// and definition, or a reported error.
-    fn record_field(&mut self, t: &TExpr, target: &Expr, field: &Ident) -> Option<(u32, super::program::FieldDef)> {
+    fn record_field(
+        &mut self,
+        t: &TExpr,
+        target: &Expr,
+        field: &Ident,
+    ) -> Option<(u32, super::program::FieldDef)> {
         let target_text = self.sources.slice(target.span).to_string();
         match &t.ty {
             Type::Record(id) => {
@@ -203,7 +268,11 @@ impl Checker<'_> {
                 }
                 let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
                 let help = match did_you_mean(&field.name, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? `{}` has {}", record.name, list_names(names, 20)),
+                    Some(s) => format!(
+                        "did you mean `{s}`? `{}` has {}",
+                        record.name,
+                        list_names(names, 20)
+                    ),
                     None => format!("`{}` has {}", record.name, list_names(names, 20)),
                 };
                 let label = format!("`{}` has no field `{}`", record.name, field.name);
@@ -231,18 +300,27 @@ impl Checker<'_> {
             }
             Type::Map(_) => {
                 self.report(
-                    Diagnostic::error(Code::Type, format!("`{target_text}` is a map, which has no fields"))
-                        .label(field.span, format!("`.{}` on a map", field.name))
-                        .help(format!("look a key up with `{target_text}[\"{}\"]`", field.name)),
+                    Diagnostic::error(
+                        Code::Type,
+                        format!("`{target_text}` is a map, which has no fields"),
+                    )
+                    .label(field.span, format!("`.{}` on a map", field.name))
+                    .help(format!(
+                        "look a key up with `{target_text}[\"{}\"]`",
+                        field.name
+                    )),
                 );
                 None
             }
             other => {
                 let ty = self.type_name(other);
                 self.report(
-                    Diagnostic::error(Code::Type, format!("`{target_text}` is `{ty}`, which has no fields"))
-                        .label(field.span, format!("`.{}` on `{ty}`", field.name))
-                        .help("only records have fields"),
+                    Diagnostic::error(
+                        Code::Type,
+                        format!("`{target_text}` is `{ty}`, which has no fields"),
+                    )
+                    .label(field.span, format!("`.{}` on `{ty}`", field.name))
+                    .help("only records have fields"),
                 );
                 None
             }
@@ -251,20 +329,40 @@ impl Checker<'_> {
 
     fn field(&mut self, scope: &mut Scope, e: &Expr, target: &Expr, field: &Ident) -> TExpr {
         let t = self.expr(scope, target, None);
-        let Some((index, def)) = self.record_field(&t, target, field) else { return invalid(e.span) };
+        let Some((index, def)) = self.record_field(&t, target, field) else {
+            return invalid(e.span);
+        };
         if def.optional {
-            let known = path_key(target).is_some_and(|p| scope.knows(&p, &field.name));
+            let known = scope
+                .path_key(target)
+                .is_some_and(|p| scope.knows(&p, &field.name));
             if !known {
-                self.report_unguarded(e, target, field, &def);
+                let path = scope
+                    .path_key(target)
+                    .map(|_| self.sources.slice(target.span).to_string());
+                self.report_unguarded(e, path, field, &def);
             }
         }
-        typed(TExprKind::Field { target: Box::new(t), field: index }, def.ty, e.span)
+        typed(
+            TExprKind::Field {
+                target: Box::new(t),
+                field: index,
+            },
+            def.ty,
+            e.span,
+        )
     }
 
-    fn report_unguarded(&mut self, e: &Expr, target: &Expr, field: &Ident, def: &super::program::FieldDef) {
+    fn report_unguarded(
+        &mut self,
+        e: &Expr,
+        path: Option<String>,
+        field: &Ident,
+        def: &super::program::FieldDef,
+    ) {
         let text = self.sources.slice(e.span).to_string();
         let ty = self.type_name(&def.ty);
-        let guard = match path_key(target) {
+        let guard = match path {
             Some(path) => {
                 let default = match def.ty {
                     Type::Int => Some("0"),
@@ -281,12 +379,18 @@ impl Checker<'_> {
                 }
                 help
             }
-            None => format!("test it with `has {}` first, or give a default with `??`", field.name),
+            None => format!(
+                "test it with `has {}` first, or give a default with `??`",
+                field.name
+            ),
         };
         self.report(
             Diagnostic::error(Code::Optional, format!("`{text}` may be absent"))
-                .label(e.span, format!("read here without a guard"))
-                .label(def.span, format!("`{}` is declared optional (`{ty}?`)", field.name))
+                .label(e.span, "read here without a guard")
+                .label(
+                    def.span,
+                    format!("`{}` is declared optional (`{ty}?`)", field.name),
+                )
                 .help(guard),
         );
     }
@@ -297,12 +401,26 @@ impl Checker<'_> {
             Type::List(elem) => {
                 let i = self.expr(scope, index, Some(&Type::Int));
                 self.expect_type(&i, &Type::Int, "a list index");
-                typed(TExprKind::Index { target: Box::new(t), index: Box::new(i) }, *elem, span)
+                typed(
+                    TExprKind::Index {
+                        target: Box::new(t),
+                        index: Box::new(i),
+                    },
+                    *elem,
+                    span,
+                )
             }
             Type::Map(value) => {
                 let k = self.expr(scope, index, Some(&Type::String));
                 self.expect_type(&k, &Type::String, "a map key");
-                typed(TExprKind::Lookup { target: Box::new(t), key: Box::new(k) }, *value, span)
+                typed(
+                    TExprKind::Lookup {
+                        target: Box::new(t),
+                        key: Box::new(k),
+                    },
+                    *value,
+                    span,
+                )
             }
             Type::Unknown => {
                 self.expr(scope, index, None);
@@ -321,38 +439,93 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(&mut self, scope: &mut Scope, op: BinaryOp, op_span: Span, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
+    fn binary(
+        &mut self,
+        scope: &mut Scope,
+        op: BinaryOp,
+        op_span: Span,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+    ) -> TExpr {
         let bin = |kind: BinOp, l: TExpr, r: TExpr, ty: Type| {
-            typed(TExprKind::Binary { op: kind, op_span, lhs: Box::new(l), rhs: Box::new(r) }, ty, span)
+            typed(
+                TExprKind::Binary {
+                    op: kind,
+                    op_span,
+                    lhs: Box::new(l),
+                    rhs: Box::new(r),
+                },
+                ty,
+                span,
+            )
         };
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.expr(scope, lhs, Some(&Type::Bool));
                 self.expect_operand(&l, &Type::Bool, op.as_str());
                 let mark = scope.facts_mark();
-                scope.assume(if op == BinaryOp::And { facts_when_true(lhs) } else { facts_when_false(lhs) });
+                let facts = if op == BinaryOp::And {
+                    scope.facts_when_true(lhs)
+                } else {
+                    scope.facts_when_false(lhs)
+                };
+                scope.assume(facts);
                 let r = self.expr(scope, rhs, Some(&Type::Bool));
                 scope.restore_facts(mark);
                 self.expect_operand(&r, &Type::Bool, op.as_str());
-                bin(if op == BinaryOp::And { BinOp::And } else { BinOp::Or }, l, r, Type::Bool)
+                bin(
+                    if op == BinaryOp::And {
+                        BinOp::And
+                    } else {
+                        BinOp::Or
+                    },
+                    l,
+                    r,
+                    Type::Bool,
+                )
             }
             BinaryOp::Eq | BinaryOp::Ne => {
-                let (l, r) = self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
+                let (l, r) =
+                    self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
                 if !l.ty.compatible(&r.ty) {
                     let help = self.mismatch_help(&l.ty, &r.ty);
-                    self.mismatch(format!("cannot compare `{{l}}` with `{{r}}` using `{}`", op.as_str()), &l, &r, help);
+                    self.mismatch(
+                        format!(
+                            "cannot compare `{{l}}` with `{{r}}` using `{}`",
+                            op.as_str()
+                        ),
+                        &l,
+                        &r,
+                        help,
+                    );
                 }
-                bin(if op == BinaryOp::Eq { BinOp::Eq } else { BinOp::Ne }, l, r, Type::Bool)
+                bin(
+                    if op == BinaryOp::Eq {
+                        BinOp::Eq
+                    } else {
+                        BinOp::Ne
+                    },
+                    l,
+                    r,
+                    Type::Bool,
+                )
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let (l, r) = self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
+                let (l, r) =
+                    self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
                 let ordered = |t: &Type| matches!(t, Type::Int | Type::Date | Type::Unknown);
                 if !ordered(&l.ty) || !ordered(&r.ty) || !l.ty.compatible(&r.ty) {
                     let help = Some(match self.mismatch_help(&l.ty, &r.ty) {
                         Some(h) => h,
                         None => format!("`{}` orders two `int`s or two `date`s", op.as_str()),
                     });
-                    self.mismatch(format!("cannot order `{{l}}` and `{{r}}` with `{}`", op.as_str()), &l, &r, help);
+                    self.mismatch(
+                        format!("cannot order `{{l}}` and `{{r}}` with `{}`", op.as_str()),
+                        &l,
+                        &r,
+                        help,
+                    );
                 }
                 let kind = match op {
                     BinaryOp::Lt => BinOp::Lt,
@@ -367,12 +540,12 @@ impl Checker<'_> {
                     scope,
                     lhs,
                     rhs,
-                    |t| Some(Type::List(Box::new(t.clone()))),
                     |t| match t {
                         Type::List(e) => Some((**e).clone()),
                         Type::Map(_) => Some(Type::String),
                         _ => None,
                     },
+                    |t| Some(Type::List(Box::new(t.clone()))),
                 );
                 let negate = op == BinaryOp::NotIn;
                 let kind = match &r.ty {
@@ -381,25 +554,39 @@ impl Checker<'_> {
                             let (lt, et) = (self.type_name(&l.ty), self.type_name(elem));
                             let help = self.mismatch_help(&l.ty, elem);
                             self.report(
-                                Diagnostic::error(Code::Type, format!("cannot look for `{lt}` in a list of `{et}`"))
-                                    .label(l.span, format!("this is `{lt}`"))
-                                    .label(r.span, format!("this is `[{et}]`"))
-                                    .maybe_help(help),
+                                Diagnostic::error(
+                                    Code::Type,
+                                    format!("cannot look for `{lt}` in a list of `{et}`"),
+                                )
+                                .label(l.span, format!("this is `{lt}`"))
+                                .label(r.span, format!("this is `[{et}]`"))
+                                .maybe_help(help),
                             );
                         }
-                        if negate { BinOp::NotInList } else { BinOp::InList }
+                        if negate {
+                            BinOp::NotInList
+                        } else {
+                            BinOp::InList
+                        }
                     }
                     Type::Map(_) => {
                         if !l.ty.compatible(&Type::String) {
                             let lt = self.type_name(&l.ty);
                             let rt = self.type_name(&r.ty);
                             self.report(
-                                Diagnostic::error(Code::Type, format!("map keys are strings, found `{lt}`"))
-                                    .label(l.span, format!("this is `{lt}`"))
-                                    .label(r.span, format!("this is `{rt}`")),
+                                Diagnostic::error(
+                                    Code::Type,
+                                    format!("map keys are strings, found `{lt}`"),
+                                )
+                                .label(l.span, format!("this is `{lt}`"))
+                                .label(r.span, format!("this is `{rt}`")),
                             );
                         }
-                        if negate { BinOp::NotInMap } else { BinOp::InMap }
+                        if negate {
+                            BinOp::NotInMap
+                        } else {
+                            BinOp::InMap
+                        }
                     }
                     Type::Unknown => BinOp::InList,
                     other => {
@@ -432,7 +619,12 @@ impl Checker<'_> {
                         ),
                         _ => Some(format!("`{}` works on two `int`s", op.as_str())),
                     };
-                    self.mismatch(format!("cannot apply `{}` to `{{l}}` and `{{r}}`", op.as_str()), &l, &r, help);
+                    self.mismatch(
+                        format!("cannot apply `{}` to `{{l}}` and `{{r}}`", op.as_str()),
+                        &l,
+                        &r,
+                        help,
+                    );
                 }
                 let kind = match op {
                     BinaryOp::Add => BinOp::Add,
@@ -492,9 +684,9 @@ impl Checker<'_> {
                     "a `{name}` value compares with a string literal that is one of its members, or with another `{name}`"
                 ))
             }
-            (Type::Int, Type::String) | (Type::String, Type::Int) => {
-                Some("numbers and strings are never equal; write the number without quotes".to_string())
-            }
+            (Type::Int, Type::String) | (Type::String, Type::Int) => Some(
+                "numbers and strings are never equal; write the number without quotes".to_string(),
+            ),
             _ => None,
         }
     }
@@ -524,18 +716,32 @@ impl Checker<'_> {
                 Diagnostic::error(Code::Optional, format!("`{text}` is never absent"))
                     .label(lhs.span, format!("`{}` is a required `{ty}`", field.name))
                     .label(def.span, "declared here without `?`")
-                    .help(format!("remove `?? …`, or declare the field optional: `{}: {ty}?`", field.name)),
+                    .help(format!(
+                        "remove `?? …`, or declare the field optional: `{}: {ty}?`",
+                        field.name
+                    )),
             );
         }
         if !d.ty.compatible(&def.ty) {
             let (ft, dt) = (self.type_name(&def.ty), self.type_name(&d.ty));
             self.report(
-                Diagnostic::error(Code::Type, format!("the default must be `{ft}` like the field, found `{dt}`"))
-                    .label(lhs.span, format!("this is `{ft}`"))
-                    .label(d.span, format!("this is `{dt}`")),
+                Diagnostic::error(
+                    Code::Type,
+                    format!("the default must be `{ft}` like the field, found `{dt}`"),
+                )
+                .label(lhs.span, format!("this is `{ft}`"))
+                .label(d.span, format!("this is `{dt}`")),
             );
         }
-        typed(TExprKind::Default { target: Box::new(t), field: index, default: Box::new(d) }, def.ty, span)
+        typed(
+            TExprKind::Default {
+                target: Box::new(t),
+                field: index,
+                default: Box::new(d),
+            },
+            def.ty,
+            span,
+        )
     }
 }
 

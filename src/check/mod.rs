@@ -31,12 +31,21 @@ use types::Type;
 /// Checks the parsed files of one pack (in the pack's file order). Returns the
 /// program when there is no error, and every diagnostic (errors and warnings).
 pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnostic>) {
+    let unparsed: Vec<&crate::syntax::ast::Unparsed> =
+        files.iter().flat_map(|f| &f.unparsed).collect();
     let mut checker = Checker {
         sources,
         schema: Schema::default(),
         type_names: HashMap::new(),
         globals: Vec::new(),
         diags: Vec::new(),
+        unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
+        input_may_be_unparsed: unparsed.iter().any(|u| {
+            !matches!(
+                u.keyword.as_str(),
+                "enum" | "record" | "data" | "param" | "rule"
+            )
+        }),
     };
     checker.collect_schema(files);
     let (input, data, params) = checker.globals(files);
@@ -46,10 +55,13 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         let Decl::Rule(r) = decl else { continue };
         if let Some(&first) = rule_ids.get(r.id.as_str()) {
             checker.report(
-                Diagnostic::error(Code::Duplicate, format!("rule `{}` is declared twice", r.id))
-                    .label(r.id_span, "declared again here")
-                    .label(first, "first declared here")
-                    .help("rule ids are unique across the pack; rename one of them"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("rule `{}` is declared twice", r.id),
+                )
+                .label(r.id_span, "declared again here")
+                .label(first, "first declared here")
+                .help("rule ids are unique across the pack; rename one of them"),
             );
         } else {
             rule_ids.insert(&r.id, r.id_span);
@@ -58,9 +70,13 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     }
     let diags = checker.diags;
     let program = match input {
-        Some(input) if !diags.iter().any(Diagnostic::is_error) => {
-            Some(Program { schema: checker.schema, input, data, params, rules })
-        }
+        Some(input) if !diags.iter().any(Diagnostic::is_error) => Some(Program {
+            schema: checker.schema,
+            input,
+            data,
+            params,
+            rules,
+        }),
         _ => None,
     };
     (program, diags)
@@ -73,6 +89,11 @@ pub(crate) struct Checker<'a> {
     type_names: HashMap<String, schema::TypeName>,
     globals: Vec<GlobalVar>,
     diags: Vec<Diagnostic>,
+    /// Names of declarations that did not parse: "unknown" errors about them
+    /// would only repeat the syntax error.
+    unparsed_names: std::collections::HashSet<String>,
+    /// Whether a declaration that did not parse may have been the `input`.
+    input_may_be_unparsed: bool,
 }
 
 impl Checker<'_> {
@@ -107,7 +128,12 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    input = Some(Global { name: i.name.name.clone(), doc: i.doc.clone(), ty: ty.clone(), span: i.span });
+                    input = Some(Global {
+                        name: i.name.name.clone(),
+                        doc: i.doc.clone(),
+                        ty: ty.clone(),
+                        span: i.span,
+                    });
                     (&i.name, GlobalKind::Input, ty)
                 }
                 Decl::Data(d) => {
@@ -133,7 +159,10 @@ impl Checker<'_> {
                 }
                 Decl::Param(p) => {
                     let ty = self.resolve_type(&p.ty);
-                    let allowed = matches!(ty, Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_));
+                    let allowed = matches!(
+                        ty,
+                        Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_)
+                    );
                     if ty.is_known() && !allowed {
                         let found = self.type_name(&ty);
                         self.report(
@@ -160,19 +189,35 @@ impl Checker<'_> {
             if let Some(first) = self.globals.iter().find(|g| g.name == name.name) {
                 let first = first.span;
                 self.report(
-                    Diagnostic::error(Code::Duplicate, format!("`{}` is declared twice", name.name))
-                        .label(name.span, "declared again here")
-                        .label(first, "first declared here")
-                        .help("`input`, `data` and `param` names share one namespace; rename one of them"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("`{}` is declared twice", name.name),
+                    )
+                    .label(name.span, "declared again here")
+                    .label(first, "first declared here")
+                    .help(
+                        "`input`, `data` and `param` names share one namespace; rename one of them",
+                    ),
                 );
                 continue;
             }
-            self.globals.push(GlobalVar { name: name.name.clone(), kind, ty, span: name.span });
+            self.globals.push(GlobalVar {
+                name: name.name.clone(),
+                kind,
+                ty,
+                span: name.span,
+            });
         }
-        if input.is_none() {
-            let first_file = self.sources.iter().next().map(|(id, _)| Span::new(id, 0, 0));
+        if input.is_none() && !self.input_may_be_unparsed {
+            let first_file = self
+                .sources
+                .iter()
+                .next()
+                .map(|(id, _)| Span::new(id, 0, 0));
             let mut diagnostic = Diagnostic::error(Code::Input, "the pack declares no `input`")
-                .help("declare the type of the documents to check, as in `input transfer: Transfer`");
+                .help(
+                    "declare the type of the documents to check, as in `input transfer: Transfer`",
+                );
             if let Some(span) = first_file {
                 diagnostic = diagnostic.label(span, "in this pack");
             }
@@ -182,12 +227,20 @@ impl Checker<'_> {
     }
 
     /// A param default: a literal of the param's type.
-    fn param_default(&mut self, e: &crate::syntax::ast::Expr, ty: &Type, allowed: bool) -> Option<Const> {
+    fn param_default(
+        &mut self,
+        e: &crate::syntax::ast::Expr,
+        ty: &Type,
+        allowed: bool,
+    ) -> Option<Const> {
         let literal = match &e.unparen().kind {
             ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Str(_) => true,
-            ExprKind::Unary(UnaryOp::Neg, inner) => matches!(inner.unparen().kind, ExprKind::Int(_)),
+            ExprKind::Unary(UnaryOp::Neg, inner) => {
+                matches!(inner.unparen().kind, ExprKind::Int(_))
+            }
             ExprKind::Call(f, args) => {
-                f.name == "date" && matches!(args.as_slice(), [a] if matches!(a.unparen().kind, ExprKind::Str(_)))
+                f.name == "date"
+                    && matches!(args.as_slice(), [a] if matches!(a.unparen().kind, ExprKind::Str(_)))
             }
             ExprKind::Invalid => return None,
             _ => false,
@@ -203,8 +256,11 @@ impl Checker<'_> {
         let typed = self.expr(&mut Scope::default(), e, Some(ty));
         if allowed && !typed.ty.compatible(ty) {
             let (want, found) = (self.type_name(ty), self.type_name(&typed.ty));
-            let mut diagnostic = Diagnostic::error(Code::Type, format!("the default must be `{want}`, found `{found}`"))
-                .label(e.span, format!("this is `{found}`"));
+            let mut diagnostic = Diagnostic::error(
+                Code::Type,
+                format!("the default must be `{want}`, found `{found}`"),
+            )
+            .label(e.span, format!("this is `{found}`"));
             if *ty == Type::Date && typed.ty == Type::String {
                 diagnostic = diagnostic.help("write a date default as `date(\"2026-01-31\")`");
             }

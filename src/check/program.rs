@@ -70,7 +70,10 @@ pub struct EnumDef {
 impl EnumDef {
     /// The index of the member with this value.
     pub fn member(&self, value: &str) -> Option<u32> {
-        self.members.iter().position(|m| m.value == value).and_then(|i| u32::try_from(i).ok())
+        self.members
+            .iter()
+            .position(|m| m.value == value)
+            .and_then(|i| u32::try_from(i).ok())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::Checker;
 use super::program::{Require, Rule, Step, Template, TemplatePart};
-use super::scope::{Scope, facts_when_true};
+use super::scope::Scope;
 use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -44,15 +44,20 @@ impl Checker<'_> {
                             steps.push(Step::For { slot, iter });
                         }
                         ClauseKind::Let(name, value) => {
+                            let path = scope.path_key(value);
                             let value = self.expr(&mut scope, value, None);
                             self.check_new_name(&scope, name);
                             let slot = scope.bind(&name.name, value.ty.clone(), name.span);
+                            if let Some(path) = path {
+                                scope.alias(&name.name, path);
+                            }
                             steps.push(Step::Let { slot, value });
                         }
                         ClauseKind::When(cond) => {
                             let t = self.expr(&mut scope, cond, Some(&Type::Bool));
                             self.expect_type(&t, &Type::Bool, "a `when` condition");
-                            scope.assume(facts_when_true(cond));
+                            let facts = scope.facts_when_true(cond);
+                            scope.assume(facts);
                             steps.push(Step::When(t));
                         }
                         _ => {}
@@ -66,13 +71,20 @@ impl Checker<'_> {
                     let t = self.expr(&mut scope, cond, Some(&Type::Bool));
                     self.expect_type(&t, &Type::Bool, "a `require` condition");
                     // A later `require` runs only if this one held.
-                    scope.assume(facts_when_true(cond));
-                    requires.push(Require { expr: t, span: clause.span });
+                    let facts = scope.facts_when_true(cond);
+                    scope.assume(facts);
+                    requires.push(Require {
+                        expr: t,
+                        span: clause.span,
+                    });
                 }
             }
         }
         if requires.is_empty() {
-            let has_when = r.clauses.iter().any(|c| matches!(c.kind, ClauseKind::When(_)));
+            let has_when = r
+                .clauses
+                .iter()
+                .any(|c| matches!(c.kind, ClauseKind::When(_)));
             let help = if has_when {
                 "`when` only says where the rule applies; add a `require` saying what must hold there, as in `require s.quantity > 0`"
             } else {
@@ -109,14 +121,23 @@ impl Checker<'_> {
     }
 
     /// Records a clause allowed at most once, reporting a repeat.
-    fn once<T>(&mut self, slot: &mut Option<(T, Span)>, value: (T, Span), keyword: &str, rule: &str) {
+    fn once<T>(
+        &mut self,
+        slot: &mut Option<(T, Span)>,
+        value: (T, Span),
+        keyword: &str,
+        rule: &str,
+    ) {
         if let Some((_, first)) = slot {
             let first = *first;
             self.report(
-                Diagnostic::error(Code::Clause, format!("rule `{rule}` has two `{keyword}` clauses"))
-                    .label(value.1, "second one here")
-                    .label(first, "first one here")
-                    .help(format!("a rule has at most one `{keyword}`; keep one")),
+                Diagnostic::error(
+                    Code::Clause,
+                    format!("rule `{rule}` has two `{keyword}` clauses"),
+                )
+                .label(value.1, "second one here")
+                .label(first, "first one here")
+                .help(format!("a rule has at most one `{keyword}`; keep one")),
             );
         } else {
             *slot = Some(value);
@@ -147,15 +168,20 @@ impl Checker<'_> {
                 }
             })
             .collect();
-        Template { parts, span: t.span }
+        Template {
+            parts,
+            span: t.span,
+        }
     }
 
     /// Reports a `for`, `let` or generator variable whose name is taken.
     pub(crate) fn check_new_name(&mut self, scope: &Scope, name: &ast::Ident) {
-        let taken = scope
-            .lookup(&name.name)
-            .map(|l| l.span)
-            .or_else(|| self.globals.iter().find(|g| g.name == name.name).map(|g| g.span));
+        let taken = scope.lookup(&name.name).map(|l| l.span).or_else(|| {
+            self.globals
+                .iter()
+                .find(|g| g.name == name.name)
+                .map(|g| g.span)
+        });
         if let Some(first) = taken {
             self.report(
                 Diagnostic::error(Code::Duplicate, format!("`{}` is already defined", name.name))

@@ -48,9 +48,12 @@ impl Checker<'_> {
             };
             if BUILTIN_TYPES.contains(&name.name.as_str()) {
                 self.report(
-                    Diagnostic::error(Code::Duplicate, format!("`{}` is a built-in type", name.name))
-                        .label(name.span, "cannot be declared again")
-                        .help("choose another name for this type"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("`{}` is a built-in type", name.name),
+                    )
+                    .label(name.span, "cannot be declared again")
+                    .help("choose another name for this type"),
                 );
                 continue;
             }
@@ -67,12 +70,14 @@ impl Checker<'_> {
             match decl {
                 Decl::Enum(e) => {
                     let id = EnumId(u32::try_from(enums.len()).unwrap_or(u32::MAX));
-                    self.type_names.insert(e.name.name.clone(), TypeName::Enum(id));
+                    self.type_names
+                        .insert(e.name.name.clone(), TypeName::Enum(id));
                     enums.push(e);
                 }
                 Decl::Record(r) => {
                     let id = RecordId(u32::try_from(records.len()).unwrap_or(u32::MAX));
-                    self.type_names.insert(r.name.name.clone(), TypeName::Record(id));
+                    self.type_names
+                        .insert(r.name.name.clone(), TypeName::Record(id));
                     records.push(r);
                 }
                 _ => {}
@@ -95,23 +100,38 @@ impl Checker<'_> {
             if let Some(first) = members.iter().find(|f| f.value == m.value) {
                 let first = first.span;
                 self.report(
-                    Diagnostic::error(Code::Duplicate, format!("enum `{}` lists `{}` twice", e.name.name, m.value))
-                        .label(m.span, "listed again here")
-                        .label(first, "first listed here")
-                        .help("remove one of them"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("enum `{}` lists `{}` twice", e.name.name, m.value),
+                    )
+                    .label(m.span, "listed again here")
+                    .label(first, "first listed here")
+                    .help("remove one of them"),
                 );
                 continue;
             }
-            members.push(MemberDef { value: m.value.clone(), doc: m.doc.clone(), span: m.span });
+            members.push(MemberDef {
+                value: m.value.clone(),
+                doc: m.doc.clone(),
+                span: m.span,
+            });
         }
         if e.members.is_empty() {
             self.report(
                 Diagnostic::error(Code::Type, format!("enum `{}` has no members", e.name.name))
                     .label(e.span, "empty enum")
-                    .help(format!("list its values, as in `enum {} {{ \"a\", \"b\" }}`", e.name.name)),
+                    .help(format!(
+                        "list its values, as in `enum {} {{ \"a\", \"b\" }}`",
+                        e.name.name
+                    )),
             );
         }
-        EnumDef { name: e.name.name.clone(), doc: e.doc.clone(), members, name_span: e.name.span }
+        EnumDef {
+            name: e.name.name.clone(),
+            doc: e.doc.clone(),
+            members,
+            name_span: e.name.span,
+        }
     }
 
     fn record_def(&mut self, r: &RecordDecl) -> RecordDef {
@@ -123,7 +143,10 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("record `{}` declares field `{}` twice", r.name.name, f.name.name),
+                        format!(
+                            "record `{}` declares field `{}` twice",
+                            r.name.name, f.name.name
+                        ),
                     )
                     .label(f.name.span, "declared again here")
                     .label(first, "first declared here")
@@ -131,9 +154,20 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            fields.push(FieldDef { name: f.name.name.clone(), doc: f.doc.clone(), ty, optional, span: f.name.span });
+            fields.push(FieldDef {
+                name: f.name.name.clone(),
+                doc: f.doc.clone(),
+                ty,
+                optional,
+                span: f.name.span,
+            });
         }
-        RecordDef { name: r.name.name.clone(), doc: r.doc.clone(), fields, name_span: r.name.span }
+        RecordDef {
+            name: r.name.name.clone(),
+            doc: r.doc.clone(),
+            fields,
+            name_span: r.name.span,
+        }
     }
 
     /// A field's type: `T?` is allowed at the top only.
@@ -155,6 +189,7 @@ impl Checker<'_> {
                 other => match self.type_names.get(other) {
                     Some(TypeName::Enum(id)) => Type::Enum(*id),
                     Some(TypeName::Record(id)) => Type::Record(*id),
+                    None if self.unparsed_names.contains(other) => Type::Unknown,
                     None => {
                         let help = self.unknown_type_help(other);
                         self.report(
@@ -172,8 +207,13 @@ impl Checker<'_> {
                 if key_ty.is_known() && key_ty != Type::String {
                     self.report(
                         Diagnostic::error(Code::Type, "map keys must be strings")
-                            .label(key.span, format!("keys of type `{}`", key_ty.display(&self.schema)))
-                            .help("write `[string: T]`; JSON and YAML object keys are always strings"),
+                            .label(
+                                key.span,
+                                format!("keys of type `{}`", key_ty.display(&self.schema)),
+                            )
+                            .help(
+                                "write `[string: T]`; JSON and YAML object keys are always strings",
+                            ),
                     );
                 }
                 Type::Map(Box::new(self.resolve_type(value)))
@@ -194,14 +234,20 @@ impl Checker<'_> {
             return format!("the type is called `{real}` in policies");
         }
         let declared: Vec<&str> = self.type_names.keys().map(String::as_str).collect();
-        let candidates = BUILTIN_TYPES.iter().copied().chain(declared.iter().copied());
+        let candidates = BUILTIN_TYPES
+            .iter()
+            .copied()
+            .chain(declared.iter().copied());
         match did_you_mean(name, candidates) {
             Some(s) => format!("did you mean `{s}`?"),
             None => {
                 let mut names: Vec<&str> = declared;
                 names.sort_unstable();
                 let all = BUILTIN_TYPES.iter().copied().chain(names);
-                format!("declare it with `record {name} {{ … }}` or `enum {name} {{ … }}`; known types: {}", list_names(all, 12))
+                format!(
+                    "declare it with `record {name} {{ … }}` or `enum {name} {{ … }}`; known types: {}",
+                    list_names(all, 12)
+                )
             }
         }
     }
@@ -224,10 +270,14 @@ impl Checker<'_> {
             }
             while let Some(&mut (record, ref mut next_field)) = stack.last_mut() {
                 let edge = self.schema.records.get(record).and_then(|r| {
-                    r.fields.iter().enumerate().skip(*next_field).find_map(|(i, f)| match (&f.ty, f.optional) {
-                        (Type::Record(id), false) => Some((i, id.0 as usize, f.span)),
-                        _ => None,
-                    })
+                    r.fields
+                        .iter()
+                        .enumerate()
+                        .skip(*next_field)
+                        .find_map(|(i, f)| match (&f.ty, f.optional) {
+                            (Type::Record(id), false) => Some((i, id.0 as usize, f.span)),
+                            _ => None,
+                        })
                 });
                 let Some((i, target, span)) = edge else {
                     if let Some(s) = state.get_mut(record) {
@@ -245,7 +295,12 @@ impl Checker<'_> {
                         stack.push((target, 0));
                     }
                     Some(1) => {
-                        let name = self.schema.records.get(target).map_or("", |r| r.name.as_str()).to_string();
+                        let name = self
+                            .schema
+                            .records
+                            .get(target)
+                            .map_or("", |r| r.name.as_str())
+                            .to_string();
                         self.report(
                             Diagnostic::error(Code::RecursiveType, format!("record `{name}` contains itself"))
                                 .label(span, "this required field leads back to the record")

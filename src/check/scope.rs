@@ -30,6 +30,9 @@ pub(crate) struct Scope {
     locals: Vec<Local>,
     facts: Vec<Fact>,
     slot_names: Vec<String>,
+    /// `let t = s.target` makes `t` an alias of the path `s.target`, so that
+    /// facts about one apply to the other.
+    aliases: Vec<(String, String)>,
 }
 
 impl Scope {
@@ -37,7 +40,12 @@ impl Scope {
     pub(crate) fn bind(&mut self, name: &str, ty: Type, span: Span) -> u32 {
         let slot = u32::try_from(self.slot_names.len()).unwrap_or(u32::MAX);
         self.slot_names.push(name.to_string());
-        self.locals.push(Local { name: name.to_string(), slot, ty, span });
+        self.locals.push(Local {
+            name: name.to_string(),
+            slot,
+            ty,
+            span,
+        });
         slot
     }
 
@@ -73,61 +81,80 @@ impl Scope {
 
     /// Whether `path.field` is known to be present.
     pub(crate) fn knows(&self, path: &str, field: &str) -> bool {
-        self.facts.iter().any(|f| f.path == path && f.field == field)
+        self.facts
+            .iter()
+            .any(|f| f.path == path && f.field == field)
+    }
+
+    /// Records that the local `name` is the value at `path` (a `let` of a path).
+    pub(crate) fn alias(&mut self, name: &str, path: String) {
+        self.aliases.push((name.to_string(), path));
+    }
+
+    /// The canonical text of a variable/field chain such as `s.target`, with
+    /// `let` aliases expanded, or `None` for any other expression (those cannot
+    /// be narrowed).
+    pub(crate) fn path_key(&self, e: &Expr) -> Option<String> {
+        match &e.unparen().kind {
+            ExprKind::Var(v) => Some(
+                self.aliases
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| *n == v.name)
+                    .map_or_else(|| v.name.clone(), |(_, p)| p.clone()),
+            ),
+            ExprKind::Field(target, field) => {
+                self.path_key(target).map(|p| format!("{p}.{}", field.name))
+            }
+            _ => None,
+        }
+    }
+
+    /// Facts that hold wherever `e` is true: its `has` tests, through `and`.
+    pub(crate) fn facts_when_true(&self, e: &Expr) -> Vec<Fact> {
+        let mut out = Vec::new();
+        self.collect_true(e, &mut out);
+        out
+    }
+
+    fn collect_true(&self, e: &Expr, out: &mut Vec<Fact>) {
+        match &e.unparen().kind {
+            ExprKind::Has(target, field) => {
+                if let Some(path) = self.path_key(target) {
+                    out.push(Fact {
+                        path,
+                        field: field.name.clone(),
+                    });
+                }
+            }
+            ExprKind::Binary(BinaryOp::And, _, a, b) => {
+                self.collect_true(a, out);
+                self.collect_true(b, out);
+            }
+            _ => {}
+        }
+    }
+
+    /// Facts that hold wherever `e` is false: its `not (r has f)` terms, through `or`.
+    pub(crate) fn facts_when_false(&self, e: &Expr) -> Vec<Fact> {
+        let mut out = Vec::new();
+        self.collect_false(e, &mut out);
+        out
+    }
+
+    fn collect_false(&self, e: &Expr, out: &mut Vec<Fact>) {
+        match &e.unparen().kind {
+            ExprKind::Unary(UnaryOp::Not, inner) => self.collect_true(inner, out),
+            ExprKind::Binary(BinaryOp::Or, _, a, b) => {
+                self.collect_false(a, out);
+                self.collect_false(b, out);
+            }
+            _ => {}
+        }
     }
 
     /// The slot names, for the checked rule.
     pub(crate) fn into_slot_names(self) -> Vec<String> {
         self.slot_names
-    }
-}
-
-/// The text of a variable/field chain such as `s.target`, or `None` for any other
-/// expression (those cannot be narrowed).
-pub(crate) fn path_key(e: &Expr) -> Option<String> {
-    match &e.unparen().kind {
-        ExprKind::Var(v) => Some(v.name.clone()),
-        ExprKind::Field(target, field) => path_key(target).map(|p| format!("{p}.{}", field.name)),
-        _ => None,
-    }
-}
-
-/// Facts that hold wherever `e` is true: its `has` tests, through `and`.
-pub(crate) fn facts_when_true(e: &Expr) -> Vec<Fact> {
-    let mut out = Vec::new();
-    collect_true(e, &mut out);
-    out
-}
-
-fn collect_true(e: &Expr, out: &mut Vec<Fact>) {
-    match &e.unparen().kind {
-        ExprKind::Has(target, field) => {
-            if let Some(path) = path_key(target) {
-                out.push(Fact { path, field: field.name.clone() });
-            }
-        }
-        ExprKind::Binary(BinaryOp::And, _, a, b) => {
-            collect_true(a, out);
-            collect_true(b, out);
-        }
-        _ => {}
-    }
-}
-
-/// Facts that hold wherever `e` is false: its `not (r has f)` terms, through `or`.
-pub(crate) fn facts_when_false(e: &Expr) -> Vec<Fact> {
-    let mut out = Vec::new();
-    collect_false(e, &mut out);
-    out
-}
-
-fn collect_false(e: &Expr, out: &mut Vec<Fact>) {
-    match &e.unparen().kind {
-        ExprKind::Unary(UnaryOp::Not, inner) => collect_true(inner, out),
-        ExprKind::Binary(BinaryOp::Or, _, a, b) => {
-            collect_false(a, out);
-            collect_false(b, out);
-        }
-        _ => {}
     }
 }

@@ -88,8 +88,12 @@ impl fmt::Display for TypeDisplay<'_> {
             Type::Int => f.write_str("int"),
             Type::String => f.write_str("string"),
             Type::Date => f.write_str("date"),
-            Type::Enum(id) => f.write_str(self.schema.enum_def(*id).map_or("?", |e| e.name.as_str())),
-            Type::Record(id) => f.write_str(self.schema.record(*id).map_or("?", |r| r.name.as_str())),
+            Type::Enum(id) => {
+                f.write_str(self.schema.enum_def(*id).map_or("?", |e| e.name.as_str()))
+            }
+            Type::Record(id) => {
+                f.write_str(self.schema.record(*id).map_or("?", |r| r.name.as_str()))
+            }
             Type::List(t) => write!(f, "[{}]", t.display(self.schema)),
             Type::Map(t) => write!(f, "[string: {}]", t.display(self.schema)),
             Type::Unknown => f.write_str("_"),

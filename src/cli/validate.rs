@@ -29,8 +29,11 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
     let mut pack = if args.policy.is_empty() {
         let mut pack = Pack::from_texts([]);
         pack.diagnostics = vec![
-            Diagnostic::error(Code::Io, "no pack given, and this build has no default pack embedded yet")
-                .help("give a pack directory or a `.policy` file with `-p PATH`"),
+            Diagnostic::error(
+                Code::Io,
+                "no pack given, and this build has no default pack embedded yet",
+            )
+            .help("give a pack directory or a `.policy` file with `-p PATH`"),
         ];
         pack.program = None;
         pack
@@ -45,14 +48,30 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
     let code = if pack.is_ok() { EXIT_OK } else { EXIT_TROUBLE };
     match args.format {
         OutputFormat::Human => {
-            let text = diagnostics_human::render(&pack.diagnostics, &pack.sources, args.color.for_stderr());
+            let text = diagnostics_human::render(
+                &pack.diagnostics,
+                &pack.sources,
+                args.color.for_stderr(),
+            );
             let mut stderr = std::io::stderr().lock();
             let _ = stderr.write_all(text.as_bytes());
             if pack.is_ok() {
-                let warned = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+                let warned = if warnings > 0 {
+                    format!(", {warnings} warning(s)")
+                } else {
+                    String::new()
+                };
                 println!("ok: {rules} rule(s) in {files} file(s){warned}");
             } else {
-                let _ = writeln!(stderr, "error: the pack has {errors} error(s){}", if warnings > 0 { format!(" and {warnings} warning(s)") } else { String::new() });
+                let _ = writeln!(
+                    stderr,
+                    "error: the pack has {errors} error(s){}",
+                    if warnings > 0 {
+                        format!(" and {warnings} warning(s)")
+                    } else {
+                        String::new()
+                    }
+                );
             }
         }
         OutputFormat::Json => {
@@ -60,7 +79,12 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
                 version: 1,
                 valid: pack.is_ok(),
                 errors: diagnostics_json::diagnostics(&pack.diagnostics, &pack.sources),
-                summary: Summary { files, rules, errors, warnings },
+                summary: Summary {
+                    files,
+                    rules,
+                    errors,
+                    warnings,
+                },
             };
             match serde_json::to_string_pretty(&output) {
                 Ok(json) => println!("{json}"),

@@ -54,7 +54,11 @@ pub struct JsonLabel {
 pub fn location(sources: &Sources, span: Span) -> Option<Location> {
     let file = sources.get(span.file)?;
     let (line, column) = file.line_col(span.start as usize);
-    Some(Location { file: file.name().to_string(), line, column })
+    Some(Location {
+        file: file.name().to_string(),
+        line,
+        column,
+    })
 }
 
 /// Converts diagnostics for serialization.
@@ -73,7 +77,12 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<JsonDia
             labels: d
                 .labels
                 .iter()
-                .filter_map(|l| location(sources, l.span).map(|location| JsonLabel { message: l.text.clone(), location }))
+                .filter_map(|l| {
+                    location(sources, l.span).map(|location| JsonLabel {
+                        message: l.text.clone(),
+                        location,
+                    })
+                })
                 .collect(),
         })
         .collect()

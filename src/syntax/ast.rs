@@ -24,6 +24,19 @@ pub type Doc = Option<String>;
 pub struct File {
     /// Declarations in textual order.
     pub decls: Vec<Decl>,
+    /// Declarations that could not be parsed (already reported). The checker uses
+    /// them to avoid follow-up errors such as "unknown type" for a record whose
+    /// declaration had a syntax error.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// What is known of a declaration that did not parse: its leading words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    /// The first word (`record`, `rule`, …), or empty when there is none.
+    pub keyword: String,
+    /// The word after it, usually the declared name.
+    pub name: String,
 }
 
 /// A top-level declaration.

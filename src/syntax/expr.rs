@@ -47,7 +47,9 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
         .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
         .op(Op::prefix(Rule::op_neg))
-        .op(Op::postfix(Rule::field_access) | Op::postfix(Rule::index) | Op::postfix(Rule::has_test))
+        .op(Op::postfix(Rule::field_access)
+            | Op::postfix(Rule::index)
+            | Op::postfix(Rule::has_test))
 });
 
 /// An expression with the depth of its tree.
@@ -63,11 +65,20 @@ impl Lowerer {
         let span = self.span(&pair);
         if let Some(problem) = operator_chain_problem(&pair) {
             self.report(
-                Diagnostic::error(Code::Limit, format!("more than {MAX_OPERATOR_CHAIN} {problem}"))
-                    .label(span, "this expression")
-                    .help("split the expression with `let` clauses"),
+                Diagnostic::error(
+                    Code::Limit,
+                    format!("more than {MAX_OPERATOR_CHAIN} {problem}"),
+                )
+                .label(span, "this expression")
+                .help("split the expression with `let` clauses"),
             );
-            return (Expr { kind: ExprKind::Invalid, span }, 1);
+            return (
+                Expr {
+                    kind: ExprKind::Invalid,
+                    span,
+                },
+                1,
+            );
         }
         PRATT
             .map_primary(|p| self.primary(p))
@@ -84,12 +95,21 @@ impl Lowerer {
         if depth > MAX_EXPR_DEPTH {
             if !self.depth_reported.replace(true) {
                 self.report(
-                    Diagnostic::error(Code::Limit, format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"))
-                        .label(span, "this expression is too deep")
-                        .help("split the expression with `let` clauses"),
+                    Diagnostic::error(
+                        Code::Limit,
+                        format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"),
+                    )
+                    .label(span, "this expression is too deep")
+                    .help("split the expression with `let` clauses"),
                 );
             }
-            return (Expr { kind: ExprKind::Invalid, span }, 1);
+            return (
+                Expr {
+                    kind: ExprKind::Invalid,
+                    span,
+                },
+                1,
+            );
         }
         (Expr { kind, span }, depth)
     }
@@ -129,7 +149,8 @@ impl Lowerer {
                 None => self.invalid(span),
             },
             Rule::list_lit => {
-                let (items, depths): (Vec<_>, Vec<_>) = pair.into_inner().map(|p| self.expr_sized(p)).unzip();
+                let (items, depths): (Vec<_>, Vec<_>) =
+                    pair.into_inner().map(|p| self.expr_sized(p)).unzip();
                 self.node(ExprKind::List(items), span, &depths)
             }
             Rule::call => self.call(pair),
@@ -140,16 +161,21 @@ impl Lowerer {
     fn call(&self, pair: Pair<'_, Rule>) -> Sized {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let Some(name) = inner.next() else { return self.invalid(span) };
+        let Some(name) = inner.next() else {
+            return self.invalid(span);
+        };
         let func = self.ident(&name);
         let Some(first) = inner.next() else {
             return self.node(ExprKind::Call(func, Vec::new()), span, &[]);
         };
         let (first, first_depth) = self.expr_sized(first);
-        let Some(rest) = inner.next() else { return self.invalid(span) };
+        let Some(rest) = inner.next() else {
+            return self.invalid(span);
+        };
         if rest.as_rule() == Rule::generator {
             let mut parts = rest.into_inner();
-            let (Some(_for), Some(var), Some(_in), Some(iter)) = (parts.next(), parts.next(), parts.next(), parts.next())
+            let (Some(_for), Some(var), Some(_in), Some(iter)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
             else {
                 return self.invalid(span);
             };
@@ -158,8 +184,18 @@ impl Lowerer {
             let _if = parts.next();
             let filter = parts.next().map(|p| self.expr_sized(p));
             let filter_depth = filter.as_ref().map_or(0, |f| f.1);
-            let generator = Generator { func, body: first, var, iter, filter: filter.map(|f| f.0) };
-            return self.node(ExprKind::Generator(Box::new(generator)), span, &[first_depth, iter_depth, filter_depth]);
+            let generator = Generator {
+                func,
+                body: first,
+                var,
+                iter,
+                filter: filter.map(|f| f.0),
+            };
+            return self.node(
+                ExprKind::Generator(Box::new(generator)),
+                span,
+                &[first_depth, iter_depth, filter_depth],
+            );
         }
         let mut args = vec![first];
         let mut depths = vec![first_depth];
@@ -195,18 +231,30 @@ impl Lowerer {
         let mut inner = op.into_inner();
         match rule {
             Rule::field_access => match inner.next() {
-                Some(field) => self.node(ExprKind::Field(Box::new(operand), self.ident(&field)), span, &[depth]),
+                Some(field) => self.node(
+                    ExprKind::Field(Box::new(operand), self.ident(&field)),
+                    span,
+                    &[depth],
+                ),
                 None => self.invalid(span),
             },
             Rule::index => match inner.next() {
                 Some(index) => {
                     let (index, index_depth) = self.expr_sized(index);
-                    self.node(ExprKind::Index(Box::new(operand), Box::new(index)), span, &[depth, index_depth])
+                    self.node(
+                        ExprKind::Index(Box::new(operand), Box::new(index)),
+                        span,
+                        &[depth, index_depth],
+                    )
                 }
                 None => self.invalid(span),
             },
             _ => match inner.nth(1) {
-                Some(field) => self.node(ExprKind::Has(Box::new(operand), self.ident(&field)), span, &[depth]),
+                Some(field) => self.node(
+                    ExprKind::Has(Box::new(operand), self.ident(&field)),
+                    span,
+                    &[depth],
+                ),
                 None => self.invalid(span),
             },
         }
@@ -217,9 +265,12 @@ impl Lowerer {
         let span = lhs.span.to(rhs.span);
         let slip = |written: &str, instead: &str, example: &str| {
             self.report(
-                Diagnostic::error(Code::Parse, format!("`{written}` is not an operator in policies"))
-                    .label(op_span, format!("write `{instead}` here"))
-                    .help(example.to_string()),
+                Diagnostic::error(
+                    Code::Parse,
+                    format!("`{written}` is not an operator in policies"),
+                )
+                .label(op_span, format!("write `{instead}` here"))
+                .help(example.to_string()),
             );
         };
         let binary = match op.as_rule() {
@@ -256,22 +307,42 @@ impl Lowerer {
             _ => BinaryOp::Div,
         };
         if binary.is_comparison()
-            && let ExprKind::Binary(inner, inner_span, ..) = &lhs.kind
+            && let ExprKind::Binary(inner, inner_span, _, middle) = &lhs.kind
             && inner.is_comparison()
         {
             self.report(
                 Diagnostic::error(Code::Parse, "comparisons cannot be chained")
-                    .label(op_span, format!("`{}` compares the result of this comparison…", binary.as_str()))
+                    .label(op_span, format!("`{}` would compare the result of this comparison…", binary.as_str()))
                     .label(*inner_span, "…with this one")
                     .help("join two comparisons with `and`, as in `a < b and b < c`, or add parentheses"),
             );
+            // Go on as if `a < b and b < c` had been written, which is almost
+            // certainly what was meant, so that checking reports nothing spurious.
+            let middle = (**middle).clone();
+            let right_span = middle.span.to(rhs.span);
+            let right = Expr {
+                kind: ExprKind::Binary(binary, op_span, Box::new(middle), Box::new(rhs)),
+                span: right_span,
+            };
+            let kind = ExprKind::Binary(BinaryOp::And, op_span, Box::new(lhs), Box::new(right));
+            return self.node(kind, span, &[lhs_depth + 1, rhs_depth + 1]);
         }
-        self.node(ExprKind::Binary(binary, op_span, Box::new(lhs), Box::new(rhs)), span, &[lhs_depth, rhs_depth])
+        self.node(
+            ExprKind::Binary(binary, op_span, Box::new(lhs), Box::new(rhs)),
+            span,
+            &[lhs_depth, rhs_depth],
+        )
     }
 
     fn invalid(&self, span: crate::source::Span) -> Sized {
         self.internal(span);
-        (Expr { kind: ExprKind::Invalid, span }, 1)
+        (
+            Expr {
+                kind: ExprKind::Invalid,
+                span,
+            },
+            1,
+        )
     }
 
     /// Decodes a `string_lit` pair, reporting bad escapes.
@@ -284,7 +355,11 @@ impl Lowerer {
             self.report(
                 Diagnostic::error(Code::Literal, error.message)
                     .label(
-                        crate::source::Span::new(span.file, start + error.range.start, start + error.range.end),
+                        crate::source::Span::new(
+                            span.file,
+                            start + error.range.start,
+                            start + error.range.end,
+                        ),
                         "in this string",
                     )
                     .help(r#"the escapes are `\"`, `\\`, `\n`, `\t` and `\u{hex}`"#),
@@ -307,7 +382,10 @@ impl Lowerer {
 
     /// An identifier pair as an [`Ident`].
     pub(crate) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
     }
 }
 

@@ -20,7 +20,9 @@ impl Unescaped {
     /// The source offset (relative to the escaped text) of the character at byte
     /// `offset` of the decoded text; the end of the source for the end of the text.
     pub fn source_offset(&self, offset: usize) -> usize {
-        let i = self.starts.partition_point(|&(decoded, _)| decoded <= offset);
+        let i = self
+            .starts
+            .partition_point(|&(decoded, _)| decoded <= offset);
         match i.checked_sub(1).and_then(|i| self.starts.get(i)) {
             Some(&(decoded, source)) if decoded == offset => source,
             Some(&(_, source)) if offset < self.text.len() => source,
@@ -41,7 +43,10 @@ pub struct EscapeError {
 /// Decodes `\"`, `\\`, `\n`, `\t` and `\u{…}` in `raw` (the text between the quotes).
 /// Bad escapes are reported and decoded as themselves, so lowering can go on.
 pub fn unescape(raw: &str) -> (Unescaped, Vec<EscapeError>) {
-    let mut out = Unescaped { source_len: raw.len(), ..Unescaped::default() };
+    let mut out = Unescaped {
+        source_len: raw.len(),
+        ..Unescaped::default()
+    };
     let mut errors = Vec::new();
     let mut chars = raw.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
@@ -66,7 +71,10 @@ pub fn unescape(raw: &str) -> (Unescaped, Vec<EscapeError>) {
                         }
                     }
                     Err((message, used)) => {
-                        errors.push(EscapeError { range: at..at + 2 + used, message });
+                        errors.push(EscapeError {
+                            range: at..at + 2 + used,
+                            message,
+                        });
                         out.text.push_str("\\u");
                     }
                 }
@@ -80,7 +88,10 @@ pub fn unescape(raw: &str) -> (Unescaped, Vec<EscapeError>) {
                 out.text.push(other);
             }
             None => {
-                errors.push(EscapeError { range: at..at + 1, message: "a string cannot end with `\\`".into() });
+                errors.push(EscapeError {
+                    range: at..at + 1,
+                    message: "a string cannot end with `\\`".into(),
+                });
             }
         }
     }
@@ -90,7 +101,10 @@ pub fn unescape(raw: &str) -> (Unescaped, Vec<EscapeError>) {
 /// Decodes `{1F600}` at the start of `rest`; returns the char and the bytes used.
 fn decode_unicode(rest: &str) -> Result<(char, usize), (String, usize)> {
     let Some(body) = rest.strip_prefix('{') else {
-        return Err(("`\\u` must be followed by `{hex digits}`, as in `\\u{1F600}`".into(), 0));
+        return Err((
+            "`\\u` must be followed by `{hex digits}`, as in `\\u{1F600}`".into(),
+            0,
+        ));
     };
     let Some(close) = body.find('}') else {
         return Err(("`\\u{` is not closed with `}`".into(), body.len() + 1));
@@ -100,8 +114,12 @@ fn decode_unicode(rest: &str) -> Result<(char, usize), (String, usize)> {
     if hex.is_empty() || hex.len() > 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err((format!("`\\u{{{hex}}}` needs 1 to 6 hex digits"), used));
     }
-    let value = u32::from_str_radix(hex, 16).map_err(|_| (format!("bad hex digits in `\\u{{{hex}}}`"), used))?;
-    char::from_u32(value).map(|c| (c, used)).ok_or((format!("`\\u{{{hex}}}` is not a Unicode scalar value"), used))
+    let value = u32::from_str_radix(hex, 16)
+        .map_err(|_| (format!("bad hex digits in `\\u{{{hex}}}`"), used))?;
+    char::from_u32(value).map(|c| (c, used)).ok_or((
+        format!("`\\u{{{hex}}}` is not a Unicode scalar value"),
+        used,
+    ))
 }
 
 /// Parses an integer literal as written (digits with optional `_`).

@@ -9,8 +9,8 @@ use std::cell::{Cell, RefCell};
 use pest::iterators::{Pair, Pairs};
 
 use super::ast::{
-    Clause, ClauseKind, DataDecl, Decl, EnumDecl, EnumMember, FieldDecl, File, InputDecl, ParamDecl,
-    RecordDecl, RuleDecl, RuleSeverity, Template, TemplatePart, TypeExpr, TypeExprKind,
+    Clause, ClauseKind, DataDecl, Decl, EnumDecl, EnumMember, FieldDecl, File, InputDecl,
+    ParamDecl, RecordDecl, RuleDecl, RuleSeverity, Template, TemplatePart, TypeExpr, TypeExprKind,
 };
 use super::grammar::Rule;
 use super::literal::unescape;
@@ -21,18 +21,26 @@ use crate::suggest::did_you_mean;
 /// State of lowering one file: where we are and what went wrong so far.
 pub(crate) struct Lowerer {
     pub(crate) file: FileId,
+    /// Where the text being lowered starts in the file (declarations are parsed
+    /// one chunk at a time, see `syntax::parse`).
+    pub(crate) base: usize,
     pub(crate) diags: RefCell<Vec<Diagnostic>>,
     pub(crate) depth_reported: Cell<bool>,
 }
 
 impl Lowerer {
-    pub(crate) fn new(file: FileId) -> Lowerer {
-        Lowerer { file, diags: RefCell::new(Vec::new()), depth_reported: Cell::new(false) }
+    pub(crate) fn new(file: FileId, base: usize) -> Lowerer {
+        Lowerer {
+            file,
+            base,
+            diags: RefCell::new(Vec::new()),
+            depth_reported: Cell::new(false),
+        }
     }
 
     pub(crate) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     pub(crate) fn report(&self, diagnostic: Diagnostic) {
@@ -68,7 +76,10 @@ impl Lowerer {
             }
         }
         self.stray_docs(&docs, "at the end of the file");
-        File { decls }
+        File {
+            decls,
+            unparsed: Vec::new(),
+        }
     }
 
     fn stray_docs(&self, docs: &[Pair<'_, Rule>], where_: &str) {
@@ -90,34 +101,64 @@ impl Lowerer {
             Rule::enum_decl => {
                 let name = self.ident(&inner.next()?);
                 let members = inner.filter_map(|m| self.enum_member(m)).collect();
-                Some(Decl::Enum(EnumDecl { doc, name, members, span }))
+                Some(Decl::Enum(EnumDecl {
+                    doc,
+                    name,
+                    members,
+                    span,
+                }))
             }
             Rule::record_decl => {
                 let name = self.ident(&inner.next()?);
                 let fields = inner.map(|f| self.field(f)).collect::<Option<Vec<_>>>()?;
-                Some(Decl::Record(RecordDecl { doc, name, fields, span }))
+                Some(Decl::Record(RecordDecl {
+                    doc,
+                    name,
+                    fields,
+                    span,
+                }))
             }
             Rule::input_decl => {
                 let name = self.ident(&inner.next()?);
                 let ty = self.type_expr(inner.next()?)?;
-                Some(Decl::Input(InputDecl { doc, name, ty, span }))
+                Some(Decl::Input(InputDecl {
+                    doc,
+                    name,
+                    ty,
+                    span,
+                }))
             }
             Rule::data_decl => {
                 let name = self.ident(&inner.next()?);
                 let ty = self.type_expr(inner.next()?)?;
                 let path = inner.next().map(|p| {
                     let span = self.span(&p);
-                    let text =
-                        if p.as_rule() == Rule::single_quoted { self.single_quoted(&p) } else { self.string_lit(p) };
+                    let text = if p.as_rule() == Rule::single_quoted {
+                        self.single_quoted(&p)
+                    } else {
+                        self.string_lit(p)
+                    };
                     (text, span)
                 });
-                Some(Decl::Data(DataDecl { doc, name, ty, path, span }))
+                Some(Decl::Data(DataDecl {
+                    doc,
+                    name,
+                    ty,
+                    path,
+                    span,
+                }))
             }
             Rule::param_decl => {
                 let name = self.ident(&inner.next()?);
                 let ty = self.type_expr(inner.next()?)?;
                 let default = self.expr(inner.next()?);
-                Some(Decl::Param(ParamDecl { doc, name, ty, default, span }))
+                Some(Decl::Param(ParamDecl {
+                    doc,
+                    name,
+                    ty,
+                    default,
+                    span,
+                }))
             }
             Rule::rule_decl => {
                 let id_pair = inner.next()?;
@@ -125,7 +166,13 @@ impl Lowerer {
                 let id = id_pair.as_str().to_string();
                 self.check_rule_id(&id, id_span);
                 let clauses = self.clauses(inner);
-                Some(Decl::Rule(RuleDecl { doc, id, id_span, clauses, span }))
+                Some(Decl::Rule(RuleDecl {
+                    doc,
+                    id,
+                    id_span,
+                    clauses,
+                    span,
+                }))
             }
             _ => None,
         }
@@ -155,11 +202,19 @@ impl Lowerer {
                 Rule::doc_comment => docs.push(p),
                 Rule::single_quoted => {
                     let span = self.span(&p);
-                    return Some(EnumMember { doc: doc_text(&docs), value: self.single_quoted(&p), span });
+                    return Some(EnumMember {
+                        doc: doc_text(&docs),
+                        value: self.single_quoted(&p),
+                        span,
+                    });
                 }
                 _ => {
                     let span = self.span(&p);
-                    return Some(EnumMember { doc: doc_text(&docs), value: self.string_lit(p), span });
+                    return Some(EnumMember {
+                        doc: doc_text(&docs),
+                        value: self.string_lit(p),
+                        span,
+                    });
                 }
             }
         }
@@ -177,7 +232,11 @@ impl Lowerer {
             }
             let name = self.ident(&p);
             let ty = self.type_expr(inner.next()?)?;
-            return Some(FieldDecl { doc: doc_text(&docs), name, ty });
+            return Some(FieldDecl {
+                doc: doc_text(&docs),
+                name,
+                ty,
+            });
         }
     }
 
@@ -192,14 +251,19 @@ impl Lowerer {
                 let mut parts = atom.into_inner();
                 let first = self.type_expr(parts.next()?)?;
                 match parts.next() {
-                    Some(second) => TypeExprKind::Map(Box::new(first), Box::new(self.type_expr(second)?)),
+                    Some(second) => {
+                        TypeExprKind::Map(Box::new(first), Box::new(self.type_expr(second)?))
+                    }
                     None => TypeExprKind::List(Box::new(first)),
                 }
             }
         };
         Some(match inner.next() {
             Some(_question_mark) => TypeExpr {
-                kind: TypeExprKind::Optional(Box::new(TypeExpr { kind, span: atom_span })),
+                kind: TypeExprKind::Optional(Box::new(TypeExpr {
+                    kind,
+                    span: atom_span,
+                })),
                 span,
             },
             None => TypeExpr { kind, span },
@@ -248,7 +312,11 @@ impl Lowerer {
             Rule::help_clause => ClauseKind::Help(self.template(inner.next()?)),
             _ => return None,
         };
-        Some(Clause { kind, span, keyword_span })
+        Some(Clause {
+            kind,
+            span,
+            keyword_span,
+        })
     }
 
     fn severity(&self, pair: &Pair<'_, Rule>) -> RuleSeverity {
@@ -259,7 +327,9 @@ impl Lowerer {
             other => {
                 let known = ["error", "warning", "info"];
                 let help = match did_you_mean(other, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? a severity is `error`, `warning` or `info`"),
+                    Some(s) => {
+                        format!("did you mean `{s}`? a severity is `error`, `warning` or `info`")
+                    }
                     None => "a severity is `error`, `warning` or `info`".to_string(),
                 };
                 self.report(
@@ -276,7 +346,10 @@ impl Lowerer {
         let span = self.span(&pair);
         if pair.as_rule() == Rule::single_quoted {
             let text = self.single_quoted(&pair);
-            return Template { parts: vec![TemplatePart::Text(text)], span };
+            return Template {
+                parts: vec![TemplatePart::Text(text)],
+                span,
+            };
         }
         let mut parts: Vec<TemplatePart> = Vec::new();
         let push_text = |parts: &mut Vec<TemplatePart>, text: &str| match parts.last_mut() {
@@ -301,7 +374,9 @@ impl Lowerer {
                     }
                     push_text(&mut parts, &text.text);
                 }
-                Rule::template_brace => push_text(&mut parts, piece.as_str().get(..1).unwrap_or("")),
+                Rule::template_brace => {
+                    push_text(&mut parts, piece.as_str().get(..1).unwrap_or(""))
+                }
                 Rule::template_expr => match piece.into_inner().next() {
                     Some(e) => parts.push(TemplatePart::Expr(self.expr(e))),
                     None => self.internal(piece_span),
@@ -339,7 +414,9 @@ fn doc_text(docs: &[Pair<'_, Rule>]) -> Option<String> {
 pub(crate) fn is_kebab_case(id: &str) -> bool {
     id.split('-').enumerate().all(|(i, word)| {
         !word.is_empty()
-            && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && (i > 0 || word.starts_with(|c: char| c.is_ascii_lowercase()))
     })
 }

@@ -39,12 +39,45 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diag
                 rules.push(rule);
             }
         }
-        tokens = attempts.expected_tokens().iter().map(ToString::to_string).collect();
+        tokens = attempts
+            .expected_tokens()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    }
+    // pest may stop before the whitespace that precedes the offending token, or
+    // in the middle of a word (`requires` after matching `require`).
+    at += text
+        .get(at..)
+        .map_or(0, |rest| rest.len() - rest.trim_start().len());
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text.get(..at).unwrap_or("");
+    if before.ends_with(is_word) && text.get(at..).is_some_and(|rest| rest.starts_with(is_word)) {
+        at = before.trim_end_matches(is_word).len();
+        tokens.clear();
+    }
+    // A keyword where a name belongs (`let in = …`): pest gets past the keyword
+    // before failing, so point back at it.
+    let expects_name = rules.iter().any(|r| matches!(r, Rule::ident | Rule::var));
+    if expects_name {
+        let before = text.get(..at).unwrap_or("").trim_end();
+        let word = before
+            .get(before.trim_end_matches(is_word).len()..)
+            .unwrap_or("");
+        let binder = before.trim_end_matches(is_word).trim_end();
+        let takes_name = ["let", "for", "enum", "record", "input", "data", "param"];
+        if KEYWORDS.contains(&word) && takes_name.iter().any(|k| binder.ends_with(k)) {
+            at = before.len() - word.len();
+        }
     }
     let found = found_token(text, at);
     let span = Span::new(file, at, at + found.len());
     let expected = expected_words(&rules, &tokens);
-    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
+    let found_words = if found.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found}`")
+    };
     let message = match expected.as_slice() {
         [] => format!("unexpected {found_words}"),
         list => format!("expected {}, found {found_words}", join_or(list)),
@@ -60,8 +93,8 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diag
 /// the phrases do not already cover.
 fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     const OPERATORS: &[&str] = &[
-        "!=", "&&", "*", "+", "-", "/", "<", "<=", "=", "==", ">", ">=", "??", "||", "and", "or", "in", "not", "has",
-        ".", "[",
+        "!=", "&&", "*", "+", "-", "/", "<", "<=", "=", "==", ">", ">=", "??", "||", "and", "or",
+        "in", "not", "has", ".", "[",
     ];
     const EXPRESSION_STARTS: &[&str] = &["!", "\"", "(", "-", "[", "'", "not", "true", "false"];
     fn push(words: &mut Vec<String>, s: &str) {
@@ -84,17 +117,14 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
         if token.trim().is_empty() || token.starts_with("//") || is_range || token == "_" {
             continue;
         }
-        if OPERATORS.contains(&token) && !(expects_expression && EXPRESSION_STARTS.contains(&token)) {
-            push(&mut words, "an operator");
-        } else if (expects_expression && EXPRESSION_STARTS.contains(&token))
+        let covered = (expects_expression && EXPRESSION_STARTS.contains(&token))
             || (expects_name && token.chars().all(|c| c.is_ascii_alphanumeric()))
+            || words.iter().any(|w| w.contains(&format!("`{token}`")))
+            || (token == "(" && has(&words, "an operator"));
+        if OPERATORS.contains(&token) && !(expects_expression && EXPRESSION_STARTS.contains(&token))
         {
-            continue;
-        } else if token == "(" && has(&words, "an operator") {
-            continue;
-        } else if words.iter().any(|w| w.contains(&format!("`{token}`"))) {
-            continue;
-        } else {
+            push(&mut words, "an operator");
+        } else if !covered {
             push(&mut words, &format!("`{token}`"));
         }
     }
@@ -108,16 +138,27 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     words
 }
 
+/// The language's keywords (language.md §2).
+const KEYWORDS: &[&str] = &[
+    "rule", "record", "enum", "input", "data", "param", "severity", "for", "in", "let", "when",
+    "require", "message", "help", "and", "or", "not", "has", "if", "true", "false", "error",
+    "warning", "info",
+];
+
 /// A phrase for a grammar rule, or `None` for rules not worth naming.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of file",
         Rule::declaration => "a declaration (`enum`, `record`, `input`, `data`, `param` or `rule`)",
-        Rule::clause => "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)",
+        Rule::clause => {
+            "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)"
+        }
         Rule::ident | Rule::var => "a name",
         Rule::rule_id => "a rule id such as `same-region`",
         Rule::type_expr | Rule::named_type | Rule::bracket_type => "a type",
-        Rule::expr | Rule::paren | Rule::list_lit | Rule::call | Rule::int_lit | Rule::bool_lit => "an expression",
+        Rule::expr | Rule::paren | Rule::list_lit | Rule::call | Rule::int_lit | Rule::bool_lit => {
+            "an expression"
+        }
         Rule::string_lit | Rule::template | Rule::single_quoted => "a string",
         Rule::enum_member => "an enum member (a string)",
         Rule::field_decl => "a field (`name: Type`)",
@@ -168,28 +209,34 @@ fn describe(rule: Rule) -> Option<&'static str> {
 /// The token at `at`, for "found …": a word, or one character.
 fn found_token(text: &str, at: usize) -> &str {
     let rest = text.get(at..).unwrap_or("");
-    let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let word_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
     if word_len > 0 {
         return rest.get(..word_len).unwrap_or("");
     }
-    rest.chars().next().map_or("", |c| rest.get(..c.len_utf8()).unwrap_or(""))
+    rest.chars()
+        .next()
+        .map_or("", |c| rest.get(..c.len_utf8()).unwrap_or(""))
 }
 
 /// Help for common situations, judged from the token found and what was expected.
 fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
-    const KEYWORDS: &[&str] = &[
-        "rule", "record", "enum", "input", "data", "param", "severity", "for", "in", "let", "when", "require",
-        "message", "help", "and", "or", "not", "has", "if", "true", "false", "error", "warning", "info",
-    ];
-    let expects_name = positives.iter().any(|r| matches!(r, Rule::ident | Rule::var));
+    let expects_name = positives
+        .iter()
+        .any(|r| matches!(r, Rule::ident | Rule::var));
     if expects_name && KEYWORDS.contains(&found) {
-        return Some(format!("`{found}` is a keyword and cannot be used as a name; choose another name"));
+        return Some(format!(
+            "`{found}` is a keyword and cannot be used as a name; choose another name"
+        ));
     }
     if positives.contains(&Rule::clause) {
         if found == "if" || found == "where" {
             return Some("a rule applies only where a condition holds with `when`, as in `when s has target`".into());
         }
-        let clauses = ["require", "when", "let", "for", "severity", "message", "help"];
+        let clauses = [
+            "require", "when", "let", "for", "severity", "message", "help",
+        ];
         if let Some(keyword) = did_you_mean(found, clauses) {
             return Some(format!("did you mean `{keyword}`?"));
         }
@@ -204,7 +251,8 @@ fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
     if found == "'" {
         return Some("strings are written in double quotes".into());
     }
-    None
+    let close = did_you_mean(found, KEYWORDS.iter().copied()).filter(|k| k.len() > 2);
+    close.map(|k| format!("did you mean `{k}`?"))
 }
 
 fn join_or(items: &[String]) -> String {

@@ -53,9 +53,12 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                 depth += 1;
                 if depth > MAX_BRACKET_DEPTH {
                     diags.push(
-                        Diagnostic::error(Code::Limit, format!("brackets nested more than {MAX_BRACKET_DEPTH} deep"))
-                            .label(Span::new(file, i, i + 1), "this bracket is too deep")
-                            .help("split the expression with `let` clauses"),
+                        Diagnostic::error(
+                            Code::Limit,
+                            format!("brackets nested more than {MAX_BRACKET_DEPTH} deep"),
+                        )
+                        .label(Span::new(file, i, i + 1), "this bracket is too deep")
+                        .help("split the expression with `let` clauses"),
                     );
                     return diags;
                 }
@@ -69,7 +72,10 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'\n')).map_or(bytes.len(), |p| from + p)
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(bytes.len(), |p| from + p)
 }
 
 #[cfg(test)]
@@ -98,6 +104,9 @@ mod tests {
     #[test]
     fn unterminated_string_is_reported() {
         let diags = prescan(id(), "message \"abc\nrequire true");
-        assert_eq!(diags.first().map(|d| d.message.as_str()), Some("unterminated string"));
+        assert_eq!(
+            diags.first().map(|d| d.message.as_str()),
+            Some("unterminated string")
+        );
     }
 }

@@ -1,0 +1,193 @@
+//! The front end never panics or overflows its stack, whatever the policy text.
+//!
+//! These run on the test harness's threads (2 MiB stacks), smaller than the
+//! binary's main thread, so passing here leaves a wide margin.
+
+use preflight::diagnostic::Code;
+use preflight::pack::Pack;
+
+const SCHEMA: &str =
+    "record Plan { id: string, n: int, xs: [int], sub: Plan? }\ninput plan: Plan\n";
+
+fn load(rule_body: &str) -> Pack {
+    let text = format!("{SCHEMA}rule r {{\n  require {rule_body}\n}}\n");
+    Pack::from_texts([("t.policy", text.as_str())])
+}
+
+fn codes(pack: &Pack) -> Vec<Code> {
+    pack.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn brackets_at_the_limit_are_accepted() {
+    let depth = preflight::syntax::MAX_BRACKET_DEPTH - 2;
+    let pack = load(&format!("{}true{}", "(".repeat(depth), ")".repeat(depth)));
+    assert!(pack.is_ok(), "{:?}", pack.diagnostics);
+}
+
+#[test]
+fn very_deep_brackets_are_a_limit_error() {
+    let pack = load(&format!(
+        "{}true{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    ));
+    assert_eq!(codes(&pack), vec![Code::Limit]);
+}
+
+#[test]
+fn deep_types_are_a_limit_error() {
+    let text = format!(
+        "record Plan {{ x: {}int{} }}\ninput plan: Plan\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    let pack = Pack::from_texts([("t.policy", text.as_str())]);
+    assert_eq!(codes(&pack), vec![Code::Limit]);
+}
+
+#[test]
+fn long_operator_chains_are_a_limit_error() {
+    for body in [
+        "not ".repeat(1_000_000) + "true",
+        "- ".repeat(100_000) + "1 == 1",
+        "(plan.n ?? ".to_string() + &"plan.n ?? ".repeat(10_000) + "1) > 0",
+        vec!["true"; 100_000].join(" or "),
+        vec!["plan.n"; 50_000].join(" + ") + " > 0",
+        "plan".to_string() + &".sub".repeat(10_000) + ".n > 0",
+        "plan.xs".to_string() + &"[0]".repeat(10_000) + " > 0",
+    ] {
+        let pack = load(&body);
+        assert!(codes(&pack).contains(&Code::Limit), "{:?}", codes(&pack));
+    }
+}
+
+#[test]
+fn nested_calls_parse_in_linear_time() {
+    // A grammar that backtracks on `f(` would take 2^depth steps here.
+    let depth = preflight::syntax::MAX_BRACKET_DEPTH - 4;
+    let body = format!(
+        "{}plan.xs{} > 0",
+        "len(list(x for x in ".repeat(depth / 2),
+        "))".repeat(depth / 2)
+    );
+    let pack = load(&body);
+    assert!(!pack.diagnostics.is_empty());
+}
+
+#[test]
+fn huge_flat_policy_is_fine() {
+    let mut text = String::from(SCHEMA);
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "/// Rule {i}.\nrule r{i} {{\n  for x in plan.xs\n  require x + {i} > plan.n\n}}\n"
+        ));
+    }
+    let pack = Pack::from_texts([("t.policy", text.as_str())]);
+    assert!(pack.is_ok(), "{:?}", pack.diagnostics.first());
+    assert_eq!(pack.program.map(|p| p.rules.len()), Some(2_000));
+}
+
+/// A tiny deterministic generator, so failures reproduce.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Mutates valid policies thousands of times (deletions, insertions of tokens
+/// that tend to confuse parsers, duplications) and loads each result: any
+/// outcome is fine except a panic, and a pack without errors must give a program.
+#[test]
+fn mutated_policies_never_panic() {
+    const TOKENS: &[&str] = &[
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "\\",
+        "///",
+        "//",
+        "\n",
+        "=",
+        "==",
+        "??",
+        "not",
+        "has",
+        "for",
+        "in",
+        "if",
+        "when",
+        "require",
+        "rule x {",
+        "record",
+        "enum",
+        ":",
+        ",",
+        ".",
+        "-",
+        "?",
+        "é",
+        "\u{1F600}",
+        "{{",
+        "}}",
+        "9999999999999999999999",
+        "date(\"2026-02-30\")",
+        "matches(plan.id, \"(\")",
+    ];
+    let seeds: Vec<String> = [
+        "tests/ui/valid/expressions.policy",
+        "tests/ui/valid/narrowing.policy",
+        "examples/quickstart/transfer.policy",
+    ]
+    .iter()
+    .map(|p| std::fs::read_to_string(p).expect("seed policy"))
+    .collect();
+    let mut rng = XorShift(0x5eed_cafe_f00d_d00d);
+    for round in 0..3_000 {
+        let seed = &seeds[round % seeds.len()];
+        let mut text: Vec<char> = seed.chars().collect();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(text.len());
+            match rng.below(3) {
+                0 => {
+                    let len = rng.below(12).min(text.len() - at);
+                    text.drain(at..at + len);
+                }
+                1 => {
+                    let token = TOKENS[rng.below(TOKENS.len())];
+                    text.splice(at..at, token.chars());
+                }
+                _ => {
+                    let len = rng.below(40).min(text.len() - at);
+                    let copy: Vec<char> = text[at..at + len].to_vec();
+                    let to = rng.below(text.len());
+                    text.splice(to..to, copy);
+                }
+            }
+        }
+        let text: String = text.into_iter().collect();
+        let pack = Pack::from_texts([("mutated.policy", text.as_str())]);
+        let has_errors = pack.diagnostics.iter().any(|d| d.is_error());
+        assert_eq!(
+            pack.program.is_some(),
+            !has_errors,
+            "round {round}:\n{text}"
+        );
+        // Rendering must not panic either.
+        let _ = preflight::diagnostic::render_plain(&pack.diagnostics, &pack.sources, 80);
+    }
+}

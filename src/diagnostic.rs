@@ -286,21 +286,21 @@ impl miette::Diagnostic for Rendered<'_> {
             Some(Box::new(self.labels.iter().cloned()))
         }
     }
+}
 
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(
-                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-            ))
-        }
+impl Rendered<'_> {
+    /// Reports for labels that point into other files than the primary one (a
+    /// duplicate declared in another file, a field declared optional elsewhere).
+    /// Renderers print them right after the main report; they are not miette
+    /// "related" reports, whose rendering adds a stray `Advice:` line.
+    pub fn other_files(&self) -> impl Iterator<Item = &dyn miette::Diagnostic> {
+        self.related.iter().map(|r| r as &dyn miette::Diagnostic)
     }
 }
 
 impl fmt::Display for Related {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "see also `{}`", self.source.name())
+        write!(f, "also in `{}`", self.source.name())
     }
 }
 
@@ -327,10 +327,24 @@ pub fn render_plain(diagnostics: &[Diagnostic], sources: &Sources, width: usize)
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_width(width)
             .with_links(false);
+    render_with(&handler, diagnostics, sources)
+}
+
+/// Renders diagnostics with any graphical handler, each followed by the reports
+/// for its labels in other files.
+pub fn render_with(
+    handler: &miette::GraphicalReportHandler,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
+        let rendered = diagnostic.render(sources);
         // Writing into a String cannot fail; a handler error would only drop this report.
-        let _ = handler.render_report(&mut out, &diagnostic.render(sources));
+        let _ = handler.render_report(&mut out, &rendered);
+        for other in rendered.other_files() {
+            let _ = handler.render_report(&mut out, other);
+        }
         out.push('\n');
     }
     out

@@ -42,11 +42,5 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         return crate::diagnostic::render_plain(diagnostics, sources, width);
     }
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_width(width);
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        // Writing into a String cannot fail.
-        let _ = handler.render_report(&mut out, &diagnostic.render(sources));
-        out.push('\n');
-    }
-    out
+    crate::diagnostic::render_with(&handler, diagnostics, sources)
 }

@@ -21,7 +21,10 @@ pub fn did_you_mean<'a>(
             strsim::normalized_damerau_levenshtein(&lower, &candidate.to_lowercase())
         };
         let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
-        let close = score >= 0.7 || (distance <= 2 && name.chars().count() > 3) || distance <= 1;
+        // A prefix of three or more letters (`warn` for `warning`) is a likely abbreviation.
+        let prefix = name.chars().count() >= 3 && candidate.to_lowercase().starts_with(&lower);
+        let close =
+            score >= 0.7 || (distance <= 2 && name.chars().count() > 3) || distance <= 1 || prefix;
         if close && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
         }
@@ -70,6 +73,10 @@ mod tests {
         assert_eq!(did_you_mean("xyz", ["quantity", "assigned"]), None);
         assert_eq!(did_you_mean("id", ["ids"]), Some("ids"));
         assert_eq!(did_you_mean("a", ["zz"]), None);
+        assert_eq!(
+            did_you_mean("warn", ["error", "warning", "info"]),
+            Some("warning")
+        );
     }
 
     #[test]

@@ -374,8 +374,20 @@ impl Checker<'_> {
                     "guard it: add `when {path} has {0}` before this clause, or test it in place with `{path} has {0} and …`",
                     field.name
                 );
+                let inner_field = match &def.ty {
+                    Type::Record(id) => self
+                        .schema
+                        .record(*id)
+                        .and_then(|r| r.fields.first())
+                        .map(|f| f.name.clone()),
+                    _ => None,
+                };
                 if let Some(d) = default {
                     help.push_str(&format!(", or give a default: `{text} ?? {d}`"));
+                } else if let Some(inner) = inner_field {
+                    help.push_str(&format!(
+                        ", or give a default to what you read from it: `{text}.{inner} ?? …`"
+                    ));
                 }
                 help
             }
@@ -692,7 +704,7 @@ impl Checker<'_> {
     }
 
     fn default_op(&mut self, scope: &mut Scope, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
-        let ExprKind::Field(target, field) = &lhs.unparen().kind else {
+        if !matches!(lhs.unparen().kind, ExprKind::Field(..)) {
             let l = self.expr(scope, lhs, None);
             let r = self.expr(scope, rhs, Some(&l.ty));
             let text = self.sources.slice(lhs.span).to_string();
@@ -702,28 +714,37 @@ impl Checker<'_> {
                     .help("`??` gives a default for an optional record field, as in `s.assigned ?? s.quantity`"),
             );
             return TExpr { span, ..r };
-        };
-        let t = self.expr(scope, target, None);
-        let Some((index, def)) = self.record_field(&t, target, field) else {
-            self.expr(scope, rhs, None);
-            return invalid(span);
-        };
-        let d = self.expr(scope, rhs, Some(&def.ty));
-        if !def.optional {
-            let ty = self.type_name(&def.ty);
+        }
+        let (value, may_be_absent) = self.optional_chain(scope, lhs);
+        let d = self.expr(scope, rhs, Some(&value.ty));
+        if !may_be_absent {
+            let ty = self.type_name(&value.ty);
             let text = self.sources.slice(lhs.span).to_string();
+            let (label, help) = match &lhs.unparen().kind {
+                ExprKind::Field(target, field)
+                    if !matches!(target.unparen().kind, ExprKind::Field(..)) =>
+                {
+                    (
+                        format!("`{}` is a required `{ty}`", field.name),
+                        format!(
+                            "remove `?? …`, or declare the field optional: `{}: {ty}?`",
+                            field.name
+                        ),
+                    )
+                }
+                _ => (
+                    format!("every field on this path is required; this is always an `{ty}`"),
+                    "remove `?? …`, or declare one of the fields optional with `?`".to_string(),
+                ),
+            };
             self.report(
                 Diagnostic::error(Code::Optional, format!("`{text}` is never absent"))
-                    .label(lhs.span, format!("`{}` is a required `{ty}`", field.name))
-                    .label(def.span, "declared here without `?`")
-                    .help(format!(
-                        "remove `?? …`, or declare the field optional: `{}: {ty}?`",
-                        field.name
-                    )),
+                    .label(lhs.span, label)
+                    .help(help),
             );
         }
-        if !d.ty.compatible(&def.ty) {
-            let (ft, dt) = (self.type_name(&def.ty), self.type_name(&d.ty));
+        if !d.ty.compatible(&value.ty) {
+            let (ft, dt) = (self.type_name(&value.ty), self.type_name(&d.ty));
             self.report(
                 Diagnostic::error(
                     Code::Type,
@@ -733,15 +754,40 @@ impl Checker<'_> {
                 .label(d.span, format!("this is `{dt}`")),
             );
         }
+        let ty = value.ty.clone();
         typed(
             TExprKind::Default {
-                target: Box::new(t),
-                field: index,
+                value: Box::new(value),
                 default: Box::new(d),
             },
-            def.ty,
+            ty,
             span,
         )
+    }
+
+    /// Types the left side of `??`: a chain of field accesses in which optional
+    /// fields may be read without a guard. Also says whether any field on the
+    /// chain is declared optional (`true` as well after an error, so that no
+    /// second error follows).
+    fn optional_chain(&mut self, scope: &mut Scope, e: &Expr) -> (TExpr, bool) {
+        let ExprKind::Field(target, field) = &e.unparen().kind else {
+            return (self.expr(scope, e, None), false);
+        };
+        let (t, optional_before) = self.optional_chain(scope, target);
+        match self.record_field(&t, target, field) {
+            Some((index, def)) => (
+                typed(
+                    TExprKind::Field {
+                        target: Box::new(t),
+                        field: index,
+                    },
+                    def.ty,
+                    e.span,
+                ),
+                optional_before || def.optional,
+            ),
+            None => (invalid(e.span), true),
+        }
     }
 }
 

@@ -379,13 +379,13 @@ pub enum TExprKind {
         /// The field's position.
         field: u32,
     },
-    /// `target.field ?? default`
+    /// `value ?? default`, where `value` is a chain of field accesses with at
+    /// least one optional field on it (`s.assigned`, `s.target.offer`): when any
+    /// optional field on the chain is absent, the result is `default`.
     Default {
-        /// The record.
-        target: Box<TExpr>,
-        /// The optional field's position.
-        field: u32,
-        /// The value when absent.
+        /// The chain of field accesses.
+        value: Box<TExpr>,
+        /// The value when something on the chain is absent.
         default: Box<TExpr>,
     },
     /// `target has field`

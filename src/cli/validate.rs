@@ -61,7 +61,11 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
                 } else {
                     String::new()
                 };
-                println!("ok: {rules} rule(s) in {files} file(s){warned}");
+                // A closed pipe (`| head`) is not an error worth a panic.
+                let _ = writeln!(
+                    std::io::stdout().lock(),
+                    "ok: {rules} rule(s) in {files} file(s){warned}"
+                );
             } else {
                 let _ = writeln!(
                     stderr,
@@ -87,9 +91,11 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
                 },
             };
             match serde_json::to_string_pretty(&output) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => {
+                    let _ = writeln!(std::io::stdout().lock(), "{json}");
+                }
                 Err(e) => {
-                    eprintln!("error: cannot write JSON: {e}");
+                    let _ = writeln!(std::io::stderr().lock(), "error: cannot write JSON: {e}");
                     return EXIT_TROUBLE;
                 }
             }

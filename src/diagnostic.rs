@@ -144,6 +144,19 @@ impl Diagnostic {
         }
     }
 
+    /// The error for a name declared twice: the second place is primary, the
+    /// first is labelled too (possibly in another file).
+    pub fn declared_twice(
+        code: Code,
+        message: impl Into<String>,
+        again: Span,
+        first: Span,
+    ) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .label(again, "declared again here")
+            .label(first, "first declared here")
+    }
+
     /// Adds a label with text.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {

@@ -486,16 +486,7 @@ impl Checker<'_> {
                 let r = self.expr(scope, rhs, Some(&Type::Bool));
                 scope.restore_facts(mark);
                 self.expect_operand(&r, &Type::Bool, op.as_str());
-                bin(
-                    if op == BinaryOp::And {
-                        BinOp::And
-                    } else {
-                        BinOp::Or
-                    },
-                    l,
-                    r,
-                    Type::Bool,
-                )
+                bin(typed_op(op), l, r, Type::Bool)
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 let (l, r) =
@@ -512,16 +503,7 @@ impl Checker<'_> {
                         help,
                     );
                 }
-                bin(
-                    if op == BinaryOp::Eq {
-                        BinOp::Eq
-                    } else {
-                        BinOp::Ne
-                    },
-                    l,
-                    r,
-                    Type::Bool,
-                )
+                bin(typed_op(op), l, r, Type::Bool)
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let (l, r) =
@@ -539,13 +521,7 @@ impl Checker<'_> {
                         help,
                     );
                 }
-                let kind = match op {
-                    BinaryOp::Lt => BinOp::Lt,
-                    BinaryOp::Le => BinOp::Le,
-                    BinaryOp::Gt => BinOp::Gt,
-                    _ => BinOp::Ge,
-                };
-                bin(kind, l, r, Type::Bool)
+                bin(typed_op(op), l, r, Type::Bool)
             }
             BinaryOp::In | BinaryOp::NotIn => {
                 let (l, r) = self.operands(
@@ -638,13 +614,12 @@ impl Checker<'_> {
                         help,
                     );
                 }
-                let kind = match op {
-                    BinaryOp::Add => BinOp::Add,
-                    BinaryOp::Sub => BinOp::Sub,
-                    BinaryOp::Mul => BinOp::Mul,
-                    _ => BinOp::Div,
-                };
-                bin(kind, l, r, if ok { Type::Int } else { Type::Unknown })
+                bin(
+                    typed_op(op),
+                    l,
+                    r,
+                    if ok { Type::Int } else { Type::Unknown },
+                )
             }
         }
     }
@@ -788,6 +763,30 @@ impl Checker<'_> {
             ),
             None => (invalid(e.span), true),
         }
+    }
+}
+
+/// The typed operator of an operator whose meaning does not depend on its
+/// operand types (`in`, `not in` and `??` are resolved by their callers).
+fn typed_op(op: BinaryOp) -> BinOp {
+    match op {
+        BinaryOp::Or => BinOp::Or,
+        BinaryOp::And => BinOp::And,
+        BinaryOp::Eq => BinOp::Eq,
+        BinaryOp::Ne => BinOp::Ne,
+        BinaryOp::Lt => BinOp::Lt,
+        BinaryOp::Le => BinOp::Le,
+        BinaryOp::Gt => BinOp::Gt,
+        BinaryOp::Ge => BinOp::Ge,
+        BinaryOp::Add => BinOp::Add,
+        BinaryOp::Sub => BinOp::Sub,
+        BinaryOp::Mul => BinOp::Mul,
+        BinaryOp::Div => BinOp::Div,
+        // Resolved by `binary` from the operand types (list or map) and by
+        // `default_op`; listed so the match stays exhaustive.
+        BinaryOp::In => BinOp::InList,
+        BinaryOp::NotIn => BinOp::NotInList,
+        BinaryOp::Default => BinOp::Eq,
     }
 }
 

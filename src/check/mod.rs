@@ -55,12 +55,12 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         let Decl::Rule(r) = decl else { continue };
         if let Some(&first) = rule_ids.get(r.id.as_str()) {
             checker.report(
-                Diagnostic::error(
+                Diagnostic::declared_twice(
                     Code::Duplicate,
                     format!("rule `{}` is declared twice", r.id),
+                    r.id_span,
+                    first,
                 )
-                .label(r.id_span, "declared again here")
-                .label(first, "first declared here")
                 .help("rule ids are unique across the pack; rename one of them"),
             );
         } else {
@@ -121,10 +121,13 @@ impl Checker<'_> {
                     }
                     if let Some(first) = &input {
                         self.report(
-                            Diagnostic::error(Code::Input, "the pack declares `input` twice")
-                                .label(i.span, "declared again here")
-                                .label(first.span, "first declared here")
-                                .help("a pack checks one kind of document: keep one `input`"),
+                            Diagnostic::declared_twice(
+                                Code::Input,
+                                "the pack declares `input` twice",
+                                i.span,
+                                first.span,
+                            )
+                            .help("a pack checks one kind of document: keep one `input`"),
                         );
                         continue;
                     }
@@ -189,12 +192,12 @@ impl Checker<'_> {
             if let Some(first) = self.globals.iter().find(|g| g.name == name.name) {
                 let first = first.span;
                 self.report(
-                    Diagnostic::error(
+                    Diagnostic::declared_twice(
                         Code::Duplicate,
                         format!("`{}` is declared twice", name.name),
+                        name.span,
+                        first,
                     )
-                    .label(name.span, "declared again here")
-                    .label(first, "first declared here")
                     .help(
                         "`input`, `data` and `param` names share one namespace; rename one of them",
                     ),

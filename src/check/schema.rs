@@ -59,9 +59,7 @@ impl Checker<'_> {
             }
             if let Some(&first) = first_seen.get(&name.name) {
                 self.report(
-                    Diagnostic::error(Code::Duplicate, format!("type `{}` is declared twice", name.name))
-                        .label(name.span, "declared again here")
-                        .label(first, "first declared here")
+                    Diagnostic::declared_twice(Code::Duplicate, format!("type `{}` is declared twice", name.name), name.span, first)
                         .help("records and enums share one namespace across the pack; rename or remove one"),
                 );
                 continue;
@@ -141,15 +139,15 @@ impl Checker<'_> {
             if let Some(first) = fields.iter().find(|d| d.name == f.name.name) {
                 let first = first.span;
                 self.report(
-                    Diagnostic::error(
+                    Diagnostic::declared_twice(
                         Code::Duplicate,
                         format!(
                             "record `{}` declares field `{}` twice",
                             r.name.name, f.name.name
                         ),
+                        f.name.span,
+                        first,
                     )
-                    .label(f.name.span, "declared again here")
-                    .label(first, "first declared here")
                     .help("remove or rename one of them"),
                 );
                 continue;

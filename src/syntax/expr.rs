@@ -137,10 +137,7 @@ impl Lowerer {
                 self.node(ExprKind::Str(text), span, &[])
             }
             Rule::bool_lit => self.node(ExprKind::Bool(pair.as_str() == "true"), span, &[]),
-            Rule::var => match pair.into_inner().next() {
-                Some(ident) => self.node(ExprKind::Var(self.ident(&ident)), span, &[]),
-                None => self.invalid(span),
-            },
+            Rule::name => self.name(pair),
             Rule::paren => match pair.into_inner().next() {
                 Some(inner) => {
                     let (inner, depth) = self.expr_sized(inner);
@@ -153,18 +150,22 @@ impl Lowerer {
                     pair.into_inner().map(|p| self.expr_sized(p)).unzip();
                 self.node(ExprKind::List(items), span, &depths)
             }
-            Rule::call => self.call(pair),
             _ => self.invalid(span),
         }
     }
 
-    fn call(&self, pair: Pair<'_, Rule>) -> Sized {
+    /// A variable, or a call when the name is followed by arguments.
+    fn name(&self, pair: Pair<'_, Rule>) -> Sized {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let Some(name) = inner.next() else {
             return self.invalid(span);
         };
         let func = self.ident(&name);
+        let Some(args) = inner.next() else {
+            return self.node(ExprKind::Var(func), span, &[]);
+        };
+        let mut inner = args.into_inner();
         let Some(first) = inner.next() else {
             return self.node(ExprKind::Call(func, Vec::new()), span, &[]);
         };

@@ -28,14 +28,22 @@ use crate::source::FileId;
 /// at a line beginning with its keyword, or with the `///` comments above it), so
 /// a syntax error in one declaration does not hide the errors of the others.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    pest::set_error_detail(true);
     let mut out = ast::File::default();
     let mut diags = Vec::new();
     for (base, chunk) in chunks(text) {
         let early = prescan::prescan(file, chunk);
         let result = if early.is_empty() {
-            grammar::PolicyParser::parse(grammar::Rule::file, chunk)
-                .map_err(|error| vec![parse_error::parse_error(file, chunk, &error)])
+            grammar::PolicyParser::parse(grammar::Rule::file, chunk).map_err(|_| {
+                // Tracking what was expected slows every parse down a lot, so it is
+                // only switched on to explain a chunk that failed.
+                pest::set_error_detail(true);
+                let error = grammar::PolicyParser::parse(grammar::Rule::file, chunk).err();
+                pest::set_error_detail(false);
+                error
+                    .map(|e| parse_error::parse_error(file, chunk, &e))
+                    .into_iter()
+                    .collect()
+            })
         } else {
             Err(early)
         };

@@ -58,7 +58,7 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diag
     }
     // A keyword where a name belongs (`let in = …`): pest gets past the keyword
     // before failing, so point back at it.
-    let expects_name = rules.iter().any(|r| matches!(r, Rule::ident | Rule::var));
+    let expects_name = rules.iter().any(|r| matches!(r, Rule::ident | Rule::name));
     if expects_name {
         let before = text.get(..at).unwrap_or("").trim_end();
         let word = before
@@ -128,6 +128,11 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
             push(&mut words, &format!("`{token}`"));
         }
     }
+    // The grammar tests the first character before trying the operators; those
+    // characters are covered by "an operator".
+    if has(&words, "an operator") {
+        words.retain(|w| !["`o`", "`a`", "`n`", "`i`", "`|`", "`&`", "`?`"].contains(&w.as_str()));
+    }
     // After an operand only an operator can continue the expression; before one,
     // "an expression" already covers names and strings.
     if has(&words, "an operator") {
@@ -153,10 +158,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::clause => {
             "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)"
         }
-        Rule::ident | Rule::var => "a name",
+        Rule::ident | Rule::name => "a name",
         Rule::rule_id => "a rule id such as `same-region`",
         Rule::type_expr | Rule::named_type | Rule::bracket_type => "a type",
-        Rule::expr | Rule::paren | Rule::list_lit | Rule::call | Rule::int_lit | Rule::bool_lit => {
+        Rule::expr | Rule::paren | Rule::list_lit | Rule::int_lit | Rule::bool_lit => {
             "an expression"
         }
         Rule::string_lit | Rule::template | Rule::single_quoted => "a string",
@@ -224,7 +229,7 @@ fn found_token(text: &str, at: usize) -> &str {
 fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
     let expects_name = positives
         .iter()
-        .any(|r| matches!(r, Rule::ident | Rule::var));
+        .any(|r| matches!(r, Rule::ident | Rule::name));
     if expects_name && KEYWORDS.contains(&found) {
         return Some(format!(
             "`{found}` is a keyword and cannot be used as a name; choose another name"

@@ -72,7 +72,8 @@ fn chunks(text: &str) -> Vec<(usize, &str)> {
     let mut starts = vec![0];
     let mut offset = 0;
     let mut doc_start: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
+    for raw_line in text.split_inclusive('\n') {
+        let line = raw_line.trim_start_matches('\u{feff}');
         let starts_decl = KEYWORDS.iter().any(|k| {
             line.strip_prefix(k)
                 .is_some_and(|rest| rest.starts_with([' ', '\t']))
@@ -88,7 +89,7 @@ fn chunks(text: &str) -> Vec<(usize, &str)> {
         } else if !line.trim().is_empty() {
             doc_start = None;
         }
-        offset += line.len();
+        offset += raw_line.len();
     }
     starts.dedup();
     let mut out = Vec::with_capacity(starts.len());

@@ -197,6 +197,10 @@ fn byte_order_mark_and_crlf_line_ends_are_accepted() {
     let text = "\u{feff}/// A plan.\r\nrecord Plan { id: string }\r\ninput plan: Plan\r\nrule r {\r\n  require plan.id != \"\"\r\n}\r\n";
     let pack = Pack::from_texts([("windows.policy", text)]);
     assert!(pack.is_ok(), "{:?}", pack.diagnostics);
-    let doc = pack.program.as_ref().and_then(|p| p.schema.records.first()).and_then(|r| r.doc.clone());
+    let doc = pack
+        .program
+        .as_ref()
+        .and_then(|p| p.schema.records.first())
+        .and_then(|r| r.doc.clone());
     assert_eq!(doc.as_deref(), Some("A plan."));
 }

@@ -114,7 +114,10 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     for token in tokens {
         let token = token.as_str();
         let is_range = token.contains("..") && token.chars().count() == 4;
-        if token.trim().is_empty() || token.starts_with("//") || is_range || token == "_" {
+        let blank = token
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .is_empty();
+        if blank || token.starts_with("//") || is_range || token == "_" {
             continue;
         }
         let covered = (expects_expression && EXPRESSION_STARTS.contains(&token))

@@ -158,14 +158,43 @@ impl Checker<'_> {
         expected: Option<&Type>,
     ) -> TExpr {
         let mut elem_hint = match expected {
-            Some(Type::List(t)) => Some((**t).clone()),
+            Some(Type::List(t)) if t.is_known() => Some((**t).clone()),
             _ => None,
         };
+        if items.is_empty() {
+            return match elem_hint {
+                Some(t) => typed(TExprKind::List(Vec::new()), Type::List(Box::new(t)), span),
+                None => {
+                    self.report(
+                        Diagnostic::error(Code::Type, "cannot tell the element type of `[]`")
+                            .label(span, "an empty list of what?")
+                            .help("use `[]` where its type is known, as in `xs == []`; to test for emptiness write `len(xs) == 0`"),
+                    );
+                    invalid(span)
+                }
+            };
+        }
+        // Without a hint, a non-literal element gives the type, so that the
+        // strings of `["active", s.status]` are checked as members of its enum.
+        let mut typed_items: Vec<Option<TExpr>> = vec![None; items.len()];
+        if elem_hint.is_none()
+            && items.iter().any(is_literal)
+            && let Some((pos, item)) = items.iter().enumerate().find(|(_, i)| !is_literal(i))
+        {
+            let t = self.expr(scope, item, None);
+            elem_hint = Some(t.ty.clone());
+            if let Some(slot) = typed_items.get_mut(pos) {
+                *slot = Some(t);
+            }
+        }
         let mut elem_ty = Type::Unknown;
         let mut first: Option<(Span, Type)> = None;
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let t = self.expr(scope, item, elem_hint.as_ref());
+        for (item, done) in items.iter().zip(typed_items) {
+            let t = match done {
+                Some(t) => t,
+                None => self.expr(scope, item, elem_hint.as_ref()),
+            };
             match &first {
                 None => {
                     first = Some((t.span, t.ty.clone()));
@@ -472,6 +501,17 @@ impl Checker<'_> {
                 span,
             )
         };
+        // `a < b < c` and `a == not b` were reported when parsing; check both
+        // sides, but not the operator, which would only repeat that error.
+        let chained = op.is_comparison()
+            && matches!(&lhs.kind, ExprKind::Binary(inner, ..) if inner.is_comparison());
+        let bare_not = !matches!(op, BinaryOp::And | BinaryOp::Or)
+            && matches!(rhs.kind, ExprKind::Unary(UnaryOp::Not, _));
+        if chained || bare_not {
+            let l = self.expr(scope, lhs, None);
+            let r = self.expr(scope, rhs, None);
+            return bin(typed_op(op), l, r, Type::Bool);
+        }
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.expr(scope, lhs, Some(&Type::Bool));
@@ -634,7 +674,9 @@ impl Checker<'_> {
         hint_for_lhs: impl Fn(&Type) -> Option<Type>,
         hint_for_rhs: impl Fn(&Type) -> Option<Type>,
     ) -> (TExpr, TExpr) {
-        if is_literal(lhs) && !is_literal(rhs) {
+        let empty_list =
+            |e: &Expr| matches!(&e.unparen().kind, ExprKind::List(items) if items.is_empty());
+        if is_literal(lhs) && (!is_literal(rhs) || empty_list(lhs)) {
             let r = self.expr(scope, rhs, None);
             let hint = hint_for_lhs(&r.ty);
             let l = self.expr(scope, lhs, hint.as_ref());
@@ -800,12 +842,12 @@ pub(crate) fn invalid(span: Span) -> TExpr {
     typed(TExprKind::Invalid, Type::Unknown, span)
 }
 
-/// A string literal, or a list literal of them: expressions whose type may be
-/// taken from the other side of a comparison.
+/// A string literal, or a list literal of them (possibly empty): expressions
+/// whose type may be taken from the other side of a comparison.
 fn is_literal(e: &Expr) -> bool {
     match &e.unparen().kind {
         ExprKind::Str(_) => true,
-        ExprKind::List(items) => !items.is_empty() && items.iter().all(is_literal),
+        ExprKind::List(items) => items.iter().all(is_literal),
         _ => false,
     }
 }

@@ -22,8 +22,9 @@ use super::literal::{parse_int, unescape};
 use super::lower::Lowerer;
 use crate::diagnostic::{Code, Diagnostic};
 
-/// The deepest expression tree a policy may build.
-pub const MAX_EXPR_DEPTH: u32 = 128;
+/// The deepest expression tree a policy may build. A chain `a or b or …` is a
+/// tree as deep as it has operands, so this also bounds such chains.
+pub const MAX_EXPR_DEPTH: u32 = 256;
 
 /// The longest run of prefix operators, or of `??`, in one expression.
 pub const MAX_OPERATOR_CHAIN: usize = 32;
@@ -100,7 +101,7 @@ impl Lowerer {
                         format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"),
                     )
                     .label(span, "this expression is too deep")
-                    .help("split the expression with `let` clauses"),
+                    .help("a chain such as `a or b or …` counts one level per operand: for a list of allowed values write `x in [\"a\", \"b\", …]`; otherwise split the expression with `let` clauses"),
                 );
             }
             return (
@@ -307,8 +308,22 @@ impl Lowerer {
             Rule::op_mul => BinaryOp::Mul,
             _ => BinaryOp::Div,
         };
+        // `not` binds more loosely than comparisons and arithmetic; the Pratt parser
+        // would quietly read `a == not b == c` as `a == (not (b == c))`.
+        if !matches!(binary, BinaryOp::Or | BinaryOp::And)
+            && let ExprKind::Unary(UnaryOp::Not, _) = &rhs.kind
+        {
+            self.report(
+                Diagnostic::error(Code::Parse, format!("`not` needs parentheses after `{}`", binary.as_str()))
+                    .label(rhs.span, "write `(not …)` here")
+                    .help(format!(
+                        "`not` applies to everything up to the next `and` or `or`; write `a {} (not b)`",
+                        binary.as_str()
+                    )),
+            );
+        }
         if binary.is_comparison()
-            && let ExprKind::Binary(inner, inner_span, _, middle) = &lhs.kind
+            && let ExprKind::Binary(inner, inner_span, ..) = &lhs.kind
             && inner.is_comparison()
         {
             self.report(
@@ -317,16 +332,6 @@ impl Lowerer {
                     .label(*inner_span, "…with this one")
                     .help("join two comparisons with `and`, as in `a < b and b < c`, or add parentheses"),
             );
-            // Go on as if `a < b and b < c` had been written, which is almost
-            // certainly what was meant, so that checking reports nothing spurious.
-            let middle = (**middle).clone();
-            let right_span = middle.span.to(rhs.span);
-            let right = Expr {
-                kind: ExprKind::Binary(binary, op_span, Box::new(middle), Box::new(rhs)),
-                span: right_span,
-            };
-            let kind = ExprKind::Binary(BinaryOp::And, op_span, Box::new(lhs), Box::new(right));
-            return self.node(kind, span, &[lhs_depth + 1, rhs_depth + 1]);
         }
         self.node(
             ExprKind::Binary(binary, op_span, Box::new(lhs), Box::new(rhs)),

@@ -1,74 +1,165 @@
 //! A cheap lexical pass that runs before pest and refuses input that would make
 //! the recursive stages (pest, lowering, checking) recurse without bound.
 //!
-//! It tracks bracket nesting outside strings and comments. The grammar's brackets
-//! are the only way an expression nests through pest's recursion, so capping them
-//! here caps pest's recursion; operator chains are capped in `expr.rs`, where the
-//! flat operator sequence is visible. It also reports unterminated strings, which
-//! pest would otherwise describe as a confusing "expected …" further on.
+//! It tracks bracket nesting outside comments and plain strings, and *inside* the
+//! `{…}` interpolations of `message`/`help` strings (which hold expressions). The
+//! grammar's brackets are the only way an expression nests through pest's
+//! recursion, so capping them here caps pest's recursion; operator chains are
+//! capped in `expr.rs`, where the flat operator sequence is visible. It also
+//! reports unterminated strings and lone carriage returns, which pest would
+//! otherwise describe confusingly.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
-/// The deepest bracket nesting (`(`, `[`, `{` together) a policy may use.
+/// The deepest bracket nesting (`(`, `[`, `{` and interpolations together) a
+/// policy may use.
 pub const MAX_BRACKET_DEPTH: usize = 64;
+
+/// Where the scanner is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Policy text, or the expression of an interpolation, which records the
+    /// bracket depth its `{` opened (its own `}` brings the depth back below it).
+    Code { interpolation: Option<usize> },
+    /// A string; `template` for `message` and `help` strings.
+    Str { template: bool, start: usize },
+}
 
 /// Returns the problems found; empty when pest may run.
 pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
     let bytes = text.as_bytes();
+    let mut stack = vec![Context::Code {
+        interpolation: None,
+    }];
     let mut depth = 0usize;
+    let mut last_word: &str = "";
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
-        match b {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = line_end(bytes, i);
-                continue;
-            }
-            b'"' | b'\'' => {
-                let start = i;
-                i += 1;
-                loop {
-                    match bytes.get(i) {
-                        None | Some(b'\n') => {
-                            let quote = if b == b'"' { "\"" } else { "'" };
-                            diags.push(
-                                Diagnostic::error(Code::Parse, "unterminated string")
-                                    .label(Span::new(file, start, i), "this string is not closed on its line")
-                                    .help(format!("strings are single-line: close it with `{quote}` (write `\\n` for a line break)")),
-                            );
-                            break;
-                        }
-                        Some(b'\\') => i += 2,
-                        Some(&c) if c == b => {
-                            i += 1;
-                            break;
-                        }
-                        Some(_) => i += 1,
+        let next = bytes.get(i + 1).copied();
+        let here = stack.last().copied().unwrap_or(Context::Code {
+            interpolation: None,
+        });
+        if b == b'\r' && next != Some(b'\n') {
+            return vec![
+                Diagnostic::error(Code::Parse, "a carriage return without a line feed")
+                    .label(Span::new(file, i, i + 1), "lone `\\r`")
+                    .help("save the file with LF or CRLF line ends"),
+            ];
+        }
+        match here {
+            Context::Code { interpolation } => match b {
+                b'/' if next == Some(b'/') => {
+                    i = line_end(bytes, i);
+                    continue;
+                }
+                b'"' => {
+                    let template =
+                        interpolation.is_none() && (last_word == "message" || last_word == "help");
+                    stack.push(Context::Str { template, start: i });
+                }
+                b'\'' => {
+                    // Not part of the language (lowering says so); skip it like pest does.
+                    let end = bytes
+                        .get(i + 1..)
+                        .and_then(|r| r.iter().position(|&c| c == b'\'' || c == b'\n'));
+                    match end.and_then(|e| bytes.get(i + 1 + e).map(|&c| (e, c))) {
+                        Some((e, b'\'')) => i += e + 1,
+                        _ => return vec![unterminated(file, i, line_end(bytes, i), '\'')],
                     }
                 }
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::Limit,
-                            format!("brackets nested more than {MAX_BRACKET_DEPTH} deep"),
-                        )
-                        .label(Span::new(file, i, i + 1), "this bracket is too deep")
-                        .help("split the expression with `let` clauses"),
-                    );
-                    return diags;
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_BRACKET_DEPTH {
+                        return vec![too_deep(file, i)];
+                    }
                 }
+                b'}' if interpolation == Some(depth) => {
+                    depth = depth.saturating_sub(1);
+                    stack.pop();
+                }
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+            Context::Str { template, start } => match b {
+                b'\n' => return vec![unterminated(file, start, i, '"')],
+                b'"' => {
+                    stack.pop();
+                }
+                b'\\' => {
+                    // `\u{…}` is an escape, not an interpolation.
+                    if next == Some(b'u') && bytes.get(i + 2) == Some(&b'{') {
+                        let close = bytes.get(i..).and_then(|r| {
+                            r.iter().position(|&c| c == b'}' || c == b'"' || c == b'\n')
+                        });
+                        i += close.unwrap_or(2);
+                        if bytes.get(i) == Some(&b'}') {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    i += 2;
+                    continue;
+                }
+                b'{' | b'}' if template && next == Some(b) => {
+                    i += 2;
+                    continue;
+                }
+                b'{' if template => {
+                    depth += 1;
+                    if depth > MAX_BRACKET_DEPTH {
+                        return vec![too_deep(file, i)];
+                    }
+                    stack.push(Context::Code {
+                        interpolation: Some(depth),
+                    });
+                }
+                _ => {}
+            },
+        }
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            let start = i;
+            while bytes
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                i += 1;
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            last_word = text.get(start..i).unwrap_or("");
+            continue;
+        }
+        if !b.is_ascii_whitespace() {
+            last_word = "";
         }
         i += 1;
     }
-    diags
+    match stack.last() {
+        Some(Context::Str { start, .. }) => vec![unterminated(file, *start, text.len(), '"')],
+        _ => Vec::new(),
+    }
+}
+
+fn unterminated(file: FileId, start: usize, end: usize, quote: char) -> Diagnostic {
+    let help = if quote == '\'' {
+        "strings are written in double quotes, on one line: `\"…\"`".to_string()
+    } else {
+        "strings are single-line: close it with `\"` (write `\\n` for a line break)".to_string()
+    };
+    Diagnostic::error(Code::Parse, "unterminated string")
+        .label(
+            Span::new(file, start, end),
+            "this string is not closed on its line",
+        )
+        .help(help)
+}
+
+fn too_deep(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::Limit,
+        format!("brackets nested more than {MAX_BRACKET_DEPTH} deep"),
+    )
+    .label(Span::new(file, at, at + 1), "this bracket is too deep")
+    .help("split the expression with `let` clauses")
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
@@ -97,16 +188,46 @@ mod tests {
     fn deep_brackets_are_refused() {
         let text = "(".repeat(MAX_BRACKET_DEPTH + 1);
         let diags = prescan(id(), &text);
-        assert_eq!(diags.len(), 1);
         assert_eq!(diags.first().map(|d| d.code), Some(Code::Limit));
     }
 
     #[test]
-    fn unterminated_string_is_reported() {
+    fn brackets_inside_interpolations_count() {
+        let text = format!("message \"{{{}1{}}}\"", "(".repeat(100), ")".repeat(100));
+        assert_eq!(
+            prescan(id(), &text).first().map(|d| d.code),
+            Some(Code::Limit)
+        );
+    }
+
+    #[test]
+    fn strings_inside_interpolations_are_strings() {
+        let text = "help \"{s.note ?? \"the customer's {note}\"} and {{braces}} \\u{1F600}\"\nrule";
+        assert!(prescan(id(), text).is_empty(), "{:?}", prescan(id(), text));
+    }
+
+    #[test]
+    fn plain_strings_are_not_templates() {
+        assert!(prescan(id(), "require x == \"{\" and y == \"}\"").is_empty());
+    }
+
+    #[test]
+    fn unterminated_strings_are_reported() {
         let diags = prescan(id(), "message \"abc\nrequire true");
         assert_eq!(
             diags.first().map(|d| d.message.as_str()),
             Some("unterminated string")
         );
+        let diags = prescan(id(), "message \"{x\"");
+        assert_eq!(
+            diags.first().map(|d| d.message.as_str()),
+            Some("unterminated string")
+        );
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_refused() {
+        assert_eq!(prescan(id(), "a\rb").len(), 1);
+        assert!(prescan(id(), "a\r\nb").is_empty());
     }
 }

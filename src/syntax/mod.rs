@@ -30,7 +30,10 @@ use crate::source::FileId;
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let mut out = ast::File::default();
     let mut diags = Vec::new();
-    for (base, chunk) in chunks(text) {
+    let chunks = chunks(text);
+    let count = chunks.len();
+    for (index, (base, chunk)) in chunks.into_iter().enumerate() {
+        let last = index + 1 == count;
         let early = prescan::prescan(file, chunk);
         let result = if early.is_empty() {
             grammar::PolicyParser::parse(grammar::Rule::file, chunk).map_err(|_| {
@@ -40,7 +43,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 let error = grammar::PolicyParser::parse(grammar::Rule::file, chunk).err();
                 pest::set_error_detail(false);
                 error
-                    .map(|e| parse_error::parse_error(file, chunk, &e))
+                    .map(|e| parse_error::parse_error(file, chunk, &e, last))
                     .into_iter()
                     .collect()
             })

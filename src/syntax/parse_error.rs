@@ -12,8 +12,10 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::suggest::did_you_mean;
 
-/// The diagnostic for a pest error in `text`.
-pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
+/// The diagnostic for a pest error in `text`, one declaration's chunk of a file;
+/// `last` says whether the chunk ends the file (otherwise another declaration
+/// follows it).
+pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>, last: bool) -> Diagnostic {
     let mut at = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -65,7 +67,9 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diag
             .get(before.trim_end_matches(is_word).len()..)
             .unwrap_or("");
         let binder = before.trim_end_matches(is_word).trim_end();
-        let takes_name = ["let", "for", "enum", "record", "input", "data", "param"];
+        let takes_name = [
+            "let", "for", "enum", "record", "input", "data", "param", "has", "{", ",", ".",
+        ];
         if KEYWORDS.contains(&word) && takes_name.iter().any(|k| binder.ends_with(k)) {
             at = before.len() - word.len();
         }
@@ -73,28 +77,73 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>) -> Diag
     let found = found_token(text, at);
     let span = Span::new(file, at, at + found.len());
     let expected = expected_words(&rules, &tokens);
-    let found_words = if found.is_empty() {
-        "end of file".to_string()
-    } else {
-        format!("`{found}`")
+    let found_words = match found {
+        "" if last => "end of file".to_string(),
+        "" => "the next declaration".to_string(),
+        f if f.chars().any(|c| c.is_control() || is_invisible(c)) => f
+            .chars()
+            .map(|c| format!("U+{:04X}", u32::from(c)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        f => format!("`{f}`"),
     };
     let message = match expected.as_slice() {
         [] => format!("unexpected {found_words}"),
         list => format!("expected {}, found {found_words}", join_or(list)),
     };
-    let diagnostic = Diagnostic::error(Code::Parse, message).label(span, "unexpected here");
-    match targeted_help(found, &rules) {
+    let line_start = text
+        .get(..at)
+        .unwrap_or("")
+        .rsplit('\n')
+        .next()
+        .is_some_and(|l| l.trim().is_empty());
+    let situation = Situation {
+        found,
+        rules: &rules,
+        expected: &expected,
+        line_start,
+        next_declaration: found.is_empty() && !last,
+        before: text.get(..at).unwrap_or("").trim_end(),
+    };
+    let label = if situation.next_declaration {
+        "the declaration above is not finished"
+    } else {
+        "unexpected here"
+    };
+    let diagnostic = Diagnostic::error(Code::Parse, message).label(span, label);
+    match targeted_help(&situation) {
         Some(help) => diagnostic.help(help),
         None => diagnostic,
     }
+}
+
+/// What `targeted_help` looks at.
+struct Situation<'a> {
+    /// The offending token (empty at the end of the chunk).
+    found: &'a str,
+    /// The grammar rules that were expected.
+    rules: &'a [Rule],
+    /// What was expected, in words.
+    expected: &'a [String],
+    /// Whether the token starts its line.
+    line_start: bool,
+    /// Whether parsing ran into the next declaration.
+    next_declaration: bool,
+    /// The text before the token, trimmed.
+    before: &'a str,
+}
+
+/// Zero-width and other characters that show nothing when printed.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// What was expected, in words: rule phrases first, then the literal tokens that
 /// the phrases do not already cover.
 fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     const OPERATORS: &[&str] = &[
-        "!=", "&&", "*", "+", "-", "/", "<", "<=", "=", "==", ">", ">=", "??", "||", "and", "or",
-        "in", "not", "has", ".", "[",
+        "!=", "&&", "*", "+", "-", "/", "<", "<=", "==", ">", ">=", "??", "||", "and", "or", "in",
+        "not", "has", ".", "[",
     ];
     const EXPRESSION_STARTS: &[&str] = &["!", "\"", "(", "-", "[", "'", "not", "true", "false"];
     fn push(words: &mut Vec<String>, s: &str) {
@@ -133,8 +182,12 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     }
     // The grammar tests the first character before trying the operators; those
     // characters are covered by "an operator".
+    // `=` is named on its own where only it can follow (`param p: int = 1`); after
+    // an operand it is one of the operators (and reported as a slip if used).
     if has(&words, "an operator") {
-        words.retain(|w| !["`o`", "`a`", "`n`", "`i`", "`|`", "`&`", "`?`"].contains(&w.as_str()));
+        words.retain(|w| {
+            !["`o`", "`a`", "`n`", "`i`", "`|`", "`&`", "`?`", "`=`"].contains(&w.as_str())
+        });
     }
     // After an operand only an operator can continue the expression; before one,
     // "an expression" already covers names and strings.
@@ -142,6 +195,16 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
         words.retain(|w| w != "an expression");
     } else if has(&words, "an expression") {
         words.retain(|w| w != "a name" && w != "a string");
+    }
+    // The quotes are what "a string" starts with.
+    if has(&words, "a string")
+        || has(&words, "an enum member (a string)")
+        || has(&words, "an expression")
+    {
+        words.retain(|w| w != "`\"`" && w != "`'`");
+    }
+    if has(&words, "an enum member (a string)") {
+        words.retain(|w| w != "a string");
     }
     words
 }
@@ -229,16 +292,41 @@ fn found_token(text: &str, at: usize) -> &str {
 }
 
 /// Help for common situations, judged from the token found and what was expected.
-fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
-    let expects_name = positives
+fn targeted_help(at: &Situation<'_>) -> Option<String> {
+    let found = at.found;
+    let expects = |phrase: &str| at.expected.iter().any(|e| e == phrase);
+    if at.next_declaration && expects("`}`") {
+        return Some("a `{` is not closed: add `}` before the next declaration".into());
+    }
+    let expects_name = at
+        .rules
         .iter()
         .any(|r| matches!(r, Rule::ident | Rule::name));
     if expects_name && KEYWORDS.contains(&found) {
         return Some(format!(
-            "`{found}` is a keyword and cannot be used as a name; choose another name"
+            "`{found}` is a keyword and cannot be used as a name (of a variable, a field or a type); choose another name"
         ));
     }
-    if positives.contains(&Rule::clause) {
+    if found == ":" && expects("`=`") {
+        return Some("`let` names a value without a type: write `let name = …`".into());
+    }
+    if matches!(found, "\u{201C}" | "\u{201D}" | "\u{2018}" | "\u{2019}") {
+        return Some("use straight double quotes `\"` for strings, not typographic quotes".into());
+    }
+    if found.chars().any(|c| !c.is_ascii())
+        && found.chars().all(|c| c.is_alphanumeric() || c == '_')
+    {
+        return Some("names are written with ASCII letters, digits and `_`".into());
+    }
+    if found == "=" && at.before.ends_with("==") {
+        return Some("equality is written `==` (there is no `===`)".into());
+    }
+    if at.rules.contains(&Rule::enum_member)
+        && found.chars().all(|c| c.is_alphanumeric() || c == '_')
+    {
+        return Some(format!("enum members are strings: write `\"{found}\"`"));
+    }
+    if at.rules.contains(&Rule::clause) {
         if found == "if" || found == "where" {
             return Some("a rule applies only where a condition holds with `when`, as in `when s has target`".into());
         }
@@ -248,9 +336,16 @@ fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
         if let Some(keyword) = did_you_mean(found, clauses) {
             return Some(format!("did you mean `{keyword}`?"));
         }
-        return Some("a rule body is a list of clauses, each starting with its keyword, as in `require a == b`".into());
+        if at.line_start && starts_expression(found) {
+            return Some(format!(
+                "did you forget `require`? a condition is written `require {found} …`; a rule body is a list of clauses, each starting with its keyword"
+            ));
+        }
+        if at.line_start {
+            return Some("a rule body is a list of clauses, each starting with its keyword, as in `require a == b`".into());
+        }
     }
-    if positives.contains(&Rule::declaration) {
+    if at.rules.contains(&Rule::declaration) {
         let declarations = ["enum", "record", "input", "data", "param", "rule"];
         if let Some(keyword) = did_you_mean(found, declarations) {
             return Some(format!("did you mean `{keyword}`?"));
@@ -261,6 +356,13 @@ fn targeted_help(found: &str, positives: &[Rule]) -> Option<String> {
     }
     let close = did_you_mean(found, KEYWORDS.iter().copied()).filter(|k| k.len() > 2);
     close.map(|k| format!("did you mean `{k}`?"))
+}
+
+/// Whether a token can start an expression (a name, a number, a string, a bracket).
+fn starts_expression(token: &str) -> bool {
+    token.starts_with(|c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '"' | '(' | '[' | '-')
+    })
 }
 
 fn join_or(items: &[String]) -> String {

@@ -313,9 +313,7 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     if matches!(found, "\u{201C}" | "\u{201D}" | "\u{2018}" | "\u{2019}") {
         return Some("use straight double quotes `\"` for strings, not typographic quotes".into());
     }
-    if found.chars().any(|c| !c.is_ascii())
-        && found.chars().all(|c| c.is_alphanumeric() || c == '_')
-    {
+    if !found.is_ascii() && found.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return Some("names are written with ASCII letters, digits and `_`".into());
     }
     if found == "=" && at.before.ends_with("==") {

@@ -215,8 +215,13 @@ pub struct Rendered<'a> {
 #[derive(Debug)]
 struct Related {
     source: NamedSource<std::sync::Arc<str>>,
+    same_file: bool,
     labels: Vec<LabeledSpan>,
 }
+
+/// How many lines away from the primary label another label may be and still be
+/// drawn in the same snippet.
+const NEAR_LINES: usize = 4;
 
 impl<'a> Rendered<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {
@@ -233,20 +238,39 @@ impl<'a> Rendered<'a> {
                 LabeledSpan::new_with_span(label.text.clone(), span)
             }
         };
-        let primary_file = diagnostic.labels.first().map(|l| l.span.file);
+        // Labels near the primary one are drawn with it; labels elsewhere (another
+        // file, or far away in the same file, like the declaration of an enum) go
+        // into short follow-up reports, so that the first `file:line:col` a
+        // terminal shows is always where the problem is.
+        let line_of = |span: Span| {
+            sources
+                .get(span.file)
+                .map_or(0, |f| f.line_col(span.start as usize).0)
+        };
+        let primary = diagnostic
+            .labels
+            .first()
+            .map(|l| (l.span.file, line_of(l.span)));
+        let near = |span: Span| {
+            primary.is_some_and(|(file, line)| {
+                span.file == file && line_of(span).abs_diff(line) <= NEAR_LINES
+            })
+        };
         let source = diagnostic.labels.first().and_then(|l| named(l.span));
         let mut labels = Vec::new();
         let mut related: Vec<(crate::source::FileId, Related)> = Vec::new();
         for (i, label) in diagnostic.labels.iter().enumerate() {
-            if Some(label.span.file) == primary_file {
+            if i == 0 || near(label.span) {
                 labels.push(labeled(label, i == 0));
             } else if let Some(entry) = related.iter_mut().find(|(f, _)| *f == label.span.file) {
                 entry.1.labels.push(labeled(label, false));
             } else if let Some(source) = named(label.span) {
+                let same_file = primary.is_some_and(|(file, _)| file == label.span.file);
                 related.push((
                     label.span.file,
                     Related {
                         source,
+                        same_file,
                         labels: vec![labeled(label, false)],
                     },
                 ));
@@ -313,7 +337,11 @@ impl Rendered<'_> {
 
 impl fmt::Display for Related {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "also in `{}`", self.source.name())
+        if self.same_file {
+            f.write_str("see also")
+        } else {
+            write!(f, "also in `{}`", self.source.name())
+        }
     }
 }
 

@@ -49,6 +49,22 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("list", "list(T for x in xs if cond) -> [T]"),
 ];
 
+/// Names other languages use for a built-in function.
+const FUNCTION_ALIASES: &[(&str, &str)] = &[
+    ("length", "len"),
+    ("size", "len"),
+    ("lowercase", "lower"),
+    ("uppercase", "upper"),
+    ("startswith", "starts_with"),
+    ("endswith", "ends_with"),
+    ("includes", "contains"),
+    ("match", "matches"),
+    ("regex", "matches"),
+    ("now", "today"),
+    ("every", "all"),
+    ("some", "any"),
+];
+
 /// Whether `name` is a built-in function or generator.
 pub(crate) fn is_function_name(name: &str) -> bool {
     FUNCTIONS.iter().any(|(n, _)| *n == name)
@@ -228,7 +244,11 @@ impl Checker<'_> {
 
     fn unknown_function(&mut self, func: &Ident) {
         let names = FUNCTIONS.iter().map(|(n, _)| *n);
-        let help = match did_you_mean(&func.name, names.clone()) {
+        let alias = FUNCTION_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == func.name)
+            .map(|(_, real)| *real);
+        let help = match alias.or_else(|| did_you_mean(&func.name, names.clone())) {
             Some(s) => format!("did you mean `{s}`? (`{}`)", signature(s)),
             None => format!("the functions are {}", list_names(names, 30)),
         };
@@ -421,7 +441,11 @@ impl Checker<'_> {
                     list_names(generators, 10)
                 )
             } else {
-                match did_you_mean(name, generators) {
+                let alias = FUNCTION_ALIASES
+                    .iter()
+                    .find(|(a, real)| *a == name && aggregate(real).is_some())
+                    .map(|(_, r)| *r);
+                match alias.or_else(|| did_you_mean(name, generators)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the generators are {}", list_names(generators, 10)),
                 }
@@ -435,7 +459,7 @@ impl Checker<'_> {
         let iter = self.expr(scope, &g.iter, None);
         let elem = self.element_type(&iter);
         self.check_new_name(scope, &g.var);
-        let slot = scope.bind(&g.var.name, elem, g.var.span);
+        let slot = scope.bind(&g.var.name, elem, g.var.span, true);
         let mark = scope.facts_mark();
         let filter = g.filter.as_ref().map(|f| {
             let t = self.expr(scope, f, Some(&Type::Bool));

@@ -14,6 +14,15 @@ use crate::source::Span;
 use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
+/// Why a field of a record is looked up, for diagnostics on non-records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// `r.f`
+    Field,
+    /// `r has f`
+    Has,
+}
+
 /// What a global variable refers to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum GlobalKind {
@@ -47,11 +56,11 @@ impl Checker<'_> {
                 let inner = self.expr(scope, inner, expected);
                 TExpr { span, ..inner }
             }
-            ExprKind::Field(target, field) => self.field(scope, e, target, field),
+            ExprKind::Field(target, field) => self.field(scope, e, target, field, None),
             ExprKind::Index(target, index) => self.index(scope, span, target, index),
             ExprKind::Has(target, field) => {
                 let t = self.expr(scope, target, None);
-                match self.record_field(&t, target, field) {
+                match self.record_field(&t, target, field, Access::Has) {
                     Some((index, _)) => typed(
                         TExprKind::Has {
                             target: Box::new(t),
@@ -287,6 +296,7 @@ impl Checker<'_> {
         t: &TExpr,
         target: &Expr,
         field: &Ident,
+        access: Access,
     ) -> Option<(u32, super::program::FieldDef)> {
         let target_text = self.sources.slice(target.span).to_string();
         match &t.ty {
@@ -316,60 +326,84 @@ impl Checker<'_> {
                 None
             }
             Type::Unknown => None,
-            Type::List(_) => {
-                self.report(
-                    Diagnostic::error(Code::Type, format!("`{target_text}` is a list, which has no fields"))
-                        .label(field.span, format!("`.{}` on a list", field.name))
-                        .help(format!(
+            other => {
+                let (what, help) = match (other, access) {
+                    (Type::List(_), Access::Field) => (
+                        "a list".to_string(),
+                        format!(
                             "go through its elements with `for x in {target_text}`, or a generator such as `all(x.{} … for x in {target_text})`",
                             field.name
-                        )),
-                );
-                None
-            }
-            Type::Map(_) => {
+                        ),
+                    ),
+                    (Type::Map(_), Access::Field) => (
+                        "a map".to_string(),
+                        format!("look a key up with `{target_text}[\"{}\"]`", field.name),
+                    ),
+                    (Type::Map(_), Access::Has) => (
+                        "a map".to_string(),
+                        format!(
+                            "test whether a key is present with `\"{}\" in {target_text}`",
+                            field.name
+                        ),
+                    ),
+                    (Type::List(_), Access::Has) => (
+                        "a list".to_string(),
+                        "`has` tests a field of a record".to_string(),
+                    ),
+                    (other, _) => (
+                        format!("`{}`", self.type_name(other)),
+                        "only records have fields".to_string(),
+                    ),
+                };
+                let (message, label) = match access {
+                    Access::Field => (
+                        format!("`{target_text}` is {what}, which has no fields"),
+                        format!("`.{}` on {what}", field.name),
+                    ),
+                    Access::Has => (
+                        format!("`has` needs a record, and `{target_text}` is {what}"),
+                        format!("`has {}` on {what}", field.name),
+                    ),
+                };
                 self.report(
-                    Diagnostic::error(
-                        Code::Type,
-                        format!("`{target_text}` is a map, which has no fields"),
-                    )
-                    .label(field.span, format!("`.{}` on a map", field.name))
-                    .help(format!(
-                        "look a key up with `{target_text}[\"{}\"]`",
-                        field.name
-                    )),
-                );
-                None
-            }
-            other => {
-                let ty = self.type_name(other);
-                self.report(
-                    Diagnostic::error(
-                        Code::Type,
-                        format!("`{target_text}` is `{ty}`, which has no fields"),
-                    )
-                    .label(field.span, format!("`.{}` on `{ty}`", field.name))
-                    .help("only records have fields"),
+                    Diagnostic::error(Code::Type, message)
+                        .label(field.span, label)
+                        .help(help),
                 );
                 None
             }
         }
     }
 
-    fn field(&mut self, scope: &mut Scope, e: &Expr, target: &Expr, field: &Ident) -> TExpr {
-        let t = self.expr(scope, target, None);
-        let Some((index, def)) = self.record_field(&t, target, field) else {
+    /// `target.field`; `then` is the field read from the result, if any (`qty`
+    /// in `s.target.qty`), so that help can show the whole path.
+    fn field(
+        &mut self,
+        scope: &mut Scope,
+        e: &Expr,
+        target: &Expr,
+        field: &Ident,
+        then: Option<&Ident>,
+    ) -> TExpr {
+        let t = match &target.kind {
+            ExprKind::Field(inner, inner_field) => {
+                self.field(scope, target, inner, inner_field, Some(field))
+            }
+            _ => self.expr(scope, target, None),
+        };
+        let Some((index, def)) = self.record_field(&t, target, field, Access::Field) else {
             return invalid(e.span);
         };
         if def.optional {
-            let known = scope
-                .path_key(target)
-                .is_some_and(|p| scope.knows(&p, &field.name));
-            if !known {
-                let path = scope
-                    .path_key(target)
-                    .map(|_| self.sources.slice(target.span).to_string());
-                self.report_unguarded(e, path, field, &def);
+            let key = scope.path_key(target);
+            if !key.as_ref().is_some_and(|p| scope.knows(p, &field.name)) {
+                let generator = key
+                    .as_ref()
+                    .and_then(|k| k.split('.').next())
+                    .and_then(|root| scope.lookup(root))
+                    .is_some_and(|l| l.generator);
+                let path = key.map(|_| self.sources.slice(target.span).to_string());
+                self.report_unguarded(e, path, field, &def, then, generator);
             }
         }
         typed(
@@ -388,35 +422,33 @@ impl Checker<'_> {
         path: Option<String>,
         field: &Ident,
         def: &super::program::FieldDef,
+        then: Option<&Ident>,
+        in_generator: bool,
     ) {
         let text = self.sources.slice(e.span).to_string();
         let ty = self.type_name(&def.ty);
         let guard = match path {
             Some(path) => {
-                let default = match def.ty {
-                    Type::Int => Some("0"),
-                    Type::Bool => Some("false"),
-                    Type::String => Some("\"\""),
-                    _ => None,
+                let mut help = if in_generator {
+                    format!(
+                        "guard it in the generator: `… for … in … if {path} has {0}`",
+                        field.name
+                    )
+                } else {
+                    format!(
+                        "guard it: add `when {path} has {0}` before this clause, or test it in place with `{path} has {0} and …`",
+                        field.name
+                    )
                 };
-                let mut help = format!(
-                    "guard it: add `when {path} has {0}` before this clause, or test it in place with `{path} has {0} and …`",
-                    field.name
-                );
-                let inner_field = match &def.ty {
-                    Type::Record(id) => self
-                        .schema
-                        .record(*id)
-                        .and_then(|r| r.fields.first())
-                        .map(|f| f.name.clone()),
+                let default = match (&def.ty, then) {
+                    (_, Some(next)) => Some(format!("{text}.{} ?? …", next.name)),
+                    (Type::Int, None) => Some(format!("{text} ?? 0")),
+                    (Type::Bool, None) => Some(format!("{text} ?? false")),
+                    (Type::String, None) => Some(format!("{text} ?? \"\"")),
                     _ => None,
                 };
                 if let Some(d) = default {
-                    help.push_str(&format!(", or give a default: `{text} ?? {d}`"));
-                } else if let Some(inner) = inner_field {
-                    help.push_str(&format!(
-                        ", or give a default to what you read from it: `{text}.{inner} ?? …`"
-                    ));
+                    help.push_str(&format!(", or give a default: `{d}`"));
                 }
                 help
             }
@@ -722,13 +754,26 @@ impl Checker<'_> {
 
     fn default_op(&mut self, scope: &mut Scope, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
         if !matches!(lhs.unparen().kind, ExprKind::Field(..)) {
-            let l = self.expr(scope, lhs, None);
+            // `-s.target.qty ?? 0` is `(-s.target.qty) ?? 0`: say so, and check the
+            // field as the left side of `??` so that no second error follows.
+            let (l, help) = match &lhs.kind {
+                ExprKind::Unary(op, inner) if matches!(inner.unparen().kind, ExprKind::Field(..)) => {
+                    let (l, _) = self.optional_chain(scope, inner);
+                    let (sign, inner_text) = (if *op == UnaryOp::Neg { "-" } else { "not " }, self.sources.slice(inner.span));
+                    let rhs_text = self.sources.slice(rhs.span);
+                    (l, format!("`{}` binds tighter than `??`: write `{sign}({inner_text} ?? {rhs_text})`", sign.trim()))
+                }
+                _ => (
+                    self.expr(scope, lhs, None),
+                    "`??` gives a default for an optional record field, as in `s.assigned ?? s.quantity`".to_string(),
+                ),
+            };
             let r = self.expr(scope, rhs, Some(&l.ty));
             let text = self.sources.slice(lhs.span).to_string();
             self.report(
                 Diagnostic::error(Code::Optional, "`??` needs an optional field on its left")
-                    .label(l.span, format!("`{text}` is not a field access"))
-                    .help("`??` gives a default for an optional record field, as in `s.assigned ?? s.quantity`"),
+                    .label(lhs.span, format!("`{text}` is not a field access"))
+                    .help(help),
             );
             return TExpr { span, ..r };
         }
@@ -791,7 +836,7 @@ impl Checker<'_> {
             return (self.expr(scope, e, None), false);
         };
         let (t, optional_before) = self.optional_chain(scope, target);
-        match self.record_field(&t, target, field) {
+        match self.record_field(&t, target, field, Access::Field) {
             Some((index, def)) => (
                 typed(
                     TExprKind::Field {

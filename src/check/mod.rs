@@ -174,7 +174,12 @@ impl Checker<'_> {
                                 .help("params are `bool`, `int`, `string`, `date` or an enum, so they can be set from the command line"),
                         );
                     }
-                    let default = self.param_default(&p.default, &ty, allowed);
+                    // An unsupported type was reported; its default would only repeat it.
+                    let default = if allowed || !ty.is_known() {
+                        self.param_default(&p.default, &ty, allowed)
+                    } else {
+                        None
+                    };
                     let index = u32::try_from(params.len()).unwrap_or(u32::MAX);
                     if let Some(default) = default {
                         params.push(ParamDef {

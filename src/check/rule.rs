@@ -40,14 +40,14 @@ impl Checker<'_> {
                             let iter = self.expr(&mut scope, iter, None);
                             let elem = self.element_type(&iter);
                             self.check_new_name(&scope, var);
-                            let slot = scope.bind(&var.name, elem, var.span);
+                            let slot = scope.bind(&var.name, elem, var.span, false);
                             steps.push(Step::For { slot, iter });
                         }
                         ClauseKind::Let(name, value) => {
                             let path = scope.path_key(value);
                             let value = self.expr(&mut scope, value, None);
                             self.check_new_name(&scope, name);
-                            let slot = scope.bind(&name.name, value.ty.clone(), name.span);
+                            let slot = scope.bind(&name.name, value.ty.clone(), name.span, false);
                             if let Some(path) = path {
                                 scope.alias(&name.name, path);
                             }

@@ -94,9 +94,9 @@ impl Checker<'_> {
 
     fn enum_def(&mut self, e: &EnumDecl) -> EnumDef {
         let mut members: Vec<MemberDef> = Vec::new();
+        let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
         for m in &e.members {
-            if let Some(first) = members.iter().find(|f| f.value == m.value) {
-                let first = first.span;
+            if let Some(&first) = seen.get(m.value.as_str()) {
                 self.report(
                     Diagnostic::error(
                         Code::Duplicate,
@@ -108,6 +108,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            seen.insert(&m.value, m.span);
             members.push(MemberDef {
                 value: m.value.clone(),
                 doc: m.doc.clone(),
@@ -134,10 +135,10 @@ impl Checker<'_> {
 
     fn record_def(&mut self, r: &RecordDecl) -> RecordDef {
         let mut fields: Vec<FieldDef> = Vec::new();
+        let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
         for f in &r.fields {
             let (ty, optional) = self.field_type(&f.ty);
-            if let Some(first) = fields.iter().find(|d| d.name == f.name.name) {
-                let first = first.span;
+            if let Some(&first) = seen.get(f.name.name.as_str()) {
                 self.report(
                     Diagnostic::declared_twice(
                         Code::Duplicate,
@@ -152,6 +153,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            seen.insert(&f.name.name, f.name.span);
             fields.push(FieldDef {
                 name: f.name.name.clone(),
                 doc: f.doc.clone(),

@@ -12,6 +12,9 @@ pub(crate) struct Local {
     pub(crate) slot: u32,
     pub(crate) ty: Type,
     pub(crate) span: Span,
+    /// Bound by a generator (`… for x in xs`), not by a clause: guards for it are
+    /// written as the generator's `if`, not as a `when`.
+    pub(crate) generator: bool,
 }
 
 /// "The optional field `field` of the record at `path` is present."
@@ -37,7 +40,7 @@ pub(crate) struct Scope {
 
 impl Scope {
     /// Binds a new local in a fresh slot.
-    pub(crate) fn bind(&mut self, name: &str, ty: Type, span: Span) -> u32 {
+    pub(crate) fn bind(&mut self, name: &str, ty: Type, span: Span, generator: bool) -> u32 {
         let slot = u32::try_from(self.slot_names.len()).unwrap_or(u32::MAX);
         self.slot_names.push(name.to_string());
         self.locals.push(Local {
@@ -45,6 +48,7 @@ impl Scope {
             slot,
             ty,
             span,
+            generator,
         });
         slot
     }

@@ -43,6 +43,14 @@ impl Lowerer {
         Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
+    /// The diagnostics found, in source order (the Pratt parser builds inner
+    /// operators first, so reports arrive out of order).
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let mut diags = self.diags.into_inner();
+        diags.sort_by_key(|d| d.primary_span().map(|s| (s.start, s.end)));
+        diags
+    }
+
     pub(crate) fn report(&self, diagnostic: Diagnostic) {
         self.diags.borrow_mut().push(diagnostic);
     }
@@ -100,7 +108,13 @@ impl Lowerer {
         match rule {
             Rule::enum_decl => {
                 let name = self.ident(&inner.next()?);
-                let members = inner.filter_map(|m| self.enum_member(m)).collect();
+                let (items, docs): (Vec<_>, Vec<_>) =
+                    inner.partition(|p| p.as_rule() != Rule::doc_comment);
+                self.stray_docs(&docs, "at the end of an enum");
+                let members = items
+                    .into_iter()
+                    .filter_map(|m| self.enum_member(m))
+                    .collect();
                 Some(Decl::Enum(EnumDecl {
                     doc,
                     name,
@@ -110,7 +124,13 @@ impl Lowerer {
             }
             Rule::record_decl => {
                 let name = self.ident(&inner.next()?);
-                let fields = inner.map(|f| self.field(f)).collect::<Option<Vec<_>>>()?;
+                let (items, docs): (Vec<_>, Vec<_>) =
+                    inner.partition(|p| p.as_rule() != Rule::doc_comment);
+                self.stray_docs(&docs, "at the end of a record");
+                let fields = items
+                    .into_iter()
+                    .map(|f| self.field(f))
+                    .collect::<Option<Vec<_>>>()?;
                 Some(Decl::Record(RecordDecl {
                     doc,
                     name,

@@ -56,7 +56,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 if let Some(pair) = pairs.next() {
                     out.decls.extend(lowerer.file(pair).decls);
                 }
-                diags.extend(lowerer.diags.into_inner());
+                diags.extend(lowerer.into_diagnostics());
             }
             Err(errors) => {
                 diags.extend(errors.into_iter().map(|d| shift(d, base)));
@@ -89,7 +89,9 @@ fn chunks(text: &str) -> Vec<(usize, &str)> {
                 starts.push(start);
             }
             doc_start = None;
-        } else if !line.trim().is_empty() {
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with("//") {
+            // A plain `//` comment between doc comments and their declaration
+            // does not separate them (the grammar skips it too).
             doc_start = None;
         }
         offset += raw_line.len();

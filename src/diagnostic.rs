@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use miette::{LabeledSpan, NamedSource};
+use miette::{LabeledSpan, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::source::{Sources, Span};
 
@@ -206,7 +206,7 @@ impl Diagnostic {
 #[derive(Debug)]
 pub struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<std::sync::Arc<str>>>,
+    source: Option<CharColumnSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<Related>,
 }
@@ -214,7 +214,7 @@ pub struct Rendered<'a> {
 /// Labels that live in another file than the primary one.
 #[derive(Debug)]
 struct Related {
-    source: NamedSource<std::sync::Arc<str>>,
+    source: CharColumnSource,
     same_file: bool,
     labels: Vec<LabeledSpan>,
 }
@@ -226,9 +226,10 @@ const NEAR_LINES: usize = 4;
 impl<'a> Rendered<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {
         let named = |span: Span| {
-            sources
-                .get(span.file)
-                .map(|f| NamedSource::new(f.name(), f.shared_text()).with_language("preflight"))
+            sources.get(span.file).map(|f| CharColumnSource {
+                name: f.name().to_string(),
+                text: f.shared_text(),
+            })
         };
         let labeled = |label: &Label, primary: bool| {
             let span = (label.span.start as usize, label.span.len());
@@ -340,7 +341,7 @@ impl fmt::Display for Related {
         if self.same_file {
             f.write_str("see also")
         } else {
-            write!(f, "also in `{}`", self.source.name())
+            write!(f, "also in `{}`", self.source.name)
         }
     }
 }
@@ -358,6 +359,49 @@ impl miette::Diagnostic for Related {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// A policy file for miette, reporting columns in characters (as the JSON output
+/// and editors count them) where miette itself would count bytes.
+#[derive(Debug, Clone)]
+struct CharColumnSource {
+    name: String,
+    text: std::sync::Arc<str>,
+}
+
+impl SourceCode for CharColumnSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.as_ref().read_span(span, before, after)?;
+        let mut column = inner.column();
+        if before == 0 && after == 0 {
+            // The read that gives a report's `file:line:column` header.
+            let start = span.offset().min(self.text.len());
+            let line_start = self
+                .text
+                .get(..start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            column = self
+                .text
+                .get(line_start..start)
+                .map_or(column, |t| t.chars().count());
+        }
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )
+        .with_language("preflight");
+        Ok(Box::new(contents))
     }
 }
 

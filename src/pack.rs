@@ -108,17 +108,18 @@ impl Pack {
         let Some(program) = &self.program else { return };
         let mut problems = Vec::new();
         for data in &program.data {
-            let Some(path) = &data.path else { continue };
+            let Some((path, span)) = &data.path else {
+                continue;
+            };
             let Some(file) = self.sources.get(data.span.file) else {
                 continue;
             };
             let dir = Path::new(file.name()).parent().unwrap_or(Path::new("."));
             let full = dir.join(path);
             if !full.is_file() {
-                let span = path_span(file.text(), data.span, path);
                 problems.push(
                     Diagnostic::error(Code::Io, format!("data file `{}` not found", full.display()))
-                        .label(span, format!("default file for `{}`", data.name))
+                        .label(*span, format!("default file for `{}`", data.name))
                         .help("the path is relative to the policy file's directory; fix it, or give the file at run time with `--data NAME=PATH`"),
                 );
             }
@@ -127,19 +128,6 @@ impl Pack {
             self.diagnostics.extend(problems);
             self.program = None;
         }
-    }
-}
-
-/// The span of the path string inside a `data` declaration, for labels.
-fn path_span(text: &str, decl: Span, path: &str) -> Span {
-    let body = text.get(decl.range()).unwrap_or("");
-    match body.rfind(&format!("\"{path}\"")) {
-        Some(at) => Span::new(
-            decl.file,
-            decl.start as usize + at,
-            decl.start as usize + at + path.len() + 2,
-        ),
-        None => decl,
     }
 }
 

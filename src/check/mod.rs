@@ -155,7 +155,7 @@ impl Checker<'_> {
                         name: d.name.name.clone(),
                         doc: d.doc.clone(),
                         ty: ty.clone(),
-                        path: d.path.as_ref().map(|(p, _)| p.clone()),
+                        path: d.path.clone(),
                         span: d.span,
                     });
                     (&d.name, GlobalKind::Data(index), ty)

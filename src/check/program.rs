@@ -149,8 +149,9 @@ pub struct DataDef {
     pub doc: Option<String>,
     /// The data's type.
     pub ty: Type,
-    /// The pack's default path, relative to the pack directory.
-    pub path: Option<String>,
+    /// The pack's default path, relative to the pack directory, with the span of
+    /// the string literal that gives it.
+    pub path: Option<(String, Span)>,
     /// The declaration.
     pub span: Span,
 }

@@ -403,7 +403,7 @@ impl Lowerer {
                 },
                 _ => {
                     self.report(
-                        Diagnostic::error(Code::Parse, "a lone `}` in a message")
+                        Diagnostic::error(Code::Parse, "a lone `}` in a string")
                             .label(piece_span, "write `}}` for a brace")
                             .help("`{expr}` interpolates a value; `{{` and `}}` stand for literal braces"),
                     );

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Program};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::{MAX_POLICY_FILE_BYTES, Sources, Span};
+use crate::source::{MAX_POLICY_FILE_BYTES, Sources};
 use crate::syntax;
 
 /// A loaded pack: its sources, its diagnostics and, when it has no errors, its

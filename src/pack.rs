@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Program};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::{MAX_POLICY_FILE_BYTES, Sources};
+use crate::source::{MAX_POLICY_FILE_BYTES, Sources, Span};
 use crate::syntax;
+use crate::syntax::ast;
 
 /// A loaded pack: its sources, its diagnostics and, when it has no errors, its
 /// checked program.
@@ -25,6 +26,17 @@ pub struct Pack {
     /// The pack roots as given (directories or single files), in order; `data`
     /// paths are relative to the directory of the pack that declares them.
     pub roots: Vec<PathBuf>,
+    /// Default data paths as declared, kept even when the pack has errors so
+    /// that a missing file is reported together with them.
+    default_data: Vec<DefaultData>,
+}
+
+/// `data NAME: T = "PATH"`, as written.
+#[derive(Debug, Clone)]
+struct DefaultData {
+    name: String,
+    path: String,
+    span: Span,
 }
 
 impl Pack {
@@ -34,17 +46,12 @@ impl Pack {
     pub fn load(paths: &[PathBuf]) -> Pack {
         let mut sources = Sources::new();
         let mut diagnostics = Vec::new();
-        let mut files = Vec::new();
         for path in paths {
             for file in policy_files(path, &mut diagnostics) {
                 let display = file.display().to_string();
                 match read_policy(&file) {
                     Ok(text) => {
-                        let id = sources.add(display, text);
-                        let text = sources.get(id).map(|f| f.shared_text()).unwrap_or_default();
-                        let (ast, diags) = syntax::parse(id, &text);
-                        diagnostics.extend(diags);
-                        files.push(ast);
+                        sources.add(display, text);
                     }
                     Err(message) => diagnostics.push(
                         Diagnostic::error(Code::Io, format!("cannot read `{display}`: {message}"))
@@ -53,18 +60,7 @@ impl Pack {
                 }
             }
         }
-        let mut program = None;
-        if !files.is_empty() {
-            let (checked, diags) = check::check(&sources, &files);
-            diagnostics.extend(diags);
-            program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
-        }
-        Pack {
-            sources,
-            program,
-            diagnostics,
-            roots: paths.to_vec(),
-        }
+        Pack::check_sources(sources, diagnostics, paths.to_vec())
     }
 
     /// Loads a pack from text held in memory, e.g. a pack compiled into the
@@ -72,22 +68,61 @@ impl Pack {
     /// order given.
     pub fn from_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Pack {
         let mut sources = Sources::new();
-        let mut diagnostics = Vec::new();
-        let mut asts = Vec::new();
         for (name, text) in files {
-            let id = sources.add(name, text);
-            let (ast, diags) = syntax::parse(id, text);
-            diagnostics.extend(diags);
-            asts.push(ast);
+            sources.add(name, text);
         }
-        let (checked, diags) = check::check(&sources, &asts);
-        diagnostics.extend(diags);
-        let program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        Pack::check_sources(sources, Vec::new(), Vec::new())
+    }
+
+    /// A pack that could not be loaded at all, for the reason given.
+    pub fn failed(diagnostic: Diagnostic) -> Pack {
+        Pack {
+            sources: Sources::new(),
+            program: None,
+            diagnostics: vec![diagnostic],
+            roots: Vec::new(),
+            default_data: Vec::new(),
+        }
+    }
+
+    /// Parses every source, then checks them together.
+    fn check_sources(
+        sources: Sources,
+        mut diagnostics: Vec<Diagnostic>,
+        roots: Vec<PathBuf>,
+    ) -> Pack {
+        let asts: Vec<ast::File> = sources
+            .iter()
+            .map(|(id, file)| {
+                let (ast, diags) = syntax::parse(id, file.text());
+                diagnostics.extend(diags);
+                ast
+            })
+            .collect();
+        let default_data = asts
+            .iter()
+            .flat_map(|f| &f.decls)
+            .filter_map(|d| match d {
+                ast::Decl::Data(d) => d.path.as_ref().map(|(path, span)| DefaultData {
+                    name: d.name.name.clone(),
+                    path: path.clone(),
+                    span: *span,
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut program = None;
+        if !asts.is_empty() {
+            let (checked, diags) = check::check(&sources, &asts);
+            diagnostics.extend(diags);
+            program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        }
         Pack {
             sources,
             program,
             diagnostics,
-            roots: Vec::new(),
+            roots,
+            default_data,
         }
     }
 
@@ -105,21 +140,17 @@ impl Pack {
     /// directory of the pack file that declares it. Reports missing files; the
     /// content of data files is checked against its type when a run loads it.
     pub fn check_default_data_files(&mut self) {
-        let Some(program) = &self.program else { return };
         let mut problems = Vec::new();
-        for data in &program.data {
-            let Some((path, span)) = &data.path else {
-                continue;
-            };
+        for data in &self.default_data {
             let Some(file) = self.sources.get(data.span.file) else {
                 continue;
             };
             let dir = Path::new(file.name()).parent().unwrap_or(Path::new("."));
-            let full = dir.join(path);
+            let full = dir.join(&data.path);
             if !full.is_file() {
                 problems.push(
                     Diagnostic::error(Code::Io, format!("data file `{}` not found", full.display()))
-                        .label(*span, format!("default file for `{}`", data.name))
+                        .label(data.span, format!("default file for `{}`", data.name))
                         .help("the path is relative to the policy file's directory; fix it, or give the file at run time with `--data NAME=PATH`"),
                 );
             }

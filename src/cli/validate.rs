@@ -27,16 +27,13 @@ struct Summary {
 
 pub(super) fn run(args: &ValidateArgs) -> u8 {
     let mut pack = if args.policy.is_empty() {
-        let mut pack = Pack::from_texts([]);
-        pack.diagnostics = vec![
+        Pack::failed(
             Diagnostic::error(
                 Code::Io,
                 "no pack given, and this build has no default pack embedded yet",
             )
             .help("give a pack directory or a `.policy` file with `-p PATH`"),
-        ];
-        pack.program = None;
-        pack
+        )
     } else {
         Pack::load(&args.policy)
     };

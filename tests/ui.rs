@@ -35,6 +35,29 @@ fn load(case: &Path) -> Pack {
     pack
 }
 
+/// Every `.snap` file under `dir`.
+fn snapshots(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            snapshots(&path, out);
+        } else if path.extension().is_some_and(|e| e == "snap") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_snapshot_has_its_case() {
+    let mut snaps = Vec::new();
+    snapshots(Path::new("tests/ui"), &mut snaps);
+    for snap in snaps {
+        let policy = snap.with_extension("policy");
+        let pack = snap.with_extension("pack");
+        assert!(policy.is_file() || pack.is_dir(), "{} has no case; delete it", snap.display());
+    }
+}
+
 #[test]
 fn ui() {
     let root = Path::new("tests/ui");

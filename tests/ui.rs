@@ -54,7 +54,11 @@ fn every_snapshot_has_its_case() {
     for snap in snaps {
         let policy = snap.with_extension("policy");
         let pack = snap.with_extension("pack");
-        assert!(policy.is_file() || pack.is_dir(), "{} has no case; delete it", snap.display());
+        assert!(
+            policy.is_file() || pack.is_dir(),
+            "{} has no case; delete it",
+            snap.display()
+        );
     }
 }
 

@@ -295,6 +295,9 @@ fn found_token(text: &str, at: usize) -> &str {
 fn targeted_help(at: &Situation<'_>) -> Option<String> {
     let found = at.found;
     let expects = |phrase: &str| at.expected.iter().any(|e| e == phrase);
+    if inside_interpolation(at.before) {
+        return Some("`{` in a message starts an interpolation such as `{s.id}`; write `{{` and `}}` for literal braces".into());
+    }
     if at.next_declaration && expects("`}`") {
         return Some("a `{` is not closed: add `}` before the next declaration".into());
     }
@@ -354,6 +357,33 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     }
     let close = did_you_mean(found, KEYWORDS.iter().copied()).filter(|k| k.len() > 2);
     close.map(|k| format!("did you mean `{k}`?"))
+}
+
+/// Whether the text before the error ends inside the `{…}` of a `message` or
+/// `help` string on the same line.
+fn inside_interpolation(before: &str) -> bool {
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let Some(start) = ["message \"", "help \""]
+        .iter()
+        .filter_map(|k| line.rfind(k).map(|i| i + k.len()))
+        .max()
+    else {
+        return false;
+    };
+    let mut depth = 0usize;
+    let mut chars = line.get(start..).unwrap_or("").chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '}' if chars.peek() == Some(&c) => {
+                chars.next();
+            }
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '"' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// Whether a token can start an expression (a name, a number, a string, a bracket).

@@ -36,6 +36,17 @@ fn very_deep_brackets_are_a_limit_error() {
 }
 
 #[test]
+fn brackets_after_an_unclosed_unicode_escape_are_counted() {
+    let text = format!(
+        "{SCHEMA}rule r {{\n  require true\n  message \"\\u{{ {}\\\"x\\\"{} }}\"\n}}\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let pack = Pack::from_texts([("t.policy", text.as_str())]);
+    assert!(codes(&pack).contains(&Code::Limit), "{:?}", codes(&pack));
+}
+
+#[test]
 fn deep_types_are_a_limit_error() {
     let text = format!(
         "record Plan {{ x: {}int{} }}\ninput plan: Plan\n",
@@ -55,6 +66,8 @@ fn long_operator_chains_are_a_limit_error() {
         vec!["true"; 100_000].join(" or "),
         vec!["plan.n"; 50_000].join(" + ") + " > 0",
         "plan".to_string() + &".sub".repeat(10_000) + ".n > 0",
+        vec!["not true"; 10_000].join(" == "),
+        "1".to_string() + &" + not 1".repeat(10_000) + " > 0",
         "plan.xs".to_string() + &"[0]".repeat(10_000) + " > 0",
     ] {
         let pack = load(&body);

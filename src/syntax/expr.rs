@@ -398,13 +398,23 @@ impl Lowerer {
 /// Whether the flat sequence of an `expr` pair has a run of operators that the
 /// Pratt parser would handle by recursion longer than allowed.
 fn operator_chain_problem(pair: &Pair<'_, Rule>) -> Option<&'static str> {
-    let (mut prefix_run, mut defaults) = (0usize, 0usize);
+    let (mut prefix_run, mut defaults, mut nested_nots) = (0usize, 0usize, 0usize);
+    let mut after_tight_infix = false;
     for p in pair.clone().into_inner() {
-        match p.as_rule() {
+        let rule = p.as_rule();
+        match rule {
             Rule::op_not | Rule::op_neg | Rule::op_bang => {
                 prefix_run += 1;
                 if prefix_run > MAX_OPERATOR_CHAIN {
                     return Some("prefix operators in a row");
+                }
+                // `a == not b == not c …`: each such `not` nests the rest of the
+                // expression one level deeper in the Pratt parser.
+                if after_tight_infix && rule != Rule::op_neg {
+                    nested_nots += 1;
+                    if nested_nots > MAX_OPERATOR_CHAIN {
+                        return Some("`not` operators after comparisons or arithmetic");
+                    }
                 }
             }
             Rule::op_default => {
@@ -412,8 +422,28 @@ fn operator_chain_problem(pair: &Pair<'_, Rule>) -> Option<&'static str> {
                 if defaults > MAX_OPERATOR_CHAIN {
                     return Some("`??` operators in one expression");
                 }
+                prefix_run = 0;
             }
             _ => prefix_run = 0,
+        }
+        if !matches!(rule, Rule::op_not | Rule::op_neg | Rule::op_bang) {
+            after_tight_infix = matches!(
+                rule,
+                Rule::op_eq
+                    | Rule::op_ne
+                    | Rule::op_lt
+                    | Rule::op_le
+                    | Rule::op_gt
+                    | Rule::op_ge
+                    | Rule::op_in
+                    | Rule::op_not_in
+                    | Rule::op_assign
+                    | Rule::op_default
+                    | Rule::op_add
+                    | Rule::op_sub
+                    | Rule::op_mul
+                    | Rule::op_div
+            );
         }
     }
     None

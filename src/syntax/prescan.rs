@@ -88,15 +88,16 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                 }
                 b'\\' => {
                     // `\u{…}` is an escape, not an interpolation.
+                    // (only when closed on the string's line, as the grammar reads it;
+                    // otherwise `\u` is a bad escape and `{` opens an interpolation).
                     if next == Some(b'u') && bytes.get(i + 2) == Some(&b'{') {
-                        let close = bytes.get(i..).and_then(|r| {
+                        let stop = bytes.get(i..).and_then(|r| {
                             r.iter().position(|&c| c == b'}' || c == b'"' || c == b'\n')
                         });
-                        i += close.unwrap_or(2);
-                        if bytes.get(i) == Some(&b'}') {
-                            i += 1;
+                        if let Some(close) = stop.filter(|&c| bytes.get(i + c) == Some(&b'}')) {
+                            i += close + 1;
+                            continue;
                         }
-                        continue;
                     }
                     i += 2;
                     continue;

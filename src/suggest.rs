@@ -9,10 +9,17 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Edit distance is quadratic in the length of the names: past these sizes a
+    // suggestion is unlikely to help and would cost seconds.
+    const MAX_NAME: usize = 64;
+    const MAX_CANDIDATES: usize = 5_000;
+    if name.len() > MAX_NAME {
+        return None;
+    }
     let lower = name.to_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
-    for candidate in candidates {
-        if candidate == name {
+    for candidate in candidates.into_iter().take(MAX_CANDIDATES) {
+        if candidate == name || candidate.len() > MAX_NAME {
             continue;
         }
         let score = if candidate.to_lowercase() == lower {

@@ -49,6 +49,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("list", "list(T for x in xs if cond) -> [T]"),
 ];
 
+/// The most memory one compiled pattern may take (the `regex` crate's default is
+/// 10 MiB; `\\w{100}` already needs about 6). Identical patterns are compiled once.
+const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+
 /// Names other languages use for a built-in function.
 const FUNCTION_ALIASES: &[(&str, &str)] = &[
     ("length", "len"),
@@ -298,15 +302,33 @@ impl Checker<'_> {
             );
             return invalid(span);
         }
-        match regex::Regex::new(text) {
-            Ok(regex) => typed(
+        if let Some(regex) = self.regexes.get(text.as_str()) {
+            let regex = Arc::clone(regex);
+            return typed(
                 TExprKind::Matches {
                     subject: Box::new(subject),
-                    regex: Arc::new(regex),
+                    regex,
                 },
                 Type::Bool,
                 span,
-            ),
+            );
+        }
+        match regex::RegexBuilder::new(text)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
+            Ok(regex) => {
+                let regex = Arc::new(regex);
+                self.regexes.insert(text.clone(), Arc::clone(&regex));
+                typed(
+                    TExprKind::Matches {
+                        subject: Box::new(subject),
+                        regex,
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
             Err(error) => {
                 self.report(
                     Diagnostic::error(Code::Regex, "regular expression cannot be compiled")
@@ -314,7 +336,7 @@ impl Checker<'_> {
                             pattern_span,
                             error.to_string().lines().last().unwrap_or("").to_string(),
                         )
-                        .help("simplify the pattern (it is too large once compiled)"),
+                        .help("simplify the pattern: Unicode classes such as `\\w` or `\\d` repeated many times are large; ASCII classes such as `[A-Za-z0-9_]` are much smaller"),
                 );
                 invalid(span)
             }

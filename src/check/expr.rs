@@ -234,7 +234,7 @@ impl Checker<'_> {
         if let Some(local) = scope.lookup(&v.name) {
             return typed(TExprKind::Local(local.slot), local.ty.clone(), v.span);
         }
-        if let Some(g) = self.globals.iter().find(|g| g.name == v.name) {
+        if let Some(g) = self.global(&v.name) {
             let kind = match g.kind {
                 GlobalKind::Input => TExprKind::Input,
                 GlobalKind::Data(i) => TExprKind::Data(i),

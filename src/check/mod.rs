@@ -38,6 +38,8 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         schema: Schema::default(),
         type_names: HashMap::new(),
         globals: Vec::new(),
+        global_index: HashMap::new(),
+        regexes: HashMap::new(),
         diags: Vec::new(),
         unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
         input_may_be_unparsed: unparsed.iter().any(|u| {
@@ -88,6 +90,10 @@ pub(crate) struct Checker<'a> {
     schema: Schema,
     type_names: HashMap<String, schema::TypeName>,
     globals: Vec<GlobalVar>,
+    /// Global name → index in `globals`.
+    global_index: HashMap<String, usize>,
+    /// Compiled `matches` patterns, shared between identical ones.
+    regexes: HashMap<String, std::sync::Arc<regex::Regex>>,
     diags: Vec<Diagnostic>,
     /// Names of declarations that did not parse: "unknown" errors about them
     /// would only repeat the syntax error.
@@ -97,6 +103,13 @@ pub(crate) struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// The `input`, `data` or `param` of this name.
+    fn global(&self, name: &str) -> Option<&GlobalVar> {
+        self.global_index
+            .get(name)
+            .and_then(|&i| self.globals.get(i))
+    }
+
     fn report(&mut self, diagnostic: Diagnostic) {
         self.diags.push(diagnostic);
     }
@@ -194,7 +207,7 @@ impl Checker<'_> {
                 }
                 _ => continue,
             };
-            if let Some(first) = self.globals.iter().find(|g| g.name == name.name) {
+            if let Some(first) = self.global(&name.name) {
                 let first = first.span;
                 self.report(
                     Diagnostic::declared_twice(
@@ -209,6 +222,8 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            self.global_index
+                .insert(name.name.clone(), self.globals.len());
             self.globals.push(GlobalVar {
                 name: name.name.clone(),
                 kind,

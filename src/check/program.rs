@@ -5,6 +5,7 @@
 //! regexes are compiled. Spans are kept on every node so that findings can point
 //! at the policy text.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::types::{EnumId, RecordId, Type};
@@ -65,15 +66,15 @@ pub struct EnumDef {
     pub members: Vec<MemberDef>,
     /// Where the name is written.
     pub name_span: Span,
+    /// Member value → index, for lookups in constant time (checking enum
+    /// literals here, conforming data values later).
+    pub(crate) index: HashMap<String, u32>,
 }
 
 impl EnumDef {
     /// The index of the member with this value.
     pub fn member(&self, value: &str) -> Option<u32> {
-        self.members
-            .iter()
-            .position(|m| m.value == value)
-            .and_then(|i| u32::try_from(i).ok())
+        self.index.get(value).copied()
     }
 }
 
@@ -99,16 +100,15 @@ pub struct RecordDef {
     pub fields: Vec<FieldDef>,
     /// Where the name is written.
     pub name_span: Span,
+    /// Field name → position, for lookups in constant time.
+    pub(crate) index: HashMap<String, u32>,
 }
 
 impl RecordDef {
     /// The position and definition of the field with this name.
     pub fn field(&self, name: &str) -> Option<(u32, &FieldDef)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.name == name)
-            .and_then(|(i, f)| u32::try_from(i).ok().map(|i| (i, f)))
+        let i = *self.index.get(name)?;
+        self.fields.get(i as usize).map(|f| (i, f))
     }
 }
 

@@ -176,12 +176,10 @@ impl Checker<'_> {
 
     /// Reports a `for`, `let` or generator variable whose name is taken.
     pub(crate) fn check_new_name(&mut self, scope: &Scope, name: &ast::Ident) {
-        let taken = scope.lookup(&name.name).map(|l| l.span).or_else(|| {
-            self.globals
-                .iter()
-                .find(|g| g.name == name.name)
-                .map(|g| g.span)
-        });
+        let taken = scope
+            .lookup(&name.name)
+            .map(|l| l.span)
+            .or_else(|| self.global(&name.name).map(|g| g.span));
         if let Some(first) = taken {
             self.report(
                 Diagnostic::error(Code::Duplicate, format!("`{}` is already defined", name.name))

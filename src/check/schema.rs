@@ -26,6 +26,14 @@ const TYPE_ALIASES: [(&str, &str); 10] = [
     ("datetime", "date"),
 ];
 
+/// Name → position, for the lookup tables of enums and records.
+fn positions<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, u32> {
+    names
+        .enumerate()
+        .filter_map(|(i, n)| u32::try_from(i).ok().map(|i| (n.to_string(), i)))
+        .collect()
+}
+
 /// A declared type name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TypeName {
@@ -125,11 +133,13 @@ impl Checker<'_> {
                     )),
             );
         }
+        let index = positions(members.iter().map(|m| m.value.as_str()));
         EnumDef {
             name: e.name.name.clone(),
             doc: e.doc.clone(),
             members,
             name_span: e.name.span,
+            index,
         }
     }
 
@@ -162,11 +172,13 @@ impl Checker<'_> {
                 span: f.name.span,
             });
         }
+        let index = positions(fields.iter().map(|f| f.name.as_str()));
         RecordDef {
             name: r.name.name.clone(),
             doc: r.doc.clone(),
             fields,
             name_span: r.name.span,
+            index,
         }
     }
 

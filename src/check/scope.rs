@@ -1,6 +1,8 @@
 //! What a rule can see at a point of its body: local variables (with their slots)
 //! and the narrowing facts that prove optional fields present.
 
+use std::collections::HashMap;
+
 use super::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
@@ -27,15 +29,26 @@ pub(crate) struct Fact {
     pub(crate) field: String,
 }
 
+/// The longest path text tracked for narrowing; a longer path is simply not
+/// narrowed (reading its optional fields needs a guard or a default), which keeps
+/// memory linear in the policy's size.
+const MAX_PATH_KEY: usize = 1024;
+
 /// Locals and facts, both as stacks so that a sub-expression can push and pop.
+/// Lookups go through hash maps, so that rules with thousands of `let`s or
+/// `when`s are checked in linear time.
 #[derive(Debug, Default)]
 pub(crate) struct Scope {
     locals: Vec<Local>,
+    /// For each name, the indexes in `locals` that bind it, innermost last.
+    by_name: HashMap<String, Vec<usize>>,
     facts: Vec<Fact>,
+    /// How many times each fact is on the stack.
+    fact_counts: HashMap<(String, String), usize>,
     slot_names: Vec<String>,
     /// `let t = s.target` makes `t` an alias of the path `s.target`, so that
     /// facts about one apply to the other.
-    aliases: Vec<(String, String)>,
+    aliases: HashMap<String, String>,
 }
 
 impl Scope {
@@ -43,6 +56,10 @@ impl Scope {
     pub(crate) fn bind(&mut self, name: &str, ty: Type, span: Span, generator: bool) -> u32 {
         let slot = u32::try_from(self.slot_names.len()).unwrap_or(u32::MAX);
         self.slot_names.push(name.to_string());
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(self.locals.len());
         self.locals.push(Local {
             name: name.to_string(),
             slot,
@@ -55,12 +72,17 @@ impl Scope {
 
     /// Removes the most recent binding (the end of a generator).
     pub(crate) fn unbind(&mut self) {
-        self.locals.pop();
+        if let Some(local) = self.locals.pop()
+            && let Some(indexes) = self.by_name.get_mut(&local.name)
+        {
+            indexes.pop();
+        }
     }
 
     /// The innermost local of this name.
     pub(crate) fn lookup(&self, name: &str) -> Option<&Local> {
-        self.locals.iter().rev().find(|l| l.name == name)
+        let index = self.by_name.get(name).and_then(|i| i.last())?;
+        self.locals.get(*index)
     }
 
     /// Names of the locals in scope, for suggestions.
@@ -75,43 +97,52 @@ impl Scope {
 
     /// Forgets facts pushed since `mark`.
     pub(crate) fn restore_facts(&mut self, mark: usize) {
-        self.facts.truncate(mark);
+        while self.facts.len() > mark {
+            if let Some(fact) = self.facts.pop()
+                && let Some(count) = self.fact_counts.get_mut(&(fact.path, fact.field))
+            {
+                *count = count.saturating_sub(1);
+            }
+        }
     }
 
     /// Adds facts.
     pub(crate) fn assume(&mut self, facts: Vec<Fact>) {
-        self.facts.extend(facts);
+        for fact in facts {
+            *self
+                .fact_counts
+                .entry((fact.path.clone(), fact.field.clone()))
+                .or_default() += 1;
+            self.facts.push(fact);
+        }
     }
 
     /// Whether `path.field` is known to be present.
     pub(crate) fn knows(&self, path: &str, field: &str) -> bool {
-        self.facts
-            .iter()
-            .any(|f| f.path == path && f.field == field)
+        self.fact_counts
+            .get(&(path.to_string(), field.to_string()))
+            .is_some_and(|&n| n > 0)
     }
 
     /// Records that the local `name` is the value at `path` (a `let` of a path).
     pub(crate) fn alias(&mut self, name: &str, path: String) {
-        self.aliases.push((name.to_string(), path));
+        self.aliases.insert(name.to_string(), path);
     }
 
     /// The canonical text of a variable/field chain such as `s.target`, with
     /// `let` aliases expanded, or `None` for any other expression (those cannot
-    /// be narrowed).
+    /// be narrowed) and for paths longer than [`MAX_PATH_KEY`].
     pub(crate) fn path_key(&self, e: &Expr) -> Option<String> {
-        match &e.unparen().kind {
-            ExprKind::Var(v) => Some(
-                self.aliases
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| *n == v.name)
-                    .map_or_else(|| v.name.clone(), |(_, p)| p.clone()),
-            ),
-            ExprKind::Field(target, field) => {
-                self.path_key(target).map(|p| format!("{p}.{}", field.name))
-            }
-            _ => None,
-        }
+        let key = match &e.unparen().kind {
+            ExprKind::Var(v) => self
+                .aliases
+                .get(&v.name)
+                .cloned()
+                .unwrap_or_else(|| v.name.clone()),
+            ExprKind::Field(target, field) => format!("{}.{}", self.path_key(target)?, field.name),
+            _ => return None,
+        };
+        (key.len() <= MAX_PATH_KEY).then_some(key)
     }
 
     /// Facts that hold wherever `e` is true: its `has` tests, through `and`.

@@ -221,7 +221,9 @@ struct Related {
 
 /// How many lines away from the primary label another label may be and still be
 /// drawn in the same snippet.
-const NEAR_LINES: usize = 4;
+/// (miette draws one line of context around each label, so labels at most two
+/// lines apart share one snippet, and the primary's stays first.)
+const NEAR_LINES: usize = 2;
 
 impl<'a> Rendered<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {

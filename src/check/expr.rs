@@ -171,6 +171,11 @@ impl Checker<'_> {
             _ => None,
         };
         if items.is_empty() {
+            // A hint without a known element type comes from a side that already
+            // has an error (or is itself `[]`, reported there).
+            if matches!(expected, Some(Type::Unknown)) || matches!(expected, Some(Type::List(t)) if !t.is_known()) {
+                return typed(TExprKind::List(Vec::new()), Type::List(Box::new(Type::Unknown)), span);
+            }
             return match elem_hint {
                 Some(t) => typed(TExprKind::List(Vec::new()), Type::List(Box::new(t)), span),
                 None => {

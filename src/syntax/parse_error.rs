@@ -26,6 +26,7 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>, last: b
             return Diagnostic::error(Code::Parse, message.clone()).mark(Span::new(file, at, at));
         }
     };
+    let (pest_at, pest_rules) = (at, rules.clone());
     let mut tokens: Vec<String> = Vec::new();
     // With error detail on, pest also knows the literal tokens it tried, and where
     // parsing got furthest (which may be past the rule-level error position).
@@ -57,6 +58,12 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>, last: b
     if before.ends_with(is_word) && text.get(at..).is_some_and(|rest| rest.starts_with(is_word)) {
         at = before.trim_end_matches(is_word).len();
         tokens.clear();
+        // Back at the start of the word: what pest expected there still holds.
+        if at == pest_at {
+            rules = pest_rules;
+        } else if rules.iter().all(|r| describe(*r).is_none()) {
+            rules.clear();
+        }
     }
     // A keyword where a name belongs (`let in = …`): pest gets past the keyword
     // before failing, so point back at it.
@@ -355,8 +362,10 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     if found == "'" {
         return Some("strings are written in double quotes".into());
     }
-    let close = did_you_mean(found, KEYWORDS.iter().copied()).filter(|k| k.len() > 2);
-    close.map(|k| format!("did you mean `{k}`?"))
+    if found == "?" || found == ":" {
+        return Some("there is no `c ? a : b`; write `(c and a) or (not c and b)`, or split the rule with `when`".into());
+    }
+    None
 }
 
 /// Whether the text before the error ends inside the `{…}` of a `message` or

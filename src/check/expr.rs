@@ -14,6 +14,9 @@ use crate::source::Span;
 use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
+/// Names other languages use for "no value".
+const NULL_NAMES: [&str; 5] = ["null", "nil", "None", "undefined", "NULL"];
+
 /// Why a field of a record is looked up, for diagnostics on non-records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -173,8 +176,14 @@ impl Checker<'_> {
         if items.is_empty() {
             // A hint without a known element type comes from a side that already
             // has an error (or is itself `[]`, reported there).
-            if matches!(expected, Some(Type::Unknown)) || matches!(expected, Some(Type::List(t)) if !t.is_known()) {
-                return typed(TExprKind::List(Vec::new()), Type::List(Box::new(Type::Unknown)), span);
+            if matches!(expected, Some(Type::Unknown))
+                || matches!(expected, Some(Type::List(t)) if !t.is_known())
+            {
+                return typed(
+                    TExprKind::List(Vec::new()),
+                    Type::List(Box::new(Type::Unknown)),
+                    span,
+                );
             }
             return match elem_hint {
                 Some(t) => typed(TExprKind::List(Vec::new()), Type::List(Box::new(t)), span),
@@ -255,7 +264,12 @@ impl Checker<'_> {
             .map(str::to_string)
             .chain(self.globals.iter().map(|g| g.name.clone()))
             .collect();
-        let help = if super::call::is_function_name(&v.name) {
+        let lower = v.name.to_lowercase();
+        let help = if lower == "true" || lower == "false" {
+            Some(format!("did you mean `{lower}`?"))
+        } else if NULL_NAMES.contains(&v.name.as_str()) {
+            Some("there is no null value: an absent optional field is tested with `has`, as in `not (s has target)`".to_string())
+        } else if super::call::is_function_name(&v.name) {
             Some(format!(
                 "`{0}` is a function: call it, as in `{0}(…)`",
                 v.name
@@ -540,6 +554,30 @@ impl Checker<'_> {
         };
         // `a < b < c` and `a == not b` were reported when parsing; check both
         // sides, but not the operator, which would only repeat that error.
+        // `x == null`: one error that shows the `has` test to write, rather than
+        // "may be absent" plus "unknown name".
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne)
+            && let Some((null, other)) = self.null_side(scope, lhs, rhs)
+        {
+            let test = match &other.unparen().kind {
+                ExprKind::Field(target, field) => {
+                    let target = self.sources.slice(target.span);
+                    if op == BinaryOp::Eq {
+                        format!("not ({target} has {})", field.name)
+                    } else {
+                        format!("{target} has {}", field.name)
+                    }
+                }
+                _ => "r has f".to_string(),
+            };
+            let name = self.sources.slice(null.span).to_string();
+            self.report(
+                Diagnostic::error(Code::UnknownName, format!("there is no `{name}` in policies"))
+                    .label(null.span, "not a value")
+                    .help(format!("an optional field that is absent (or null in the data) is tested with `has`: write `{test}`")),
+            );
+            return typed(TExprKind::Invalid, Type::Bool, span);
+        }
         let chained = op.is_comparison()
             && matches!(&lhs.kind, ExprKind::Binary(inner, ..) if inner.is_comparison());
         let bare_not = !matches!(op, BinaryOp::And | BinaryOp::Or)
@@ -698,6 +736,31 @@ impl Checker<'_> {
                     if ok { Type::Int } else { Type::Unknown },
                 )
             }
+        }
+    }
+
+    /// In `a == null` or `null == a`, the `null`-like name (when it is not a
+    /// declared name) and the other side.
+    fn null_side<'e>(
+        &self,
+        scope: &Scope,
+        lhs: &'e Expr,
+        rhs: &'e Expr,
+    ) -> Option<(&'e Expr, &'e Expr)> {
+        let is_null = |e: &Expr| match &e.unparen().kind {
+            ExprKind::Var(v) => {
+                NULL_NAMES.contains(&v.name.as_str())
+                    && scope.lookup(&v.name).is_none()
+                    && self.global(&v.name).is_none()
+            }
+            _ => false,
+        };
+        if is_null(rhs) {
+            Some((rhs, lhs))
+        } else if is_null(lhs) {
+            Some((lhs, rhs))
+        } else {
+            None
         }
     }
 

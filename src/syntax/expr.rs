@@ -164,6 +164,9 @@ impl Lowerer {
         };
         let func = self.ident(&name);
         let Some(args) = inner.next() else {
+            // The span of `name` may include white space skipped while looking for
+            // `(`; a variable is exactly its identifier.
+            let span = func.span;
             return self.node(ExprKind::Var(func), span, &[]);
         };
         let mut inner = args.into_inner();

@@ -14,6 +14,23 @@ use crate::source::Span;
 use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
+/// An optional field read without a guard.
+#[derive(Debug, Clone)]
+struct Unguarded {
+    /// The text of the record's path (`s.target`), when it is a path.
+    path: Option<String>,
+    /// The optional field.
+    field: String,
+    /// The read, up to and including this field.
+    read: Span,
+    /// Where the field is declared.
+    declared: Span,
+    /// The field's type.
+    ty: Type,
+    /// Whether the path starts at a generator's variable.
+    generator: bool,
+}
+
 /// Names other languages use for "no value".
 const NULL_NAMES: [&str; 5] = ["null", "nil", "None", "undefined", "NULL"];
 
@@ -59,7 +76,7 @@ impl Checker<'_> {
                 let inner = self.expr(scope, inner, expected);
                 TExpr { span, ..inner }
             }
-            ExprKind::Field(target, field) => self.field(scope, e, target, field, None),
+            ExprKind::Field(target, field) => self.field(scope, e, target, field),
             ExprKind::Index(target, index) => self.index(scope, span, target, index),
             ExprKind::Has(target, field) => {
                 let t = self.expr(scope, target, None);
@@ -394,19 +411,30 @@ impl Checker<'_> {
         }
     }
 
-    /// `target.field`; `then` is the field read from the result, if any (`qty`
-    /// in `s.target.qty`), so that help can show the whole path.
-    fn field(
+    /// `target.field`. A chain such as `t.main.target.date` with several optional
+    /// fields read without a guard gives one diagnostic for the whole read.
+    fn field(&mut self, scope: &mut Scope, e: &Expr, target: &Expr, field: &Ident) -> TExpr {
+        let mut unguarded = Vec::new();
+        let t = self.field_link(scope, e, target, field, &mut unguarded);
+        if !unguarded.is_empty() {
+            self.report_unguarded(e, &t.ty, &unguarded);
+        }
+        t
+    }
+
+    /// One link of a field chain; optional fields read without a guard are
+    /// collected into `unguarded`, innermost first.
+    fn field_link(
         &mut self,
         scope: &mut Scope,
         e: &Expr,
         target: &Expr,
         field: &Ident,
-        then: Option<&Ident>,
+        unguarded: &mut Vec<Unguarded>,
     ) -> TExpr {
         let t = match &target.kind {
             ExprKind::Field(inner, inner_field) => {
-                self.field(scope, target, inner, inner_field, Some(field))
+                self.field_link(scope, target, inner, inner_field, unguarded)
             }
             _ => self.expr(scope, target, None),
         };
@@ -421,8 +449,14 @@ impl Checker<'_> {
                     .and_then(|k| k.split('.').next())
                     .and_then(|root| scope.lookup(root))
                     .is_some_and(|l| l.generator);
-                let path = key.map(|_| self.sources.slice(target.span).to_string());
-                self.report_unguarded(e, path, field, &def, then, generator);
+                unguarded.push(Unguarded {
+                    path: key.map(|_| self.sources.slice(target.span).to_string()),
+                    field: field.name.clone(),
+                    read: e.span,
+                    declared: def.span,
+                    ty: def.ty.clone(),
+                    generator,
+                });
             }
         }
         typed(
@@ -435,55 +469,53 @@ impl Checker<'_> {
         )
     }
 
-    fn report_unguarded(
-        &mut self,
-        e: &Expr,
-        path: Option<String>,
-        field: &Ident,
-        def: &super::program::FieldDef,
-        then: Option<&Ident>,
-        in_generator: bool,
-    ) {
+    /// One diagnostic for a read of optional fields without a guard: the `has`
+    /// tests to write (as a `when`, or a generator's `if`), and a default.
+    fn report_unguarded(&mut self, e: &Expr, read_ty: &Type, links: &[Unguarded]) {
+        let Some(first) = links.first() else { return };
         let text = self.sources.slice(e.span).to_string();
-        let ty = self.type_name(&def.ty);
-        let guard = match path {
-            Some(path) => {
-                let mut help = if in_generator {
+        let absent = self.sources.slice(first.read).to_string();
+        let ty = self.type_name(&first.ty);
+        let tests: Option<Vec<String>> = links
+            .iter()
+            .map(|l| l.path.as_ref().map(|p| format!("{p} has {}", l.field)))
+            .collect();
+        let default = match read_ty {
+            Type::Int => format!("{text} ?? 0"),
+            Type::Bool => format!("{text} ?? false"),
+            Type::String => format!("{text} ?? \"\""),
+            _ => format!("{text} ?? …"),
+        };
+        let help = match tests {
+            Some(tests) => {
+                let guard = tests.join(" and ");
+                if links.iter().any(|l| l.generator) {
                     format!(
-                        "guard it in the generator: `… for … in … if {path} has {0}`",
-                        field.name
+                        "guard it in the generator's filter: `… for … in … if {guard}` (join it with `and` to a filter already there), or give a default: `{default}`"
+                    )
+                } else if self.in_template {
+                    format!(
+                        "a message is also shown where a `require` failed, so a `require … has …` does not guard it: add `when {guard}` before the requires, or give a default: `{default}`"
                     )
                 } else {
                     format!(
-                        "guard it: add `when {path} has {0}` before this clause, or test it in place with `{path} has {0} and …`",
-                        field.name
+                        "guard it: add `when {guard}` before this clause, or test it in place with `{guard} and …`, or give a default: `{default}`"
                     )
-                };
-                let default = match (&def.ty, then) {
-                    (_, Some(next)) => Some(format!("{text}.{} ?? …", next.name)),
-                    (Type::Int, None) => Some(format!("{text} ?? 0")),
-                    (Type::Bool, None) => Some(format!("{text} ?? false")),
-                    (Type::String, None) => Some(format!("{text} ?? \"\"")),
-                    _ => None,
-                };
-                if let Some(d) = default {
-                    help.push_str(&format!(", or give a default: `{d}`"));
                 }
-                help
             }
             None => format!(
-                "test it with `has {}` first, or give a default with `??`",
-                field.name
+                "test it with `has {}` first, or give a default: `{default}`",
+                first.field
             ),
         };
         self.report(
-            Diagnostic::error(Code::Optional, format!("`{text}` may be absent"))
+            Diagnostic::error(Code::Optional, format!("`{absent}` may be absent"))
                 .label(e.span, "read here without a guard")
                 .label(
-                    def.span,
-                    format!("`{}` is declared optional (`{ty}?`)", field.name),
+                    first.declared,
+                    format!("`{}` is declared optional (`{ty}?`)", first.field),
                 )
-                .help(guard),
+                .help(help),
         );
     }
 

@@ -40,6 +40,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         globals: Vec::new(),
         global_index: HashMap::new(),
         regexes: HashMap::new(),
+        in_template: false,
         diags: Vec::new(),
         unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
         input_may_be_unparsed: unparsed.iter().any(|u| {
@@ -92,6 +93,8 @@ pub(crate) struct Checker<'a> {
     globals: Vec<GlobalVar>,
     /// Global name → index in `globals`.
     global_index: HashMap<String, usize>,
+    /// Whether a `message` or `help` is being checked (for the wording of help).
+    in_template: bool,
     /// Compiled `matches` patterns, shared between identical ones.
     regexes: HashMap<String, std::sync::Arc<regex::Regex>>,
     diags: Vec<Diagnostic>,

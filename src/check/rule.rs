@@ -151,7 +151,9 @@ impl Checker<'_> {
             .map(|part| match part {
                 ast::TemplatePart::Text(s) => TemplatePart::Text(s.clone()),
                 ast::TemplatePart::Expr(e) => {
+                    self.in_template = true;
                     let typed = self.expr(scope, e, None);
+                    self.in_template = false;
                     if !interpolatable(&typed.ty) {
                         let ty = self.type_name(&typed.ty);
                         let help = match &typed.ty {

@@ -21,7 +21,9 @@ pub const MAX_BRACKET_DEPTH: usize = 64;
 enum Context {
     /// Policy text, or the expression of an interpolation, which records the
     /// bracket depth its `{` opened (its own `}` brings the depth back below it).
-    Code { interpolation: Option<usize> },
+    Code {
+        interpolation: Option<(usize, usize)>,
+    },
     /// A string; `template` for `message` and `help` strings.
     Str { template: bool, start: usize },
 }
@@ -74,7 +76,7 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                         return vec![too_deep(file, i)];
                     }
                 }
-                b'}' if interpolation == Some(depth) => {
+                b'}' if interpolation.is_some_and(|(d, _)| d == depth) => {
                     depth = depth.saturating_sub(1);
                     stack.pop();
                 }
@@ -82,7 +84,20 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                 _ => {}
             },
             Context::Str { template, start } => match b {
-                b'\n' => return vec![unterminated(file, start, i, '"')],
+                b'\n' => {
+                    // A string that starts inside an interpolation and runs to the end
+                    // of the line usually means the `{` was meant literally.
+                    let open_brace = stack.iter().rev().find_map(|c| match c {
+                        Context::Code {
+                            interpolation: Some((_, at)),
+                        } => Some(*at),
+                        _ => None,
+                    });
+                    return vec![match open_brace {
+                        Some(at) => unclosed_interpolation(file, at),
+                        None => unterminated(file, start, i, '"'),
+                    }];
+                }
                 b'"' => {
                     stack.pop();
                 }
@@ -112,7 +127,7 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                         return vec![too_deep(file, i)];
                     }
                     stack.push(Context::Code {
-                        interpolation: Some(depth),
+                        interpolation: Some((depth, i)),
                     });
                 }
                 _ => {}
@@ -138,6 +153,15 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
         Some(Context::Str { start, .. }) => vec![unterminated(file, *start, text.len(), '"')],
         _ => Vec::new(),
     }
+}
+
+fn unclosed_interpolation(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(Code::Parse, "a `{` in this message is not closed")
+        .label(
+            Span::new(file, at, at + 1),
+            "this `{` starts an interpolation",
+        )
+        .help("`{expr}` shows a value, as in `{s.id}`; write `{{` and `}}` for literal braces")
 }
 
 fn unterminated(file: FileId, start: usize, end: usize, quote: char) -> Diagnostic {

@@ -55,6 +55,11 @@ pub enum Code {
     RecursiveType,
     /// A doc comment is not followed by anything it could document.
     DocComment,
+    /// An input or data file cannot be parsed or does not conform to its type.
+    Data,
+    /// A command-line value is wrong: an unknown `--param` or `--data` name, a
+    /// value that does not fit the param's type, a malformed `--today`.
+    Usage,
 }
 
 impl Code {
@@ -80,6 +85,8 @@ impl Code {
             Code::Regex => "preflight::regex",
             Code::RecursiveType => "preflight::recursive-type",
             Code::DocComment => "preflight::doc-comment",
+            Code::Data => "preflight::data",
+            Code::Usage => "preflight::usage",
         }
     }
 }
@@ -367,9 +374,19 @@ impl miette::Diagnostic for Related {
 /// A policy file for miette, reporting columns in characters (as the JSON output
 /// and editors count them) where miette itself would count bytes.
 #[derive(Debug, Clone)]
-struct CharColumnSource {
+pub(crate) struct CharColumnSource {
     name: String,
     text: std::sync::Arc<str>,
+}
+
+impl CharColumnSource {
+    /// The file `id` of `sources`, for a miette report.
+    pub(crate) fn of(sources: &Sources, id: crate::source::FileId) -> Option<CharColumnSource> {
+        sources.get(id).map(|f| CharColumnSource {
+            name: f.name().to_string(),
+            text: f.shared_text(),
+        })
+    }
 }
 
 impl SourceCode for CharColumnSource {

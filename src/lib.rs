@@ -22,9 +22,12 @@
 
 pub mod check;
 pub mod cli;
+pub mod data;
 pub mod diagnostic;
+pub mod eval;
 pub mod pack;
 pub mod report;
+pub mod run;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -137,7 +137,7 @@ impl Checker<'_> {
     fn string_literal(&mut self, s: &str, span: Span, expected: Option<&Type>) -> TExpr {
         let Some(Type::Enum(id)) = expected else {
             return typed(
-                TExprKind::Const(Const::Str(s.to_string())),
+                TExprKind::Const(Const::Str(std::sync::Arc::from(s))),
                 Type::String,
                 span,
             );
@@ -171,7 +171,7 @@ impl Checker<'_> {
                 ));
                 self.report(diagnostic);
                 typed(
-                    TExprKind::Const(Const::Str(s.to_string())),
+                    TExprKind::Const(Const::Str(std::sync::Arc::from(s))),
                     Type::Enum(*id),
                     span,
                 )

@@ -8,7 +8,7 @@
 //! Order of work: type names first (so declarations may come in any order), then
 //! enum members and record fields, then `input`/`data`/`param`, then each rule.
 
-mod call;
+pub(crate) mod call;
 mod expr;
 pub mod program;
 mod rule;

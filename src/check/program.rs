@@ -178,8 +178,8 @@ pub enum Const {
     Bool(bool),
     /// An integer.
     Int(i64),
-    /// A string.
-    Str(String),
+    /// A string (shared, so that evaluating it is a pointer copy).
+    Str(Arc<str>),
     /// A date.
     Date(jiff::civil::Date),
     /// A member of an enum, by index.

@@ -5,6 +5,7 @@
 //! 0 clean, 1 findings, 2 the run cannot be trusted (bad input, bad pack, bad
 //! command line).
 
+mod check;
 mod validate;
 
 use std::path::PathBuf;
@@ -33,6 +34,16 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check documents (planned transfers) against a pack and report findings.
+    ///
+    /// Every broken rule is reported with the values involved, their line in the
+    /// input file, the failing clause and what to do. Exit code 0 when nothing at
+    /// or above `--fail-on` was found, 1 when something was, 2 when the run could
+    /// not be trusted (a pack that does not load, data that does not conform, an
+    /// unreadable input); documents that did load are still checked.
+    ///
+    /// Example: preflight check -p policies/csp plans/q3.yaml --today 2026-03-01
+    Check(CheckArgs),
     /// Parse and type-check policy packs without any input documents.
     ///
     /// Reports every problem in the pack with the place to fix and what to write
@@ -57,6 +68,85 @@ pub struct ValidateArgs {
     pub color: ColorChoice,
 }
 
+/// Options of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Input files (`.json`, `.yaml`/`.yml`, `.jsonl`/`.ndjson`); `-` reads
+    /// standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+    /// Pack directory or single `.policy` file; repeatable (packs are merged).
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// Data file for a `data` declaration, overriding the pack's default.
+    #[arg(short = 'd', long = "data", value_name = "NAME=PATH")]
+    pub data: Vec<String>,
+    /// Override a `param`; the value is parsed per the param's type.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+    /// The evaluation date for `today()`, `YYYY-MM-DD`; default the system's date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Output form.
+    #[arg(short = 'f', long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Lowest severity whose findings make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// When to colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// `all`: also list pass and skip outcomes (an audit trail).
+    #[arg(long, value_enum, value_name = "all")]
+    pub show: Option<Show>,
+    /// Format of standard input (`-`).
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::data::load::Format>,
+}
+
+impl CheckArgs {
+    /// Whether `--show all` was given.
+    pub fn show_all(&self) -> bool {
+        self.show == Some(Show::All)
+    }
+}
+
+/// Output forms of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Findings for people: the input and the policy with labelled values.
+    Human,
+    /// One JSON object on standard output (cli.md, "JSON form").
+    Json,
+}
+
+/// `--fail-on` levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only findings of `error` rules fail the run.
+    Error,
+    /// Findings of `error` and `warning` rules fail the run.
+    Warning,
+    /// Every finding fails the run.
+    Info,
+}
+
+/// What `--show` can add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Show {
+    /// Every outcome, passes and skips included.
+    All,
+}
+
+/// The width to render reports at: `COLUMNS`, else 100.
+pub(crate) fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(100)
+}
+
 /// Output forms of `validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -70,6 +160,7 @@ pub enum OutputFormat {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)

@@ -21,12 +21,20 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour output written to standard error.
     pub fn for_stderr(self) -> bool {
+        self.decide(std::io::stderr().is_terminal())
+    }
+
+    /// Whether to colour output written to standard output.
+    pub fn for_stdout(self) -> bool {
+        self.decide(std::io::stdout().is_terminal())
+    }
+
+    fn decide(self, terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
             }
         }
     }

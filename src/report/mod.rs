@@ -5,3 +5,5 @@
 
 pub mod diagnostics_human;
 pub mod diagnostics_json;
+pub mod findings_human;
+pub mod findings_json;

@@ -1,0 +1,346 @@
+//! Conformance: checking a parsed document against its declared type and
+//! converting it into [`Value`]s.
+//!
+//! Every mismatch is reported at its place in the data file, with what was
+//! expected and what to write instead; a misspelt field is never silently ignored
+//! (language.md §3, "Data conformance"). A document with any error yields no value
+//! and is not evaluated. Records become positional slots here, so the evaluator
+//! reads fields by index and never by name.
+
+use std::sync::Arc;
+
+use super::node::{Entry, Node, NodeKind};
+use crate::check::program::{RecordDef, Schema};
+use crate::check::types::Type;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::value::{Map, Value};
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+/// At most this many conformance errors are reported per document; past it one
+/// more diagnostic says how many were left out. A wrong file (say, a plan given
+/// where a catalog was expected) would otherwise print thousands of lines.
+pub const MAX_ERRORS_PER_DOCUMENT: usize = 20;
+
+/// Checks `node` against `ty` and converts it. `file` is the file the node was
+/// parsed from, for the diagnostics' spans; `what` names the whole value in
+/// messages (`transfer`, `catalog`).
+pub fn conform(
+    schema: &Schema,
+    ty: &Type,
+    node: &Node,
+    file: FileId,
+    what: &str,
+) -> Result<Value, Vec<Diagnostic>> {
+    let mut c = Conformer {
+        schema,
+        file,
+        errors: Vec::new(),
+        dropped: 0,
+    };
+    let value = c.value(ty, node, what);
+    if c.dropped > 0 {
+        c.errors.push(
+            Diagnostic::error(
+                Code::Data,
+                format!(
+                    "{} more error(s) in this document are not shown",
+                    c.dropped
+                ),
+            )
+            .label(c.span(node), "in this document"),
+        );
+    }
+    match value {
+        Some(v) if c.errors.is_empty() => Ok(v),
+        _ => Err(c.errors),
+    }
+}
+
+struct Conformer<'a> {
+    schema: &'a Schema,
+    file: FileId,
+    errors: Vec<Diagnostic>,
+    dropped: usize,
+}
+
+impl Conformer<'_> {
+    fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.start as usize, node.end as usize)
+    }
+
+    fn key_span(&self, entry: &Entry) -> Span {
+        Span::new(self.file, entry.key_start as usize, entry.key_end as usize)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        if self.errors.len() < MAX_ERRORS_PER_DOCUMENT {
+            self.errors.push(diagnostic);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// `what` is the path of the value as a rule would write it
+    /// (`transfer.subscriptions[0].quantity`), for messages.
+    fn value(&mut self, ty: &Type, node: &Node, what: &str) -> Option<Value> {
+        match (ty, &node.kind) {
+            (Type::Bool, NodeKind::Bool(b)) => Some(Value::Bool(*b)),
+            (Type::Int, NodeKind::Int(i)) => Some(Value::Int(*i)),
+            (Type::Int, NodeKind::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "whole and well inside the i64 range, checked just above"
+                )]
+                Some(Value::Int(*f as i64))
+            }
+            (Type::Int, NodeKind::BigInt) => self.fail(
+                node,
+                format!("`{what}` is out of the range of a 64-bit integer"),
+                "too large",
+                Some(format!(
+                    "integers go from {} to {}",
+                    i64::MIN,
+                    i64::MAX
+                )),
+            ),
+            (Type::Int, NodeKind::Float(f)) if f.is_finite() && f.fract() == 0.0 => self.fail(
+                node,
+                format!("`{what}` is out of the range of a 64-bit integer"),
+                "too large",
+                None,
+            ),
+            (Type::Int, NodeKind::Float(_)) => self.fail(
+                node,
+                format!("`{what}` must be a whole number"),
+                "not an integer",
+                Some("`int` values are written without a fraction or exponent, e.g. `25`".into()),
+            ),
+            (Type::String, NodeKind::Str(s)) => Some(Value::Str(Arc::from(s.as_str()))),
+            (Type::Date, NodeKind::Str(s)) => match crate::check::call::parse_date(s) {
+                Ok(d) => Some(Value::Date(d)),
+                Err(why) => self.fail(
+                    node,
+                    format!("`{what}` is not a valid date: {why}"),
+                    "not a date",
+                    Some("dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".into()),
+                ),
+            },
+            (Type::Enum(id), NodeKind::Str(s)) => {
+                let def = self.schema.enum_def(*id)?;
+                if let Some(i) = def.member(s) {
+                    return Some(Value::Enum(i));
+                }
+                let members = def.members.iter().map(|m| m.value.as_str());
+                let help = match suggest::did_you_mean(s, members.clone()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "the members of `{}` are {}",
+                        def.name,
+                        suggest::list_names(members, 12)
+                    ),
+                };
+                let message = format!("`{s}` is not a member of `{}`", def.name);
+                self.fail(node, message, "not a member", Some(help))
+            }
+            (Type::List(elem), NodeKind::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    match self.value(elem, item, &format!("{what}[{i}]")) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| Value::List(Arc::from(out)))
+            }
+            (Type::Map(elem), NodeKind::Object(entries)) => {
+                let mut out = Vec::with_capacity(entries.len());
+                let mut ok = true;
+                for entry in entries {
+                    let inner = format!("{what}[{}]", quoted(&entry.key));
+                    match self.value(elem, &entry.value, &inner) {
+                        Some(v) => out.push((Arc::from(entry.key.as_str()), v)),
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| Value::Map(Arc::new(Map::new(out))))
+            }
+            (Type::Record(id), NodeKind::Object(entries)) => {
+                let def = self.schema.record(*id)?;
+                self.record(def, node, entries, what)
+            }
+            (Type::Unknown, _) => None,
+            (_, NodeKind::Null) => self.fail(
+                node,
+                format!("`{what}` must be {}, found null", describe(ty, self.schema)),
+                "null",
+                None,
+            ),
+            (Type::Int, NodeKind::Str(s)) if s.trim().parse::<i64>().is_ok() => self.fail(
+                node,
+                format!("`{what}` must be an integer, found a string"),
+                "a string",
+                Some(format!("write the number without quotes: `{}`", s.trim())),
+            ),
+            (Type::Bool, NodeKind::Str(s)) if matches!(s.as_str(), "true" | "false") => self
+                .fail(
+                    node,
+                    format!("`{what}` must be a boolean, found a string"),
+                    "a string",
+                    Some(format!("write `{s}` without quotes")),
+                ),
+            _ => self.fail(
+                node,
+                format!(
+                    "`{what}` must be {}, found {}",
+                    describe(ty, self.schema),
+                    node.describe()
+                ),
+                node.describe(),
+                None,
+            ),
+        }
+    }
+
+    fn record(
+        &mut self,
+        def: &RecordDef,
+        node: &Node,
+        entries: &[Entry],
+        what: &str,
+    ) -> Option<Value> {
+        let mut slots: Vec<Option<Value>> = vec![None; def.fields.len()];
+        let mut seen = vec![false; def.fields.len()];
+        let mut ok = true;
+        // Unknown keys first, so that a misspelt required field is reported once,
+        // as the misspelling, and not a second time as missing.
+        let mut explained = vec![false; def.fields.len()];
+        for entry in entries {
+            if def.field(&entry.key).is_some() {
+                continue;
+            }
+            ok = false;
+            let names = def.fields.iter().map(|f| f.name.as_str());
+            let close = suggest::did_you_mean(&entry.key, names.clone());
+            let help = match close {
+                Some(close) => {
+                    if let Some((i, _)) = def.field(close)
+                        && let Some(e) = explained.get_mut(i as usize)
+                        && !entries.iter().any(|e| e.key == close)
+                    {
+                        *e = true;
+                    }
+                    format!("did you mean `{close}`?")
+                }
+                None => format!(
+                    "the fields of `{}` are {}",
+                    def.name,
+                    suggest::list_names(names, 12)
+                ),
+            };
+            self.report(
+                Diagnostic::error(
+                    Code::Data,
+                    format!("unknown field `{}` on `{}`", entry.key, def.name),
+                )
+                .label(self.key_span(entry), "not a field of this record")
+                .help(help),
+            );
+        }
+        for entry in entries {
+            let Some((i, field)) = def.field(&entry.key) else {
+                continue;
+            };
+            let i = i as usize;
+            if let Some(s) = seen.get_mut(i) {
+                *s = true;
+            }
+            if field.optional && entry.value.kind == NodeKind::Null {
+                continue;
+            }
+            let inner = if what.is_empty() {
+                entry.key.clone()
+            } else {
+                format!("{what}.{}", entry.key)
+            };
+            match self.value(&field.ty, &entry.value, &inner) {
+                Some(v) => {
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = Some(v);
+                    }
+                }
+                None => ok = false,
+            }
+        }
+        let mut missing = Vec::new();
+        for (i, field) in def.fields.iter().enumerate() {
+            let present = seen.get(i).copied().unwrap_or(false);
+            let explained = explained.get(i).copied().unwrap_or(false);
+            if !present && !field.optional && !explained {
+                missing.push(field);
+            }
+        }
+        if !missing.is_empty() {
+            ok = false;
+            let names = suggest::list_names(missing.iter().map(|f| f.name.as_str()), 12);
+            let (message, help) = match missing.as_slice() {
+                [one] => (
+                    format!("`{what}` has no field `{}`, which `{}` requires", one.name, def.name),
+                    format!(
+                        "add `{}` (a value of type `{}`)",
+                        one.name,
+                        one.ty.display(self.schema)
+                    ),
+                ),
+                _ => (
+                    format!("`{what}` lacks required fields of `{}`: {names}", def.name),
+                    format!("add {names}"),
+                ),
+            };
+            let span = self.span(node).start_point();
+            self.report(
+                Diagnostic::error(Code::Data, message)
+                    .label(span, format!("this `{}` is incomplete", def.name))
+                    .help(help),
+            );
+        }
+        ok.then(|| Value::Record(Arc::from(slots)))
+    }
+
+    fn fail(
+        &mut self,
+        node: &Node,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Option<Value> {
+        let span = self.span(node);
+        self.report(
+            Diagnostic::error(Code::Data, message)
+                .label(span, label)
+                .maybe_help(help),
+        );
+        None
+    }
+}
+
+/// "an integer", "a `Region`", "a list of `Subscription`" — what a type expects.
+fn describe(ty: &Type, schema: &Schema) -> String {
+    match ty {
+        Type::Bool => "a boolean".into(),
+        Type::Int => "an integer".into(),
+        Type::String => "a string".into(),
+        Type::Date => "a date (`YYYY-MM-DD`)".into(),
+        Type::Enum(_) => format!("a `{}` (a string)", ty.display(schema)),
+        Type::Record(_) => format!("a `{}` (an object)", ty.display(schema)),
+        Type::List(_) => format!("a list `{}` (an array)", ty.display(schema)),
+        Type::Map(_) => format!("a map `{}` (an object)", ty.display(schema)),
+        Type::Unknown => "a value".into(),
+    }
+}
+
+/// A map key as a rule would write it: `"O365-E3"`.
+fn quoted(key: &str) -> String {
+    format!("{key:?}")
+}

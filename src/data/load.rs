@@ -1,0 +1,102 @@
+//! Splitting an input file into documents, per cli.md "Inputs".
+//!
+//! A JSON or YAML file whose top level is an object is one document, an array is
+//! one document per element, a YAML stream is one document per YAML document, and
+//! JSONL is one document per non-blank line. A document that cannot be parsed
+//! stays in the list as an error, so that numbering is stable and no document is
+//! silently lost.
+
+use std::path::Path;
+
+use super::json::{parse_json, parse_jsonl};
+use super::node::{LoadError, Node, NodeKind};
+use super::yaml::parse_yaml;
+
+/// The syntax of an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// JSON: an object, or an array of documents.
+    Json,
+    /// YAML: one or more `---` documents; a lone top-level sequence is a list of documents.
+    Yaml,
+    /// JSON Lines: one JSON document per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file's extension says (`.json`, `.yaml`/`.yml`, `.jsonl`/`.ndjson`).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// The documents of one file.
+#[derive(Debug)]
+pub struct Split {
+    /// Each document, or why it could not be read. A parse error that ends a JSON
+    /// or YAML file is the last entry.
+    pub docs: Vec<Result<Node, LoadError>>,
+    /// Whether documents are named `FILE#N` (several documents possible) rather
+    /// than `FILE` (the file is one document).
+    pub numbered: bool,
+}
+
+/// Splits `text` into documents.
+pub fn split(text: &str, format: Format) -> Split {
+    match format {
+        Format::Json => match parse_json(text, 0) {
+            Ok(node) => one_or_elements(node),
+            Err(e) => Split {
+                docs: vec![Err(e)],
+                numbered: false,
+            },
+        },
+        Format::Jsonl => Split {
+            docs: parse_jsonl(text).into_iter().map(|(_, d)| d).collect(),
+            numbered: true,
+        },
+        Format::Yaml => {
+            let (nodes, error) = parse_yaml(text);
+            let mut split = match (nodes.len(), &error) {
+                (1, None) => {
+                    let mut nodes = nodes;
+                    match nodes.pop() {
+                        Some(node) => one_or_elements(node),
+                        None => Split {
+                            docs: Vec::new(),
+                            numbered: false,
+                        },
+                    }
+                }
+                _ => Split {
+                    numbered: nodes.len() > 1,
+                    docs: nodes.into_iter().map(Ok).collect(),
+                },
+            };
+            if let Some(e) = error {
+                split.docs.push(Err(e));
+            }
+            split
+        }
+    }
+}
+
+/// A top-level array is a list of documents; anything else is one document.
+fn one_or_elements(node: Node) -> Split {
+    match node.kind {
+        NodeKind::Array(items) => Split {
+            docs: items.into_iter().map(Ok).collect(),
+            numbered: true,
+        },
+        _ => Split {
+            docs: vec![Ok(node)],
+            numbered: false,
+        },
+    }
+}

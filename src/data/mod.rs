@@ -1,0 +1,15 @@
+//! Stage 3, data: reading input and data files and conforming them to their types.
+//!
+//! Owns everything between bytes on disk and the evaluator's [`crate::eval::Value`]s:
+//! parsing JSON, JSONL and YAML into [`node::Node`] trees that remember where each
+//! value is written ([`json`], [`yaml`]), splitting files into documents
+//! ([`load`]), checking each document against its declared type and converting it
+//! ([`conform`]), and finding a value's place again from its path ([`locate`]).
+//! It never evaluates rules and never prints.
+
+pub mod conform;
+pub mod json;
+pub mod load;
+pub mod locate;
+pub mod node;
+pub mod yaml;

@@ -1,0 +1,102 @@
+//! The parsed form of a data file: values as written, each with its byte range.
+//!
+//! JSON and YAML parse into the same [`Node`] tree, so conformance and location
+//! lookups are written once. A node keeps what the file said (an integer too big
+//! for 64 bits, a float, a key written twice is already rejected) so that
+//! conformance can say precisely what is wrong with it; the evaluator never sees
+//! nodes, only the conformed [`crate::eval::Value`]s built from them.
+
+/// How deeply arrays and objects may nest in a data file. Deeper input is a load
+/// error, never a stack overflow; real plans nest a handful of levels.
+pub const MAX_DATA_DEPTH: usize = 128;
+
+/// A value of a data file with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What the file says.
+    pub kind: NodeKind,
+    /// Byte offset of the value's first character in the file.
+    pub start: u32,
+    /// Byte offset just past the value's last character.
+    pub end: u32,
+}
+
+/// The kinds of data values, before any type is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// `null` (JSON), `null`/`~`/empty (YAML).
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits 64 bits.
+    Int(i64),
+    /// An integer written without fraction or exponent that does not fit 64 bits.
+    BigInt,
+    /// Any other number (with a fraction or an exponent, or YAML `.inf`/`.nan`).
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// An array (YAML sequence).
+    Array(Vec<Node>),
+    /// An object (YAML mapping), members in file order, keys unique.
+    Object(Vec<Entry>),
+}
+
+/// A member of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key (a YAML scalar key as written, e.g. `1` for `1: x`).
+    pub key: String,
+    /// Byte offset of the key's first character (its opening quote, if quoted).
+    pub key_start: u32,
+    /// Byte offset just past the key.
+    pub key_end: u32,
+    /// The value.
+    pub value: Node,
+}
+
+/// A data file that cannot be parsed, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// One line, lower case, no trailing period, e.g. "expected `,` or `}`, found `]`".
+    pub message: String,
+    /// Byte range the message points at (may be empty, at the place of the problem).
+    pub start: u32,
+    /// See `start`.
+    pub end: u32,
+    /// Text for the label at `start..end`, if any.
+    pub label: Option<String>,
+    /// A second place, with its label (the first occurrence of a duplicate key).
+    pub other: Option<(u32, u32, String)>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl LoadError {
+    /// An error at a byte range, with no label text, second place or help.
+    pub fn new(message: impl Into<String>, start: u32, end: u32) -> LoadError {
+        LoadError {
+            message: message.into(),
+            start,
+            end,
+            label: None,
+            other: None,
+            help: None,
+        }
+    }
+}
+
+impl Node {
+    /// A short name of what this node is, for messages: "a string", "an object".
+    pub fn describe(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Int(_) | NodeKind::BigInt => "an integer",
+            NodeKind::Float(_) => "a number with a fraction",
+            NodeKind::Str(_) => "a string",
+            NodeKind::Array(_) => "an array",
+            NodeKind::Object(_) => "an object",
+        }
+    }
+}

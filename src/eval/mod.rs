@@ -1,0 +1,499 @@
+//! Stage 4, evaluation: running a checked [`Program`] over conformed documents.
+//!
+//! Owns the run-time semantics of language.md §4–§6: subjects per `for` binding,
+//! the four outcomes, short-circuit logic, generators and functions. Evaluation is
+//! pure (no I/O, no clock: `today()` comes from the [`Evaluator`]'s settings) and
+//! total: every run-time problem becomes an `error` outcome, never a panic.
+//!
+//! Passing subjects cost no allocation for reports: only when a `require` fails is
+//! it evaluated a second time with a recorder ([`trace`]) that keeps the values it
+//! read and the sub-values it computed, and only then are paths built.
+
+mod expr;
+pub mod path;
+pub mod trace;
+pub mod value;
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use self::expr::Frame;
+use self::path::Path;
+use self::trace::{Computed, NoTrace, Read, Recorder};
+use self::value::Value;
+use crate::check::program::{Program, Rule, Step, Template, TemplatePart, TExpr, TExprKind};
+use crate::source::{Sources, Span};
+
+/// What a subject's evaluation came to (language.md §4, "Outcomes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutcomeKind {
+    /// Every `require` held.
+    Pass,
+    /// A `require` was false.
+    Fail,
+    /// A `when` was false.
+    Skip,
+    /// Evaluation could not finish.
+    Error,
+}
+
+impl OutcomeKind {
+    /// The word used in reports and test files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Pass => "pass",
+            OutcomeKind::Fail => "fail",
+            OutcomeKind::Skip => "skip",
+            OutcomeKind::Error => "error",
+        }
+    }
+}
+
+/// One subject's outcome for one rule.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// The subject: the innermost `for` element, or the document root.
+    pub subject: Path,
+    /// What it came to.
+    pub kind: OutcomeKind,
+    /// For `fail` and `error`: what a report needs to explain it.
+    pub finding: Option<Box<FindingDetail>>,
+}
+
+/// Why a subject failed or errored.
+#[derive(Debug, Clone)]
+pub struct FindingDetail {
+    /// The rule's message, interpolated; parts that could not be computed read
+    /// `<error: …>`. `None` when the rule has no `message`.
+    pub message: Option<String>,
+    /// The rule's help, interpolated likewise.
+    pub help: Option<String>,
+    /// For `fail`: the failing `require` clause.
+    pub require: Option<Span>,
+    /// For `error`: what stopped evaluation.
+    pub error: Option<EvalError>,
+    /// Values the failing `require` read from the document and data files.
+    pub reads: Vec<Read>,
+    /// Sub-values it computed (`sum(…) = 40`), for labels on the policy.
+    pub computed: Vec<Computed>,
+}
+
+/// A run-time problem: the subject's outcome becomes `error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    /// What went wrong, naming the expression: `no offer "X" in catalog.offers`.
+    pub message: String,
+    /// The expression that could not be evaluated.
+    pub span: Span,
+    /// Where the value involved came from, when it came from a file.
+    pub path: Option<Path>,
+}
+
+/// How many outcomes of each kind a document produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// `pass` outcomes.
+    pub pass: u64,
+    /// `fail` outcomes.
+    pub fail: u64,
+    /// `skip` outcomes.
+    pub skip: u64,
+    /// `error` outcomes.
+    pub error: u64,
+}
+
+impl Tally {
+    /// Counts one outcome.
+    pub fn add(&mut self, kind: OutcomeKind) {
+        match kind {
+            OutcomeKind::Pass => self.pass += 1,
+            OutcomeKind::Fail => self.fail += 1,
+            OutcomeKind::Skip => self.skip += 1,
+            OutcomeKind::Error => self.error += 1,
+        }
+    }
+
+    /// Adds another tally to this one.
+    pub fn merge(&mut self, other: Tally) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.skip += other.skip;
+        self.error += other.error;
+    }
+}
+
+/// Which outcomes to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only findings (`fail`, `error`); passes and skips are counted.
+    Findings,
+    /// Every outcome, with its subject (`--show all`, `preflight test`).
+    All,
+}
+
+/// The outcomes of one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentOutcomes {
+    /// Outcomes kept, in rule order, then subject order.
+    pub outcomes: Vec<Outcome>,
+    /// Counts of every outcome, kept or not.
+    pub tally: Tally,
+}
+
+/// A program ready to run: the checked pack with its data, params and date.
+///
+/// Built once per run and shared by all documents (it is `Sync`, so documents
+/// may be evaluated on several threads).
+#[derive(Debug)]
+pub struct Evaluator<'a> {
+    pub(crate) program: &'a Program,
+    pub(crate) sources: &'a Sources,
+    pub(crate) data: Vec<Value>,
+    pub(crate) params: Vec<Value>,
+    pub(crate) today: Date,
+    /// Per rule, per slot: what binds it (for paths of subjects and traces).
+    pub(crate) binders: Vec<Vec<Binder<'a>>>,
+}
+
+/// What binds a rule-local slot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Binder<'a> {
+    /// The `for` at this step, over this list.
+    For(usize, &'a TExpr),
+    /// A `let` of this value.
+    Let(&'a TExpr),
+    /// A generator over this list.
+    Generator(&'a TExpr),
+    /// Not bound by anything (cannot happen in a checked program).
+    None,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for `program`. `data` and `params` are the values of the
+    /// program's `data` and `param` declarations, in declaration order (conformed
+    /// by the caller); `sources` holds the policy files, for naming expressions in
+    /// run-time errors; `today` is what `today()` returns.
+    pub fn new(
+        program: &'a Program,
+        sources: &'a Sources,
+        data: Vec<Value>,
+        params: Vec<Value>,
+        today: Date,
+    ) -> Evaluator<'a> {
+        let binders = program.rules.iter().map(binders_of).collect();
+        Evaluator {
+            program,
+            sources,
+            data,
+            params,
+            today,
+            binders,
+        }
+    }
+
+    /// The program being run.
+    pub fn program(&self) -> &'a Program {
+        self.program
+    }
+
+    /// Evaluates every rule on one conformed document.
+    pub fn evaluate(&self, doc: &Value, keep: Keep) -> DocumentOutcomes {
+        let mut out = DocumentOutcomes::default();
+        for (i, rule) in self.program.rules.iter().enumerate() {
+            self.evaluate_rule(i, rule, doc, keep, &mut out);
+        }
+        out
+    }
+
+    fn evaluate_rule(
+        &self,
+        index: usize,
+        rule: &'a Rule,
+        doc: &Value,
+        keep: Keep,
+        out: &mut DocumentOutcomes,
+    ) {
+        let binders = self.binders.get(index).map_or(&[][..], Vec::as_slice);
+        let mut frame = Frame::new(self, rule, binders, doc);
+        // The `for` loops currently open: (step, list, next element).
+        let mut open: Vec<(usize, Arc<[Value]>, usize)> = Vec::new();
+        let mut step = 0;
+        loop {
+            // Run the steps from `step` on until the subject is decided or a `for`
+            // opens a loop.
+            let mut decided = None;
+            while let Some(s) = rule.steps.get(step) {
+                match s {
+                    Step::For { iter, .. } => match frame.eval(iter, &mut NoTrace) {
+                        Ok(Value::List(xs)) => {
+                            open.push((step, xs, 0));
+                            break;
+                        }
+                        Ok(_) => {
+                            decided = Some(Err(frame.internal(iter.span)));
+                            break;
+                        }
+                        Err(e) => {
+                            decided = Some(Err(e));
+                            break;
+                        }
+                    },
+                    Step::Let { slot, value } => match frame.eval(value, &mut NoTrace) {
+                        Ok(v) => frame.bind(*slot, v),
+                        Err(e) => {
+                            decided = Some(Err(e));
+                            break;
+                        }
+                    },
+                    Step::When(cond) => match frame.eval(cond, &mut NoTrace) {
+                        Ok(Value::Bool(true)) => {}
+                        Ok(_) => {
+                            decided = Some(Ok(OutcomeKind::Skip));
+                            break;
+                        }
+                        Err(e) => {
+                            decided = Some(Err(e));
+                            break;
+                        }
+                    },
+                }
+                step += 1;
+            }
+            let opened_loop = matches!(rule.steps.get(step), Some(Step::For { .. }))
+                && decided.is_none()
+                && open.last().is_some_and(|(s, _, next)| *s == step && *next == 0);
+            if !opened_loop {
+                match decided {
+                    Some(Ok(kind)) => self.record(index, rule, &mut frame, &open, kind, None, keep, out),
+                    Some(Err(e)) => self.record(
+                        index,
+                        rule,
+                        &mut frame,
+                        &open,
+                        OutcomeKind::Error,
+                        Some(Failure::Error(e)),
+                        keep,
+                        out,
+                    ),
+                    None => self.requires(index, rule, &mut frame, &open, keep, out),
+                }
+            }
+            // Move to the next element of the innermost open loop, closing
+            // exhausted loops.
+            loop {
+                let Some((s, xs, next)) = open.last_mut() else {
+                    return;
+                };
+                if let Some(x) = xs.get(*next) {
+                    let x = x.clone();
+                    let s = *s;
+                    // Values bound after this `for` belong to the previous element;
+                    // clear them, so that a message rendered for a subject that
+                    // stops early shows `<error: …>` rather than a stale value.
+                    for later in rule.steps.iter().skip(s + 1) {
+                        if let Step::For { slot, .. } | Step::Let { slot, .. } = later {
+                            frame.unbind(*slot);
+                        }
+                    }
+                    if let Some(Step::For { slot, .. }) = rule.steps.get(s) {
+                        frame.bind_element(*slot, x, *next);
+                    }
+                    *next += 1;
+                    step = s + 1;
+                    break;
+                }
+                open.pop();
+            }
+        }
+    }
+
+    /// Evaluates the `require`s of a subject whose steps all ran.
+    fn requires(
+        &self,
+        index: usize,
+        rule: &'a Rule,
+        frame: &mut Frame<'_, 'a>,
+        open: &[(usize, Arc<[Value]>, usize)],
+        keep: Keep,
+        out: &mut DocumentOutcomes,
+    ) {
+        for require in &rule.requires {
+            match frame.eval(&require.expr, &mut NoTrace) {
+                Ok(Value::Bool(true)) => {}
+                Ok(_) => {
+                    // Evaluate again, recording what the clause read. Evaluation is
+                    // pure, so the second run takes the same path.
+                    let mut recorder = Recorder::default();
+                    let _ = frame.eval_traced(&require.expr, &mut recorder);
+                    // The clause from `require` to the end of its expression (the
+                    // clause's own span may run on over trailing blanks).
+                    let span = Span { end: require.expr.span.end, ..require.span };
+                    let failure = Failure::Require(span, recorder);
+                    self.record(index, rule, frame, open, OutcomeKind::Fail, Some(failure), keep, out);
+                    return;
+                }
+                Err(e) => {
+                    let failure = Failure::Error(e);
+                    self.record(index, rule, frame, open, OutcomeKind::Error, Some(failure), keep, out);
+                    return;
+                }
+            }
+        }
+        self.record(index, rule, frame, open, OutcomeKind::Pass, None, keep, out);
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one private helper of the rule loop")]
+    fn record(
+        &self,
+        index: usize,
+        rule: &'a Rule,
+        frame: &mut Frame<'_, 'a>,
+        open: &[(usize, Arc<[Value]>, usize)],
+        kind: OutcomeKind,
+        failure: Option<Failure>,
+        keep: Keep,
+        out: &mut DocumentOutcomes,
+    ) {
+        out.tally.add(kind);
+        if failure.is_none() && keep == Keep::Findings {
+            return;
+        }
+        let subject = match open.last() {
+            Some((step, ..)) => frame.subject_at(*step),
+            None => Path::input(),
+        };
+        let finding = failure.map(|failure| {
+            let message = rule.message.as_ref().map(|t| self.render(frame, t));
+            let help = rule.help.as_ref().map(|t| self.render(frame, t));
+            Box::new(match failure {
+                Failure::Require(span, recorder) => FindingDetail {
+                    message,
+                    help,
+                    require: Some(span),
+                    error: None,
+                    reads: recorder.reads,
+                    computed: recorder.computed,
+                },
+                Failure::Error(error) => FindingDetail {
+                    message,
+                    help,
+                    require: None,
+                    error: Some(error),
+                    reads: Vec::new(),
+                    computed: Vec::new(),
+                },
+            })
+        });
+        out.outcomes.push(Outcome {
+            rule: index,
+            subject,
+            kind,
+            finding,
+        });
+    }
+
+    /// Interpolates a `message` or `help` template.
+    fn render(&self, frame: &mut Frame<'_, 'a>, template: &'a Template) -> String {
+        let mut text = String::new();
+        for part in &template.parts {
+            match part {
+                TemplatePart::Text(t) => text.push_str(t),
+                TemplatePart::Expr(e) => match frame.eval(e, &mut NoTrace) {
+                    Ok(v) => text.push_str(&v.display(&e.ty, &self.program.schema)),
+                    Err(err) => {
+                        text.push_str("<error: ");
+                        text.push_str(&err.message);
+                        text.push('>');
+                    }
+                },
+            }
+        }
+        text
+    }
+}
+
+/// Why a finding was made, before it is turned into a [`FindingDetail`].
+enum Failure {
+    Require(Span, Recorder),
+    Error(EvalError),
+}
+
+/// Finds what binds each slot of a rule.
+fn binders_of(rule: &Rule) -> Vec<Binder<'_>> {
+    let mut binders = vec![Binder::None; rule.slots as usize];
+    let mut set = |slot: u32, b| {
+        if let Some(x) = binders.get_mut(slot as usize) {
+            *x = b;
+        }
+    };
+    let mut stack: Vec<&TExpr> = Vec::new();
+    for (i, step) in rule.steps.iter().enumerate() {
+        match step {
+            Step::For { slot, iter } => {
+                set(*slot, Binder::For(i, iter));
+                stack.push(iter);
+            }
+            Step::Let { slot, value } => {
+                set(*slot, Binder::Let(value));
+                stack.push(value);
+            }
+            Step::When(e) => stack.push(e),
+        }
+    }
+    stack.extend(rule.requires.iter().map(|r| &r.expr));
+    for t in rule.message.iter().chain(rule.help.iter()) {
+        for part in &t.parts {
+            if let TemplatePart::Expr(e) = part {
+                stack.push(e);
+            }
+        }
+    }
+    // Generator slots, found by walking every expression (iteratively: policy
+    // expressions may nest a few hundred levels).
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            TExprKind::Generator {
+                slot,
+                iter,
+                filter,
+                body,
+                ..
+            } => {
+                set(*slot, Binder::Generator(iter));
+                stack.push(iter);
+                stack.push(body);
+                if let Some(f) = filter {
+                    stack.push(f);
+                }
+            }
+            TExprKind::List(items) => stack.extend(items.iter()),
+            TExprKind::Call { args, .. } => stack.extend(args.iter()),
+            TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => stack.push(target),
+            TExprKind::Default { value, default } => {
+                stack.push(value);
+                stack.push(default);
+            }
+            TExprKind::Index { target, index: k } | TExprKind::Lookup { target, key: k } => {
+                stack.push(target);
+                stack.push(k);
+            }
+            TExprKind::Not(x) | TExprKind::Neg(x) => stack.push(x),
+            TExprKind::Binary { lhs, rhs, .. } => {
+                stack.push(lhs);
+                stack.push(rhs);
+            }
+            TExprKind::Matches { subject, .. } => stack.push(subject),
+            TExprKind::Aggregate { list, .. } => stack.push(list),
+            TExprKind::Const(_)
+            | TExprKind::Input
+            | TExprKind::Data(_)
+            | TExprKind::Param(_)
+            | TExprKind::Local(_)
+            | TExprKind::Invalid => {}
+        }
+    }
+    binders
+}

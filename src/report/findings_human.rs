@@ -1,0 +1,253 @@
+//! Findings as miette reports, the "why" view of language.md §7.
+//!
+//! One report per finding: the rule id as code, the interpolated message, the
+//! input file with a label on every value the failing `require` read, then the
+//! data files it read from and the policy with the failing clause and its computed
+//! sub-values, then the help. A summary closes the output.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use crate::check::program::Program;
+use crate::diagnostic::CharColumnSource;
+use crate::eval::OutcomeKind;
+use crate::run::{Checked, Finding, ReportedOutcome, severity_of};
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::RuleSeverity;
+
+/// Renders every finding (and, with `show_all`, one line per other outcome) and
+/// the closing summary.
+pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool, width: usize) -> String {
+    let handler = if color {
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_width(width)
+    } else {
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(width)
+            .with_links(false)
+    };
+    let mut out = String::new();
+    for doc in &checked.documents {
+        for outcome in sorted(&doc.outcomes, program) {
+            let Some(finding) = &outcome.finding else { continue };
+            let rule = program.rules.get(outcome.rule);
+            let id = rule.map_or("?", |r| r.id.as_str());
+            let severity = severity_of(program, outcome.rule);
+            for report in reports(&checked.sources, id, severity, outcome, finding) {
+                // Writing into a String cannot fail.
+                let _ = handler.render_report(&mut out, &report);
+            }
+            out.push('\n');
+        }
+    }
+    if show_all {
+        for doc in &checked.documents {
+            for outcome in sorted(&doc.outcomes, program) {
+                let id = program.rules.get(outcome.rule).map_or("?", |r| r.id.as_str());
+                let subject = if outcome.subject.is_empty() { "(document)" } else { &outcome.subject };
+                out.push_str(&format!("{:<5} {id}  {}  {subject}\n", outcome.kind.as_str(), doc.name));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(checked, program));
+    out
+}
+
+/// Outcomes of one document in report order: rule id, then subject order.
+pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a ReportedOutcome> {
+    let mut v: Vec<&ReportedOutcome> = outcomes.iter().collect();
+    v.sort_by(|a, b| {
+        let id = |o: &ReportedOutcome| program.rules.get(o.rule).map_or("", |r| r.id.as_str());
+        id(a).cmp(id(b))
+    });
+    v
+}
+
+/// The closing summary: documents, outcomes, findings by severity, the rules
+/// with most findings.
+fn summary(checked: &Checked, program: &Program) -> String {
+    let t = checked.tally;
+    let evaluated = checked.documents.iter().filter(|d| d.evaluated).count();
+    let skipped = checked.documents.len() - evaluated;
+    let mut by_severity = [0u64; 3];
+    let mut by_rule: BTreeMap<&str, u64> = BTreeMap::new();
+    for doc in &checked.documents {
+        for o in &doc.outcomes {
+            if o.finding.is_some() {
+                let i = match severity_of(program, o.rule) {
+                    RuleSeverity::Error => 0,
+                    RuleSeverity::Warning => 1,
+                    RuleSeverity::Info => 2,
+                };
+                if let Some(n) = by_severity.get_mut(i) {
+                    *n += 1;
+                }
+                let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
+                *by_rule.entry(id).or_default() += 1;
+            }
+        }
+    }
+    let mut out = format!(
+        "checked {evaluated} document(s) against {} rule(s): {} pass, {} fail, {} skip, {} error\n",
+        program.rules.len(),
+        t.pass,
+        t.fail,
+        t.skip,
+        t.error
+    );
+    if skipped > 0 {
+        out.push_str(&format!("{skipped} document(s) could not be checked (see the errors above)\n"));
+    }
+    let [e, w, i] = by_severity;
+    if e + w + i == 0 {
+        out.push_str("no findings\n");
+    } else {
+        out.push_str(&format!("findings: {e} error, {w} warning, {i} info\n"));
+        let mut top: Vec<(&str, u64)> = by_rule.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = top.iter().take(5).map(|(id, n)| format!("{id} ({n})")).collect();
+        out.push_str(&format!("most findings: {}\n", shown.join(", ")));
+    }
+    out
+}
+
+/// The reports of one finding: the main one on the input file, then one per
+/// other file involved (data files, the policy).
+fn reports(
+    sources: &Sources,
+    id: &str,
+    severity: RuleSeverity,
+    outcome: &ReportedOutcome,
+    finding: &Finding,
+) -> Vec<Report> {
+    // Labels per file, in the order the files first appear.
+    let mut files: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
+    let mut add = |span: Span, text: String, primary: bool| {
+        let label = if primary {
+            LabeledSpan::new_primary_with_span(Some(text), (span.start as usize, span.len()))
+        } else {
+            LabeledSpan::new_with_span(Some(text), (span.start as usize, span.len()))
+        };
+        match files.iter_mut().find(|(f, _)| *f == span.file) {
+            Some((_, labels)) => labels.push(label),
+            None => files.push((span.file, vec![label])),
+        }
+    };
+    let mut located_in_input = false;
+    for v in &finding.values {
+        if let Some(span) = v.location {
+            let primary = Some(span) == finding.location;
+            located_in_input |= finding.location.is_some_and(|l| l.file == span.file);
+            add(span, format!("{}: {}", v.expr, v.value), primary);
+        }
+    }
+    if !located_in_input && let Some(span) = finding.location {
+        let what = if outcome.subject.is_empty() {
+            "in this document".to_string()
+        } else {
+            format!("subject {}", outcome.subject)
+        };
+        add(span, what, true);
+    }
+    if let Some(span) = finding.policy {
+        let text = match (&finding.error, outcome.kind) {
+            (Some(e), _) => format!("evaluation stopped here: {e}"),
+            (None, OutcomeKind::Fail) => "this requirement does not hold".to_string(),
+            _ => String::new(),
+        };
+        add(span, text, false);
+    }
+    for (span, text) in &finding.computed {
+        add(*span, text.clone(), false);
+    }
+    // The input file first: it is where the reader has to act.
+    if let Some(input) = finding.location.map(|l| l.file)
+        && let Some(pos) = files.iter().position(|(f, _)| *f == input)
+    {
+        let first = files.remove(pos);
+        files.insert(0, first);
+    }
+    let mut reports = Vec::new();
+    let main_severity = match severity {
+        RuleSeverity::Error => miette::Severity::Error,
+        RuleSeverity::Warning => miette::Severity::Warning,
+        RuleSeverity::Info => miette::Severity::Advice,
+    };
+    let mut files = files.into_iter();
+    let first = files.next();
+    reports.push(Report {
+        code: Some(id.to_string()),
+        severity: main_severity,
+        message: if outcome.kind == OutcomeKind::Error {
+            format!("{} (could not be evaluated)", finding.message)
+        } else {
+            finding.message.clone()
+        },
+        help: finding.help.clone(),
+        source: first.as_ref().and_then(|(f, _)| CharColumnSource::of(sources, *f)),
+        labels: first.map(|(_, l)| l).unwrap_or_default(),
+    });
+    for (file, labels) in files {
+        let name = sources.get(file).map_or("", |f| f.name());
+        reports.push(Report {
+            code: None,
+            severity: miette::Severity::Advice,
+            message: format!("in `{name}`"),
+            help: None,
+            source: CharColumnSource::of(sources, file),
+            labels,
+        });
+    }
+    reports
+}
+
+/// One miette report.
+#[derive(Debug)]
+struct Report {
+    code: Option<String>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: Option<CharColumnSource>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        None
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}

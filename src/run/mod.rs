@@ -1,0 +1,472 @@
+//! Stage 5, the run: a loaded pack, its data and settings, and input files in;
+//! resolved outcomes and diagnostics out.
+//!
+//! This is where the stages meet: files are read and split ([`crate::data::load`]),
+//! documents conformed ([`crate::data::conform`]), evaluated ([`crate::eval`]),
+//! and each finding's paths resolved to places in the files
+//! ([`crate::data::locate`]) while the document's tree is still at hand. What comes
+//! out ([`Checked`]) holds everything a report needs, so reports never evaluate.
+
+pub mod settings;
+
+use std::io::Read as _;
+use std::path::{Path as FsPath, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::check::program::Program;
+use crate::data::conform::conform;
+use crate::data::load::{Format, split};
+use crate::data::locate::locate;
+use crate::data::node::{LoadError, Node};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::path::{Path, Root};
+use crate::eval::trace::{Computed, Read};
+use crate::eval::value::Value;
+use crate::eval::{Evaluator, Keep, Outcome, OutcomeKind, Tally};
+use crate::pack::Pack;
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::RuleSeverity;
+
+/// Largest input or data file read: offsets in spans are 32-bit.
+pub const MAX_DATA_FILE_BYTES: u64 = u32::MAX as u64;
+
+/// Where documents come from.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file; its format from its extension.
+    File(PathBuf),
+    /// Standard input, in the given format.
+    Stdin(Format),
+}
+
+/// The settings of a run (cli.md, `check` options).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--data NAME=PATH` overrides.
+    pub data: Vec<(String, PathBuf)>,
+    /// `--param NAME=VALUE` overrides.
+    pub params: Vec<(String, String)>,
+    /// `--today`, unparsed; `None` for the system's date.
+    pub today: Option<String>,
+    /// Which outcomes to keep.
+    pub keep: Keep,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Checked {
+    /// Every file involved: the pack's policy files, then data and input files.
+    pub sources: Sources,
+    /// Problems that make the run untrustworthy (exit code 2): unreadable files,
+    /// data that does not parse or conform, bad settings.
+    pub errors: Vec<Diagnostic>,
+    /// Documents in input order, each with its kept outcomes.
+    pub documents: Vec<DocumentResult>,
+    /// Outcomes of every document, kept or not.
+    pub tally: Tally,
+}
+
+/// One document's result.
+#[derive(Debug)]
+pub struct DocumentResult {
+    /// `FILE` or `FILE#N`.
+    pub name: String,
+    /// The input file's name as given.
+    pub file: String,
+    /// Whether it was evaluated (false when it did not parse or conform).
+    pub evaluated: bool,
+    /// Kept outcomes: rule order, then subject order.
+    pub outcomes: Vec<ReportedOutcome>,
+}
+
+/// An outcome ready to report.
+#[derive(Debug)]
+pub struct ReportedOutcome {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// The subject's path, as text.
+    pub subject: String,
+    /// What it came to.
+    pub kind: OutcomeKind,
+    /// For `fail` and `error`.
+    pub finding: Option<Finding>,
+}
+
+/// A finding with every place resolved.
+#[derive(Debug)]
+pub struct Finding {
+    /// The interpolated message (for an `error` without a message of its own:
+    /// the evaluation error).
+    pub message: String,
+    /// The interpolated help.
+    pub help: Option<String>,
+    /// Where in the input the finding points: the first value the failing
+    /// `require` read from the document, else the subject.
+    pub location: Option<Span>,
+    /// The failing `require`, or the expression whose evaluation failed.
+    pub policy: Option<Span>,
+    /// For `error` outcomes: what stopped evaluation.
+    pub error: Option<String>,
+    /// Values the failing `require` read, with their places.
+    pub values: Vec<FindingValue>,
+    /// Sub-values computed by the failing `require`, as labels on the policy.
+    pub computed: Vec<(Span, String)>,
+}
+
+/// A value read by a failing `require`.
+#[derive(Debug)]
+pub struct FindingValue {
+    /// The expression as written in the policy.
+    pub expr: String,
+    /// The value as JSON.
+    pub value: Json,
+    /// Where it is in the input or data file, when found.
+    pub location: Option<Span>,
+}
+
+impl Checked {
+    fn failed(sources: Sources, errors: Vec<Diagnostic>) -> Checked {
+        Checked {
+            sources,
+            errors,
+            documents: Vec::new(),
+            tally: Tally::default(),
+        }
+    }
+}
+
+/// Runs `pack` over `inputs`. A pack that did not load gives its diagnostics as
+/// errors; documents that cannot be read, parsed or conformed are reported and
+/// skipped while the others are evaluated.
+pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
+    let mut sources = pack.sources.clone();
+    let Some(program) = pack.program.as_ref() else {
+        return Checked::failed(sources, pack.diagnostics.clone());
+    };
+    let mut errors = Vec::new();
+    let params = settings::params(program, &options.params).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
+    });
+    let today = settings::today(options.today.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        jiff::civil::Date::ZERO
+    });
+    let data = load_data(pack, program, &options.data, &mut sources, &mut errors);
+    if !errors.is_empty() {
+        return Checked::failed(sources, errors);
+    }
+    let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
+    let evaluator = Evaluator::new(program, &pack.sources, data_values, params, today);
+    let mut documents = Vec::new();
+    let mut tally = Tally::default();
+    for input in inputs {
+        let (name, text) = match read_input(input) {
+            Ok(read) => read,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let format = match input {
+            Input::Stdin(f) => *f,
+            Input::File(path) => Format::from_path(path).unwrap_or(Format::Json),
+        };
+        let file = sources.add(name.clone(), text.as_str());
+        let parts = split(&text, format);
+        if parts.docs.is_empty() {
+            errors.push(
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
+                    .help("an input file holds one transfer (an object) or a list of them"),
+            );
+        }
+        for (n, doc) in parts.docs.into_iter().enumerate() {
+            let doc_name = if parts.numbered {
+                format!("{name}#{n}")
+            } else {
+                name.clone()
+            };
+            let mut result = DocumentResult {
+                name: doc_name,
+                file: name.clone(),
+                evaluated: false,
+                outcomes: Vec::new(),
+            };
+            match doc {
+                Err(e) => errors.push(load_error(&e, file)),
+                Ok(node) => match conform(&program.schema, &program.input.ty, &node, file, &program.input.name) {
+                    Err(e) => errors.extend(e),
+                    Ok(value) => {
+                        let outcomes = evaluator.evaluate(&value, options.keep);
+                        tally.merge(outcomes.tally);
+                        let places = Places {
+                            sources: &pack.sources,
+                            program,
+                            doc: (file, &node),
+                            data: &data_nodes,
+                        };
+                        result.outcomes = outcomes
+                            .outcomes
+                            .into_iter()
+                            .map(|o| places.resolve(o))
+                            .collect();
+                        result.evaluated = true;
+                    }
+                },
+            }
+            documents.push(result);
+        }
+    }
+    Checked {
+        sources,
+        errors,
+        documents,
+        tally,
+    }
+}
+
+/// Reads, parses and conforms every `data` declaration's file.
+fn load_data(
+    pack: &Pack,
+    program: &Program,
+    overrides: &[(String, PathBuf)],
+    sources: &mut Sources,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(Value, (FileId, Node))> {
+    for (name, _) in overrides {
+        if !program.data.iter().any(|d| &d.name == name) {
+            let names = program.data.iter().map(|d| d.name.as_str());
+            let help = match crate::suggest::did_you_mean(name, names.clone()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if program.data.is_empty() => "this pack declares no data".to_string(),
+                None => format!("the pack's data are {}", crate::suggest::list_names(names, 20)),
+            };
+            errors.push(Diagnostic::error(Code::Usage, format!("the pack has no data `{name}`")).help(help));
+        }
+    }
+    let mut out = Vec::new();
+    for def in &program.data {
+        let path = match overrides.iter().rev().find(|(n, _)| n == &def.name) {
+            Some((_, p)) => p.clone(),
+            None => match &def.path {
+                Some((rel, span)) => {
+                    let dir = pack
+                        .sources
+                        .get(span.file)
+                        .and_then(|f| FsPath::new(f.name()).parent().map(FsPath::to_path_buf))
+                        .unwrap_or_default();
+                    dir.join(rel)
+                }
+                None => {
+                    errors.push(
+                        Diagnostic::error(Code::Usage, format!("no data given for `{}`", def.name))
+                            .label(def.span, "declared without a default file")
+                            .help(format!("give it with `--data {}=PATH`", def.name)),
+                    );
+                    continue;
+                }
+            },
+        };
+        let (name, text) = match read_input(&Input::File(path)) {
+            Ok(read) => read,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let file = sources.add(name.clone(), text.as_str());
+        let format = Format::from_path(FsPath::new(&name)).unwrap_or(Format::Yaml);
+        let node = match format {
+            Format::Json => crate::data::json::parse_json(&text, 0),
+            Format::Yaml => {
+                let (mut docs, error) = crate::data::yaml::parse_yaml(&text);
+                match (error, docs.len()) {
+                    (Some(e), _) => Err(e),
+                    (None, 1) => docs.pop().ok_or_else(|| LoadError::new("the file is empty", 0, 0)),
+                    (None, 0) => Err(LoadError::new("the file is empty", 0, 0)),
+                    (None, _) => Err(LoadError::new(
+                        "a data file holds one YAML document, this one has several",
+                        0,
+                        0,
+                    )),
+                }
+            }
+            Format::Jsonl => Err(LoadError::new(
+                "a data file is one JSON or YAML document, not JSON Lines",
+                0,
+                0,
+            )),
+        };
+        match node {
+            Err(e) => errors.push(load_error(&e, file)),
+            Ok(node) => match conform(&program.schema, &def.ty, &node, file, &def.name) {
+                Ok(value) => out.push((value, (file, node))),
+                Err(e) => errors.extend(e),
+            },
+        }
+    }
+    out
+}
+
+/// Reads an input file (or standard input) as UTF-8 text.
+fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
+    let (name, bytes) = match input {
+        Input::Stdin(_) => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_DATA_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| {
+                    Diagnostic::error(Code::Io, format!("cannot read standard input: {}", crate::pack::io_reason(&e)))
+                })?;
+            ("<stdin>".to_string(), bytes)
+        }
+        Input::File(path) => {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| {
+                Diagnostic::error(Code::Io, format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)))
+            })?;
+            (name, bytes)
+        }
+    };
+    if bytes.len() as u64 > MAX_DATA_FILE_BYTES {
+        return Err(Diagnostic::error(
+            Code::Limit,
+            format!("`{name}` is larger than 4 GiB"),
+        )
+        .help("split the batch into several files"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => Err(Diagnostic::error(
+            Code::Data,
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .help("save the file as UTF-8")),
+    }
+}
+
+fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
+    let span = Span::new(file, e.start as usize, e.end as usize);
+    let mut d = Diagnostic::error(Code::Data, e.message.clone());
+    d = match &e.label {
+        Some(text) => d.label(span, text.clone()),
+        None => d.mark(span),
+    };
+    if let Some((start, end, text)) = &e.other {
+        d = d.label(Span::new(file, *start as usize, *end as usize), text.clone());
+    }
+    d.maybe_help(e.help.clone())
+}
+
+/// What is needed to turn paths into places.
+struct Places<'a> {
+    sources: &'a Sources,
+    program: &'a Program,
+    doc: (FileId, &'a Node),
+    data: &'a [(FileId, Node)],
+}
+
+impl Places<'_> {
+    fn span_of(&self, path: &Path) -> Option<Span> {
+        let (file, root) = match &path.root {
+            Root::Input => (self.doc.0, self.doc.1),
+            Root::Data(i, _) => {
+                let (file, node) = self.data.get(*i as usize)?;
+                (*file, node)
+            }
+            Root::Computed { .. } => return None,
+        };
+        let node = locate(root, &path.segs)?;
+        Some(Span::new(file, node.start as usize, node.end as usize))
+    }
+
+    fn resolve(&self, outcome: Outcome) -> ReportedOutcome {
+        let finding = outcome.finding.map(|f| {
+            let values: Vec<FindingValue> = f
+                .reads
+                .iter()
+                .map(|r: &Read| FindingValue {
+                    expr: self.sources.slice(r.span).to_string(),
+                    value: r.value.to_json(&r.ty, &self.program.schema),
+                    location: self.span_of(&r.path),
+                })
+                .collect();
+            let in_doc = |s: &Option<Span>| s.filter(|s| s.file == self.doc.0);
+            let error_place = f.error.as_ref().and_then(|e| e.path.as_ref()).and_then(|p| self.span_of(p));
+            let location = values
+                .iter()
+                .find_map(|v| in_doc(&v.location))
+                .or_else(|| in_doc(&error_place))
+                .or_else(|| in_doc(&self.span_of(&outcome.subject)));
+            let computed = f
+                .computed
+                .iter()
+                .map(|c: &Computed| (c.span, computed_label(self.sources.slice(c.span), &c.value.display(&c.ty, &self.program.schema))))
+                .collect();
+            let error = f.error.as_ref().map(|e| e.message.clone());
+            let message = f
+                .message
+                .or_else(|| error.clone())
+                .unwrap_or_else(|| {
+                    let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
+                    format!("`{}` does not hold", one_line(text))
+                });
+            Finding {
+                message,
+                help: f.help,
+                location,
+                policy: f.require.or(f.error.as_ref().map(|e| e.span)),
+                error,
+                values,
+                computed,
+            }
+        });
+        ReportedOutcome {
+            rule: outcome.rule,
+            subject: outcome.subject.to_string(),
+            kind: outcome.kind,
+            finding,
+        }
+    }
+}
+
+/// A label for a computed sub-value: `sum(…) = 40`, long expressions shortened.
+fn computed_label(expr: &str, value: &str) -> String {
+    let expr = one_line(expr);
+    let short = if expr.chars().count() <= 32 {
+        expr
+    } else if let Some(open) = expr.find('(') {
+        format!("{}(…)", expr.get(..open).unwrap_or(""))
+    } else {
+        format!("{}…", expr.chars().take(30).collect::<String>())
+    };
+    let value = if value.chars().count() > 60 {
+        format!("{}…", value.chars().take(59).collect::<String>())
+    } else {
+        value.to_string()
+    };
+    format!("{short} = {value}")
+}
+
+/// An expression's text on one line, runs of whitespace as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The severity of a rule.
+pub fn severity_of(program: &Program, rule: usize) -> RuleSeverity {
+    program.rules.get(rule).map_or(RuleSeverity::Error, |r| r.severity)
+}
+
+/// The severity of a rule of a loaded pack (`error` when the pack did not load).
+pub fn severity_of_program(pack: &Pack, rule: usize) -> RuleSeverity {
+    pack.program
+        .as_ref()
+        .map_or(RuleSeverity::Error, |p| severity_of(p, rule))
+}

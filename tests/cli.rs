@@ -131,3 +131,103 @@ fn help_shows_an_example() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("Example: preflight validate -p"));
 }
+
+// ----- check ----------------------------------------------------------------------
+
+fn check(args: &[&str]) -> Output {
+    let mut all = vec!["check", "-p", "tests/check/_pack", "--today", "2026-03-01", "--color", "never"];
+    all.extend_from_slice(args);
+    preflight(&all)
+}
+
+#[test]
+fn check_exit_codes_follow_cli_md() {
+    let clean = check(&["tests/check/yaml-clean/plan.yaml"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    assert!(clean.stderr.is_empty());
+    let findings = check(&["tests/check/yaml-three-problems/plan.yaml"]);
+    assert_eq!(findings.status.code(), Some(1));
+    let bad_data = check(&["tests/check/yaml-typo-field/plan.yaml"]);
+    assert_eq!(bad_data.status.code(), Some(2));
+    assert!(text(&bad_data.stderr).contains("did you mean `auto_renew`?"));
+    // Documents that load are still checked when another does not.
+    let mixed = check(&[
+        "tests/check/yaml-typo-field/plan.yaml",
+        "tests/check/yaml-three-problems/plan.yaml",
+    ]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(text(&mixed.stdout).contains("same-region"));
+}
+
+#[test]
+fn check_unreadable_input_exits_two() {
+    let out = check(&["tests/check/no-such-plan.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read `tests/check/no-such-plan.yaml`"));
+}
+
+#[test]
+fn check_without_inputs_is_a_usage_error() {
+    let out = preflight(&["check", "-p", "tests/check/_pack"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_with_a_broken_pack_exits_two() {
+    let out = preflight(&[
+        "check",
+        "-p",
+        "tests/ui/multi/errors-in-several-rules.policy",
+        "tests/check/yaml-clean/plan.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn check_fail_on_counts_lower_severities_only_when_asked() {
+    // The clean plan with a subscription left to renew: warnings only.
+    let plan = std::fs::read_to_string("tests/check/yaml-clean/plan.yaml")
+        .unwrap()
+        .replacen("auto_renew: false", "auto_renew: true", 1);
+    let dir = std::env::temp_dir().join(format!("preflight-fail-on-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("plan.yaml");
+    std::fs::write(&path, plan).unwrap();
+    let path = path.to_str().unwrap();
+    assert_eq!(check(&[path]).status.code(), Some(0));
+    assert_eq!(check(&["--fail-on", "warning", path]).status.code(), Some(1));
+    assert_eq!(check(&["--fail-on", "info", path]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_json_goes_to_stdout_only() {
+    let out = check(&["-f", "json", "tests/check/yaml-typo-field/plan.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"][0]["code"], "preflight::data");
+    assert_eq!(v["errors"][0]["location"]["line"], 27);
+}
+
+#[test]
+fn check_reads_standard_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let plan = std::fs::read_to_string("tests/check/yaml-three-problems/plan.yaml").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "-p", "tests/check/_pack", "--today", "2026-03-01"])
+        .args(["--input-format", "yaml", "-f", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(plan.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 3);
+    assert_eq!(v["findings"][0]["document"], "<stdin>");
+}

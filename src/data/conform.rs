@@ -39,6 +39,9 @@ pub fn conform(
         dropped: 0,
     };
     let value = c.value(ty, node, what);
+    // In file order, whatever order the checks ran in.
+    c.errors
+        .sort_by_key(|d| d.primary_span().map(|s| (s.start, s.end)));
     if c.dropped > 0 {
         c.errors.push(
             Diagnostic::error(
@@ -140,7 +143,7 @@ impl Conformer<'_> {
                         suggest::list_names(members, 12)
                     ),
                 };
-                let message = format!("`{s}` is not a member of `{}`", def.name);
+                let message = format!("`{what}` is `{s}`, which is not a member of `{}`", def.name);
                 self.fail(node, message, "not a member", Some(help))
             }
             (Type::List(elem), NodeKind::Array(items)) => {
@@ -242,7 +245,10 @@ impl Conformer<'_> {
             self.report(
                 Diagnostic::error(
                     Code::Data,
-                    format!("unknown field `{}` on `{}`", entry.key, def.name),
+                    format!(
+                        "unknown field `{}` in `{what}`, a `{}`",
+                        entry.key, def.name
+                    ),
                 )
                 .label(self.key_span(entry), "not a field of this record")
                 .help(help),

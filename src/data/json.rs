@@ -849,9 +849,6 @@ impl JsonParser<'_> {
         if let Some(e) = self.comment_error() {
             return e;
         }
-        if self.peek() == Some(b'\'') && what == "a value" {
-            return self.single_quoted();
-        }
         let (start, end) = self.char_range();
         let ch = self
             .text

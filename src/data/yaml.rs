@@ -15,6 +15,7 @@
 //! - aliases are expanded into copies, with a budget on the values they produce
 //!   across the stream, so an alias bomb fails fast instead of eating memory.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
@@ -65,6 +66,9 @@ struct Offsets<'t> {
     text: &'t str,
     /// `None` for ASCII text, where character and byte offsets are equal.
     checkpoints: Option<Vec<usize>>,
+    /// The last lookup (character index, byte offset): markers mostly move
+    /// forward a little, so walking on from there is shorter.
+    cursor: Cell<(usize, usize)>,
 }
 
 impl<'t> Offsets<'t> {
@@ -77,7 +81,11 @@ impl<'t> Offsets<'t> {
                 .map(|(b, _)| b)
                 .collect()
         });
-        Offsets { text, checkpoints }
+        Offsets {
+            text,
+            checkpoints,
+            cursor: Cell::new((0, 0)),
+        }
     }
 
     /// The byte offset of character `index` (the end of the text if past it).
@@ -86,14 +94,20 @@ impl<'t> Offsets<'t> {
         let Some(checkpoints) = &self.checkpoints else {
             return to_u32(index.min(len));
         };
-        let Some(&from) = checkpoints.get(index / Self::STRIDE) else {
+        let Some(&checkpoint) = checkpoints.get(index / Self::STRIDE) else {
             return to_u32(len);
         };
+        let (mut from_index, mut from) = (index - index % Self::STRIDE, checkpoint);
+        let (last_index, last) = self.cursor.get();
+        if (from_index..=index).contains(&last_index) {
+            (from_index, from) = (last_index, last);
+        }
         let rest = self.text.get(from..).unwrap_or("");
         let byte = rest
             .char_indices()
-            .nth(index % Self::STRIDE)
+            .nth(index - from_index)
             .map_or(len, |(i, _)| from + i);
+        self.cursor.set((index, byte));
         to_u32(byte)
     }
 }
@@ -306,43 +320,43 @@ fn as_float(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
 
-/// A plain scalar by the core schema: null, boolean, integer, float, or string.
-fn resolve_plain(s: &str) -> NodeKind {
+/// A plain scalar by the core schema: null, boolean, integer or float; `None`
+/// for a string.
+fn resolve_plain(s: &str) -> Option<NodeKind> {
     if is_null(s) {
-        NodeKind::Null
+        Some(NodeKind::Null)
     } else if let Some(b) = as_bool(s) {
-        NodeKind::Bool(b)
+        Some(NodeKind::Bool(b))
     } else if let Some(k) = as_int(s) {
-        k
-    } else if let Some(f) = as_float(s) {
-        NodeKind::Float(f)
+        Some(k)
     } else {
-        NodeKind::Str(s.to_owned())
+        as_float(s).map(NodeKind::Float)
     }
 }
 
-/// A scalar's value, by its tag if it has one, else by its style.
+/// A scalar's value, by its tag if it has one, else by its style; `None` for a
+/// string (the caller moves the text in, saving a copy).
 fn resolve_scalar(
     value: &str,
     style: ScalarStyle,
     tag: Option<&Tag>,
     start: u32,
     end: u32,
-) -> Result<NodeKind, LoadError> {
+) -> Result<Option<NodeKind>, LoadError> {
     let Some(tag) = tag else {
         return Ok(match style {
             ScalarStyle::Plain => resolve_plain(value),
-            _ => NodeKind::Str(value.to_owned()),
+            _ => None,
         });
     };
     if is_non_specific(tag) {
-        return Ok(NodeKind::Str(value.to_owned()));
+        return Ok(None);
     }
     let Some(suffix) = core_suffix(tag) else {
         return Err(unsupported_tag(tag, start, end));
     };
     let kind = match suffix {
-        "str" => Some(NodeKind::Str(value.to_owned())),
+        "str" => return Ok(None),
         "null" => is_null(value).then_some(NodeKind::Null),
         "bool" => as_bool(value).map(NodeKind::Bool),
         "int" => as_int(value),
@@ -368,7 +382,7 @@ fn resolve_scalar(
         }
         _ => return Err(unsupported_tag(tag, start, end)),
     };
-    kind.ok_or_else(|| {
+    kind.map(Some).ok_or_else(|| {
         let mut e = LoadError::new(
             format!(
                 "`{}` is not a valid value for the tag `!!{suffix}`",
@@ -464,21 +478,33 @@ impl Builder<'_> {
                         end -= 1;
                     }
                 }
-                let kind = resolve_scalar(&value, style, tag.as_deref(), start, end)?;
+                let resolved = resolve_scalar(&value, style, tag.as_deref(), start, end)?;
                 let merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                let value = value.into_owned();
+                let anchored_text = (anchor != 0).then(|| value.clone());
+                let (kind, key) = match (resolved, self.expects_key()) {
+                    (Some(kind), false) => (kind, None),
+                    (Some(kind), true) => (kind, Some(value)),
+                    (None, false) => (NodeKind::Str(value), None),
+                    // A key keeps only its text; its node is used only by
+                    // aliases of an anchored key.
+                    (None, true) => (
+                        NodeKind::Str(anchored_text.clone().unwrap_or_default()),
+                        Some(value),
+                    ),
+                };
                 let node = Node { kind, start, end };
-                if anchor != 0 {
+                if anchored_text.is_some() {
                     self.anchors.insert(
                         anchor,
                         Anchored {
                             node: node.clone(),
                             size: 1,
                             height: 0,
-                            key: Some(value.to_string()),
+                            key: anchored_text,
                         },
                     );
                 }
-                let key = self.expects_key().then(|| value.into_owned());
                 self.complete(Item {
                     node,
                     size: 1,
@@ -539,11 +565,12 @@ impl Builder<'_> {
             e.help = Some("write the data out, or use fewer aliases of large values".to_owned());
             return Err(e);
         }
+        let is_key = self.expects_key();
         let item = Item {
             node: anchored.node.clone(),
             size: anchored.size,
             height: anchored.height,
-            key: anchored.key.clone(),
+            key: if is_key { anchored.key.clone() } else { None },
             merge: false,
             range: (start, end),
         };
@@ -896,6 +923,25 @@ mod tests {
         assert_eq!(slice(&long, e[1].key_start, e[1].key_end), "z");
         let z = &array(&e[1].value)[0];
         assert_eq!(slice(&long, z.start, z.end), "ü".repeat(100));
+    }
+
+    #[test]
+    fn offsets_match_char_indices_in_any_order() {
+        let text = format!("a\u{feff}é✓😀 {}\r\nz", "xé".repeat(100));
+        let table = Offsets::new(&text);
+        let want: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let order = (0..want.len())
+            .chain((0..want.len()).rev())
+            .chain((0..want.len()).map(|i| (i * 37) % want.len()));
+        for i in order {
+            assert_eq!(table.byte(i) as usize, want[i], "char {i}");
+        }
+        assert_eq!(table.byte(want.len() + 10) as usize, text.len());
+        assert_eq!(Offsets::new("abc").byte(7), 3);
     }
 
     #[test]

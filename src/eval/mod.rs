@@ -14,6 +14,9 @@ pub mod path;
 pub mod trace;
 pub mod value;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use jiff::civil::Date;

@@ -1,0 +1,1 @@
+//! Evaluator unit tests (being written).

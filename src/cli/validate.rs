@@ -38,6 +38,15 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
         Pack::load(&args.policy)
     };
     pack.check_default_data_files();
+    if pack.is_ok() {
+        // The default data files' contents must conform to their types.
+        let (sources, problems) = crate::run::validate_data(&pack);
+        if !problems.is_empty() {
+            pack.sources = sources;
+            pack.diagnostics.extend(problems);
+            pack.program = None;
+        }
+    }
     let errors = pack.error_count();
     let warnings = pack.diagnostics.len() - errors;
     let rules = pack.program.as_ref().map_or(0, |p| p.rules.len());

@@ -186,6 +186,24 @@ impl Conformer<'_> {
                 "a string",
                 Some(format!("write the number without quotes: `{}`", s.trim())),
             ),
+            (Type::Bool, NodeKind::Str(s))
+                if matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "yes" | "no" | "on" | "off" | "y" | "n"
+                ) =>
+            {
+                let word = if matches!(s.to_ascii_lowercase().as_str(), "yes" | "on" | "y") {
+                    "true"
+                } else {
+                    "false"
+                };
+                self.fail(
+                    node,
+                    format!("`{what}` must be a boolean, found the string `{s}`"),
+                    "a string",
+                    Some(format!("YAML 1.2 reads `{s}` as text; write `{word}`")),
+                )
+            }
             (Type::Bool, NodeKind::Str(s)) if matches!(s.as_str(), "true" | "false") => self
                 .fail(
                     node,

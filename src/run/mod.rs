@@ -153,7 +153,7 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
         errors.push(e);
         jiff::civil::Date::ZERO
     });
-    let data = load_data(pack, program, &options.data, &mut sources, &mut errors);
+    let data = load_data(pack, program, &options.data, true, &mut sources, &mut errors);
     if !errors.is_empty() {
         return Checked::failed(sources, errors);
     }
@@ -226,11 +226,24 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
     }
 }
 
+/// Loads and conforms the pack's default data files, as `validate` does: the
+/// problems found, and the sources they point into (the pack's and the data
+/// files'). Declarations without a default file are not an error here.
+pub fn validate_data(pack: &Pack) -> (Sources, Vec<Diagnostic>) {
+    let mut sources = pack.sources.clone();
+    let mut errors = Vec::new();
+    if let Some(program) = pack.program.as_ref() {
+        load_data(pack, program, &[], false, &mut sources, &mut errors);
+    }
+    (sources, errors)
+}
+
 /// Reads, parses and conforms every `data` declaration's file.
 fn load_data(
     pack: &Pack,
     program: &Program,
     overrides: &[(String, PathBuf)],
+    missing_is_error: bool,
     sources: &mut Sources,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(Value, (FileId, Node))> {
@@ -258,6 +271,7 @@ fn load_data(
                         .unwrap_or_default();
                     dir.join(rel)
                 }
+                None if !missing_is_error => continue,
                 None => {
                     errors.push(
                         Diagnostic::error(Code::Usage, format!("no data given for `{}`", def.name))

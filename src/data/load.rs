@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::json::{parse_json, parse_jsonl};
 use super::node::{LoadError, Node, NodeKind};
-use super::yaml::parse_yaml;
+
 
 /// The syntax of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -99,4 +99,21 @@ fn one_or_elements(node: Node) -> Split {
             numbered: false,
         },
     }
+}
+
+/// [`super::yaml::parse_yaml`], with a panic inside the YAML library turned into
+/// a load error: saphyr-parser is not written against panics, and a bad input
+/// file must never crash a run.
+pub fn parse_yaml(text: &str) -> (Vec<Node>, Option<LoadError>) {
+    std::panic::catch_unwind(|| super::yaml::parse_yaml(text)).unwrap_or_else(|_| {
+        let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        (
+            Vec::new(),
+            Some(LoadError::new(
+                "the YAML parser failed on this file (an internal error)",
+                0,
+                end.min(1),
+            )),
+        )
+    })
 }

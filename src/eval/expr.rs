@@ -95,6 +95,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             ),
             span,
             path: None,
+            help: None,
         }
     }
 
@@ -115,6 +116,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             message,
             span: e.span,
             path,
+            help: None,
         }
     }
 
@@ -164,7 +166,12 @@ impl<'e, 'a> Frame<'e, 'a> {
                             format!("`{}` is absent", self.text(e.span)),
                             e,
                             path,
-                        ));
+                        )
+                        .with_help(format!(
+                            "guard the rule with `when {} has {}`, or give a default with `??`",
+                            self.text(target.span),
+                            self.field_name(target, *field)
+                        )));
                     }
                 }
             }
@@ -202,7 +209,12 @@ impl<'e, 'a> Frame<'e, 'a> {
                             ),
                             e,
                             path,
-                        ));
+                        )
+                        .with_help(format!(
+                            "guard the rule with `when {} < len({})`",
+                            self.text(index.span),
+                            self.text(target.span)
+                        )));
                     }
                 }
             }
@@ -225,7 +237,14 @@ impl<'e, 'a> Frame<'e, 'a> {
                             ),
                             e,
                             path,
-                        ));
+                        )
+                        .with_help(format!(
+                            "add {:?} to `{}`, or guard the rule with `when {} in {}`",
+                            k.as_ref(),
+                            self.text(target.span),
+                            self.text(key.span),
+                            self.text(target.span)
+                        )));
                     }
                 }
             }
@@ -306,6 +325,21 @@ impl<'e, 'a> Frame<'e, 'a> {
             e,
             None,
         )
+        .with_help("the result is beyond the 64-bit integer range; check the values in the data".into())
+    }
+
+    /// The name of field `field` of the record type of `target`.
+    fn field_name(&self, target: &TExpr, field: u32) -> &'a str {
+        match &target.ty {
+            Type::Record(id) => self
+                .ev
+                .program
+                .schema
+                .record(*id)
+                .and_then(|r| r.fields.get(field as usize))
+                .map_or("?", |f| f.name.as_str()),
+            _ => "?",
+        }
     }
 
     fn binary<T: Tracer>(
@@ -394,7 +428,8 @@ impl<'e, 'a> Frame<'e, 'a> {
                                 format!("division by zero in `{}`", self.text(e.span)),
                                 e,
                                 path,
-                            ));
+                            )
+                            .with_help(format!("guard the rule with `when {} != 0`", self.text(rhs.span))));
                         }
                         l.checked_div(r)
                     }
@@ -408,6 +443,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
             let v = self.eval_in(arg, t, false)?;
+            self.note_operand(t, arg, &v);
             values.push(v);
         }
         let bad = || self.internal(e.span);
@@ -493,9 +529,11 @@ impl<'e, 'a> Frame<'e, 'a> {
             match kind {
                 Aggregate::All => {
                     if !self.bool(body, t)? {
-                        // The element that decides the result keeps its trace.
+                        // The element that decides the result keeps its trace;
+                        // the ones that held explain nothing.
                         return Ok(Value::Bool(false));
                     }
+                    t.rewind(mark);
                 }
                 Aggregate::Any => {
                     if self.bool(body, t)? {
@@ -515,7 +553,8 @@ impl<'e, 'a> Frame<'e, 'a> {
                 }
                 Aggregate::List => list.push(self.eval_in(body, t, false)?),
             }
-            t.rewind(mark);
+            // Other generators keep what each element read (`any` that found
+            // nothing, the terms of a `sum`), up to the recorder's cap.
         }
         self.unbind(slot);
         Ok(match kind {
@@ -531,7 +570,7 @@ impl<'e, 'a> Frame<'e, 'a> {
     fn aggregate(&self, e: &'a TExpr, kind: Aggregate, xs: &[Value]) -> Eval {
         Ok(match kind {
             Aggregate::All => Value::Bool(xs.iter().all(|x| *x == Value::Bool(true))),
-            Aggregate::Any => Value::Bool(xs.iter().any(|x| *x == Value::Bool(true))),
+            Aggregate::Any => Value::Bool(xs.contains(&Value::Bool(true))),
             Aggregate::Count => {
                 Value::Int(i64::try_from(xs.len()).map_err(|_| self.overflow(e))?)
             }
@@ -574,6 +613,9 @@ impl<'e, 'a> Frame<'e, 'a> {
             e,
             None,
         )
+        .with_help(format!(
+            "guard the rule so that the list is not empty, e.g. with `when count(…) > 0`"
+        ))
     }
 
     // ----- tracing ----------------------------------------------------------------
@@ -608,13 +650,16 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// Labels an operand of a comparison or arithmetic with its value, unless it
     /// is a literal or a value read from a file (which is labelled there).
     fn note_operand<T: Tracer>(&self, t: &mut T, e: &'a TExpr, v: &Value) {
-        if !T::ON {
+        if !T::ON || matches!(e.kind, TExprKind::Const(_) | TExprKind::List(_)) {
             return;
         }
-        let literal = matches!(e.kind, TExprKind::Const(_) | TExprKind::List(_));
-        let read = is_path(e) && is_scalar(&e.ty);
-        if !literal && !read {
+        if !is_path(e) {
             self.note_computed(t, e, v);
+        } else if !is_scalar(&e.ty) {
+            // A list or record compared or searched (`x in from.equivalents`):
+            // shown where it is written, like a plain value. (Plain values read
+            // as operands were recorded when they were evaluated.)
+            self.note_read(t, e, v);
         }
     }
 
@@ -711,6 +756,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             .iter()
             .enumerate()
             .take(before_step)
+            .rev()
             .filter_map(|(i, s)| match s {
                 Step::For { slot, .. }
                     if i < before_step
@@ -720,7 +766,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 }
                 _ => None,
             })
-            .last()
+            .next()
             .and_then(|slot| self.slot_path(slot, depth + 1))
             .unwrap_or_else(Path::input);
         Path {

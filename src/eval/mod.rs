@@ -69,10 +69,11 @@ pub struct Outcome {
 /// Why a subject failed or errored.
 #[derive(Debug, Clone)]
 pub struct FindingDetail {
-    /// The rule's message, interpolated; parts that could not be computed read
-    /// `<error: …>`. `None` when the rule has no `message`.
+    /// For `fail`: the rule's message, interpolated; parts that could not be
+    /// computed read `<error: …>`. `None` when the rule has no `message`, and for
+    /// `error` outcomes (the message describes a failure, which an error is not).
     pub message: Option<String>,
-    /// The rule's help, interpolated likewise.
+    /// For `fail`: the rule's help, interpolated likewise.
     pub help: Option<String>,
     /// For `fail`: the failing `require` clause.
     pub require: Option<Span>,
@@ -93,6 +94,16 @@ pub struct EvalError {
     pub span: Span,
     /// Where the value involved came from, when it came from a file.
     pub path: Option<Path>,
+    /// How a policy author can make the rule decide (a guard to add).
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    /// The same error with a help line.
+    pub(crate) fn with_help(mut self, help: String) -> EvalError {
+        self.help = Some(help);
+        self
+    }
 }
 
 /// How many outcomes of each kind a document produced.
@@ -236,18 +247,18 @@ impl<'a> Evaluator<'a> {
                             break;
                         }
                         Ok(_) => {
-                            decided = Some(Err(frame.internal(iter.span)));
+                            decided = Some(Err((frame.internal(iter.span), iter)));
                             break;
                         }
                         Err(e) => {
-                            decided = Some(Err(e));
+                            decided = Some(Err((e, iter)));
                             break;
                         }
                     },
                     Step::Let { slot, value } => match frame.eval(value, &mut NoTrace) {
                         Ok(v) => frame.bind(*slot, v),
                         Err(e) => {
-                            decided = Some(Err(e));
+                            decided = Some(Err((e, value)));
                             break;
                         }
                     },
@@ -258,7 +269,7 @@ impl<'a> Evaluator<'a> {
                             break;
                         }
                         Err(e) => {
-                            decided = Some(Err(e));
+                            decided = Some(Err((e, cond)));
                             break;
                         }
                     },
@@ -271,13 +282,13 @@ impl<'a> Evaluator<'a> {
             if !opened_loop {
                 match decided {
                     Some(Ok(kind)) => self.record(index, rule, &mut frame, &open, kind, None, keep, out),
-                    Some(Err(e)) => self.record(
+                    Some(Err((e, expr))) => self.record(
                         index,
                         rule,
                         &mut frame,
                         &open,
                         OutcomeKind::Error,
-                        Some(Failure::Error(e)),
+                        Some(Failure::Error(e, expr)),
                         keep,
                         out,
                     ),
@@ -339,7 +350,7 @@ impl<'a> Evaluator<'a> {
                     return;
                 }
                 Err(e) => {
-                    let failure = Failure::Error(e);
+                    let failure = Failure::Error(e, &require.expr);
                     self.record(index, rule, frame, open, OutcomeKind::Error, Some(failure), keep, out);
                     return;
                 }
@@ -356,7 +367,7 @@ impl<'a> Evaluator<'a> {
         frame: &mut Frame<'_, 'a>,
         open: &[(usize, Arc<[Value]>, usize)],
         kind: OutcomeKind,
-        failure: Option<Failure>,
+        failure: Option<Failure<'a>>,
         keep: Keep,
         out: &mut DocumentOutcomes,
     ) {
@@ -369,25 +380,30 @@ impl<'a> Evaluator<'a> {
             None => Path::input(),
         };
         let finding = failure.map(|failure| {
-            let message = rule.message.as_ref().map(|t| self.render(frame, t));
-            let help = rule.help.as_ref().map(|t| self.render(frame, t));
             Box::new(match failure {
                 Failure::Require(span, recorder) => FindingDetail {
-                    message,
-                    help,
+                    message: rule.message.as_ref().map(|t| self.render(frame, t)),
+                    help: rule.help.as_ref().map(|t| self.render(frame, t)),
                     require: Some(span),
                     error: None,
                     reads: recorder.reads,
                     computed: recorder.computed,
                 },
-                Failure::Error(error) => FindingDetail {
-                    message,
-                    help,
-                    require: None,
-                    error: Some(error),
-                    reads: Vec::new(),
-                    computed: Vec::new(),
-                },
+                Failure::Error(error, expr) => {
+                    // The rule's message and help describe a failure, which an
+                    // `error` is not; what the clause read up to the error is
+                    // recorded by evaluating it once more.
+                    let mut recorder = Recorder::default();
+                    let _ = frame.eval_traced(expr, &mut recorder);
+                    FindingDetail {
+                        message: None,
+                        help: None,
+                        require: None,
+                        error: Some(error),
+                        reads: recorder.reads,
+                        computed: recorder.computed,
+                    }
+                }
             })
         });
         out.outcomes.push(Outcome {
@@ -419,9 +435,9 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Why a finding was made, before it is turned into a [`FindingDetail`].
-enum Failure {
+enum Failure<'a> {
     Require(Span, Recorder),
-    Error(EvalError),
+    Error(EvalError, &'a TExpr),
 }
 
 /// Finds what binds each slot of a rule.

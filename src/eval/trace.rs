@@ -80,7 +80,7 @@ impl Tracer for Recorder {
 
     fn read(&mut self, read: Read) {
         if self.reads.len() < MAX_TRACE_ENTRIES
-            && !self.reads.iter().any(|r| r.path == read.path && r.span == read.span)
+            && !self.reads.iter().any(|r| r.path == read.path)
         {
             self.reads.push(read);
         }

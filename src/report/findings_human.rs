@@ -26,7 +26,9 @@ pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool,
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
             .with_width(width)
             .with_links(false)
-    };
+    }
+    // Messages carry offer ids like `796B6B5F-613C-…`: never break them at a hyphen.
+    .with_wrap_lines(false);
     let mut out = String::new();
     for doc in &checked.documents {
         for outcome in sorted(&doc.outcomes, program) {
@@ -34,7 +36,7 @@ pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool,
             let rule = program.rules.get(outcome.rule);
             let id = rule.map_or("?", |r| r.id.as_str());
             let severity = severity_of(program, outcome.rule);
-            for report in reports(&checked.sources, id, severity, outcome, finding) {
+            for report in reports(&checked.sources, id, severity, outcome, finding, doc.name.contains('#').then_some(doc.name.as_str())) {
                 // Writing into a String cannot fail.
                 let _ = handler.render_report(&mut out, &report);
             }
@@ -42,12 +44,18 @@ pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool,
         }
     }
     if show_all {
+        let mut rows: Vec<[String; 4]> = Vec::new();
         for doc in &checked.documents {
             for outcome in sorted(&doc.outcomes, program) {
                 let id = program.rules.get(outcome.rule).map_or("?", |r| r.id.as_str());
                 let subject = if outcome.subject.is_empty() { "(document)" } else { &outcome.subject };
-                out.push_str(&format!("{:<5} {id}  {}  {subject}\n", outcome.kind.as_str(), doc.name));
+                rows.push([outcome.kind.as_str().to_string(), id.to_string(), doc.name.clone(), subject.to_string()]);
             }
+        }
+        let width = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0);
+        let (w0, w1, w2) = (width(0), width(1), width(2));
+        for [kind, id, doc, subject] in &rows {
+            out.push_str(&format!("{kind:<w0$}  {id:<w1$}  {doc:<w2$}  {subject}\n"));
         }
         out.push('\n');
     }
@@ -102,7 +110,13 @@ fn summary(checked: &Checked, program: &Program) -> String {
     }
     let [e, w, i] = by_severity;
     if e + w + i == 0 {
-        out.push_str("no findings\n");
+        out.push_str(if checked.errors.is_empty() {
+            "no findings\n"
+        } else if evaluated == 0 {
+            "nothing was checked: see the errors above\n"
+        } else {
+            "no findings in the documents that could be checked\n"
+        });
     } else {
         out.push_str(&format!("findings: {e} error, {w} warning, {i} info\n"));
         let mut top: Vec<(&str, u64)> = by_rule.into_iter().collect();
@@ -121,6 +135,7 @@ fn reports(
     severity: RuleSeverity,
     outcome: &ReportedOutcome,
     finding: &Finding,
+    document: Option<&str>,
 ) -> Vec<Report> {
     // Labels per file, in the order the files first appear.
     let mut files: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
@@ -140,7 +155,7 @@ fn reports(
         if let Some(span) = v.location {
             let primary = Some(span) == finding.location;
             located_in_input |= finding.location.is_some_and(|l| l.file == span.file);
-            add(span, format!("{}: {}", v.expr, v.value), primary);
+            add(span, format!("{}: {}", v.expr, v.display), primary);
         }
     }
     if !located_in_input && let Some(span) = finding.location {
@@ -151,16 +166,8 @@ fn reports(
         };
         add(span, what, true);
     }
-    if let Some(span) = finding.policy {
-        let text = match (&finding.error, outcome.kind) {
-            (Some(e), _) => format!("evaluation stopped here: {e}"),
-            (None, OutcomeKind::Fail) => "this requirement does not hold".to_string(),
-            _ => String::new(),
-        };
+    for (span, text) in policy_labels(outcome, finding) {
         add(span, text, false);
-    }
-    for (span, text) in &finding.computed {
-        add(*span, text.clone(), false);
     }
     // The input file first: it is where the reader has to act.
     if let Some(input) = finding.location.map(|l| l.file)
@@ -180,10 +187,10 @@ fn reports(
     reports.push(Report {
         code: Some(id.to_string()),
         severity: main_severity,
-        message: if outcome.kind == OutcomeKind::Error {
-            format!("{} (could not be evaluated)", finding.message)
-        } else {
-            finding.message.clone()
+        message: match document {
+            // In a file of several documents, say which one.
+            Some(name) => format!("{name}: {}", finding.message),
+            None => finding.message.clone(),
         },
         help: finding.help.clone(),
         source: first.as_ref().and_then(|(f, _)| CharColumnSource::of(sources, *f)),
@@ -201,6 +208,40 @@ fn reports(
         });
     }
     reports
+}
+
+/// The labels on the policy: the failing clause (or the expression that could
+/// not be evaluated) and the computed sub-values. miette cannot draw labels that
+/// overlap on one line, so when sub-values are shown only the `require` keyword
+/// carries the clause's label, and a sub-value inside a larger one is left to
+/// the JSON form.
+fn policy_labels(outcome: &ReportedOutcome, finding: &Finding) -> Vec<(Span, String)> {
+    let mut taken: Vec<(Span, String)> = Vec::new();
+    let overlaps = |a: Span, b: Span| a.file == b.file && a.start < b.end && b.start < a.end;
+    let mut computed: Vec<_> = finding.computed.iter().collect();
+    // Larger expressions first: `a + b = 301` explains more than `b = 2`.
+    computed.sort_by_key(|c| std::cmp::Reverse(c.span.len()));
+    match (&finding.error, finding.policy) {
+        (Some(_), Some(span)) => taken.push((span, "could not be evaluated".to_string())),
+        (None, Some(span)) if outcome.kind == OutcomeKind::Fail => {
+            let keyword = Span {
+                end: span.start.saturating_add(7).min(span.end),
+                ..span
+            };
+            if computed.is_empty() {
+                taken.push((span, "this requirement does not hold".to_string()));
+            } else {
+                taken.push((keyword, "this requirement does not hold".to_string()));
+            }
+        }
+        _ => {}
+    }
+    for c in computed {
+        if !taken.iter().any(|(s, _)| overlaps(*s, c.span)) {
+            taken.push((c.span, c.label.clone()));
+        }
+    }
+    taken
 }
 
 /// One miette report.

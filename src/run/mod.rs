@@ -110,8 +110,22 @@ pub struct Finding {
     pub error: Option<String>,
     /// Values the failing `require` read, with their places.
     pub values: Vec<FindingValue>,
-    /// Sub-values computed by the failing `require`, as labels on the policy.
-    pub computed: Vec<(Span, String)>,
+    /// Sub-values computed by the failing clause (`sum(…) = 40`), shown on the
+    /// policy.
+    pub computed: Vec<ComputedValue>,
+}
+
+/// A sub-value computed by a failing clause.
+#[derive(Debug)]
+pub struct ComputedValue {
+    /// The expression as written in the policy.
+    pub expr: String,
+    /// The value as JSON.
+    pub value: Json,
+    /// A short label: the expression (shortened) and its value.
+    pub label: String,
+    /// The expression in the policy.
+    pub span: Span,
 }
 
 /// A value read by a failing `require`.
@@ -121,6 +135,8 @@ pub struct FindingValue {
     pub expr: String,
     /// The value as JSON.
     pub value: Json,
+    /// The value for people: strings and enum members quoted, others bare.
+    pub display: String,
     /// Where it is in the input or data file, when found.
     pub location: Option<Span>,
 }
@@ -294,7 +310,7 @@ fn load_data(
         let node = match format {
             Format::Json => crate::data::json::parse_json(&text, 0),
             Format::Yaml => {
-                let (mut docs, error) = crate::data::yaml::parse_yaml(&text);
+                let (mut docs, error) = crate::data::load::parse_yaml(&text);
                 match (error, docs.len()) {
                     (Some(e), _) => Err(e),
                     (None, 1) => docs.pop().ok_or_else(|| LoadError::new("the file is empty", 0, 0)),
@@ -402,17 +418,23 @@ impl Places<'_> {
 
     fn resolve(&self, outcome: Outcome) -> ReportedOutcome {
         let finding = outcome.finding.map(|f| {
+            let schema = &self.program.schema;
             let values: Vec<FindingValue> = f
                 .reads
                 .iter()
                 .map(|r: &Read| FindingValue {
-                    expr: self.sources.slice(r.span).to_string(),
-                    value: r.value.to_json(&r.ty, &self.program.schema),
+                    expr: one_line(self.sources.slice(r.span)),
+                    value: r.value.to_json(&r.ty, schema),
+                    display: shown(&r.value, &r.ty, self.program),
                     location: self.span_of(&r.path),
                 })
                 .collect();
             let in_doc = |s: &Option<Span>| s.filter(|s| s.file == self.doc.0);
-            let error_place = f.error.as_ref().and_then(|e| e.path.as_ref()).and_then(|p| self.span_of(p));
+            let error_place = f
+                .error
+                .as_ref()
+                .and_then(|e| e.path.as_ref())
+                .and_then(|p| self.span_of(p));
             let location = values
                 .iter()
                 .find_map(|v| in_doc(&v.location))
@@ -421,19 +443,32 @@ impl Places<'_> {
             let computed = f
                 .computed
                 .iter()
-                .map(|c: &Computed| (c.span, computed_label(self.sources.slice(c.span), &c.value.display(&c.ty, &self.program.schema))))
+                .map(|c: &Computed| {
+                    let expr = one_line(self.sources.slice(c.span));
+                    ComputedValue {
+                        label: computed_label(&expr, &c.value.display(&c.ty, schema)),
+                        value: c.value.to_json(&c.ty, schema),
+                        expr,
+                        span: c.span,
+                    }
+                })
                 .collect();
             let error = f.error.as_ref().map(|e| e.message.clone());
-            let message = f
-                .message
-                .or_else(|| error.clone())
-                .unwrap_or_else(|| {
-                    let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
-                    format!("`{}` does not hold", one_line(text))
-                });
+            let (message, help) = match &f.error {
+                // An `error` says why the rule could not decide, not the rule's
+                // message, which describes a failure.
+                Some(e) => (format!("could not be evaluated: {}", e.message), e.help.clone()),
+                None => (
+                    f.message.unwrap_or_else(|| {
+                        let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
+                        format!("`{}` does not hold", one_line(text))
+                    }),
+                    f.help,
+                ),
+            };
             Finding {
                 message,
-                help: f.help,
+                help,
                 location,
                 policy: f.require.or(f.error.as_ref().map(|e| e.span)),
                 error,
@@ -447,6 +482,22 @@ impl Places<'_> {
             kind: outcome.kind,
             finding,
         }
+    }
+}
+
+/// A value as a label on the input shows it: strings and enum members quoted
+/// (so that blanks and case are visible), numbers, dates and booleans bare.
+fn shown(value: &Value, ty: &crate::check::types::Type, program: &Program) -> String {
+    use crate::check::types::Type;
+    let text = value.display(ty, &program.schema);
+    let text = if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    } else {
+        text
+    };
+    match ty {
+        Type::String | Type::Enum(_) => format!("{text:?}"),
+        _ => text,
     }
 }
 

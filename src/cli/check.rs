@@ -46,6 +46,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         params,
         today: args.today.clone(),
         keep: if args.show_all() { Keep::All } else { Keep::Findings },
+        input_format: args.input_format,
     };
     let inputs: Vec<Input> = args
         .inputs
@@ -58,7 +59,13 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             }
         })
         .collect();
-    let mut checked = run::check(&pack, &inputs, &options);
+    // A malformed option stops the run before anything is read, like the other
+    // setting errors (`run::check` reports those).
+    let mut checked = if usage.is_empty() {
+        run::check(&pack, &inputs, &options)
+    } else {
+        run::Checked::failed(pack.sources.clone(), Vec::new())
+    };
     // Pack warnings are worth seeing; they do not change the exit code.
     let warnings: Vec<Diagnostic> = pack.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
     usage.extend(std::mem::take(&mut checked.errors));

@@ -113,21 +113,31 @@ impl Conformer<'_> {
                 "too large",
                 None,
             ),
-            (Type::Int, NodeKind::Float(_)) => self.fail(
+            (Type::Int, NodeKind::Float(f)) => self.fail(
                 node,
                 format!("`{what}` must be a whole number"),
                 "not an integer",
-                Some("`int` values are written without a fraction or exponent, e.g. `25`".into()),
+                Some(if f.is_finite() {
+                    format!(
+                        "`int` values are written without a fraction, e.g. `{}`",
+                        f.trunc()
+                    )
+                } else {
+                    "`int` values are whole numbers within the 64-bit range".to_string()
+                }),
             ),
             (Type::String, NodeKind::Str(s)) => Some(Value::Str(Arc::from(s.as_str()))),
             (Type::Date, NodeKind::Str(s)) => match crate::check::call::parse_date(s) {
                 Ok(d) => Some(Value::Date(d)),
-                Err(why) => self.fail(
-                    node,
-                    format!("`{what}` is not a valid date: {why}"),
-                    "not a date",
-                    Some("dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".into()),
-                ),
+                Err(why) => {
+                    let help = date_help(s);
+                    self.fail(
+                        node,
+                        format!("`{what}` is not a valid date: {why}"),
+                        "not a date",
+                        help,
+                    )
+                }
             },
             (Type::Enum(id), NodeKind::Str(s)) => {
                 let def = self.schema.enum_def(*id)?;
@@ -178,7 +188,10 @@ impl Conformer<'_> {
                 node,
                 format!("`{what}` must be {}, found null", describe(ty, self.schema)),
                 "null",
-                None,
+                Some(format!(
+                    "the field is required: give it a value of type `{}` (only fields declared with `?` may be null)",
+                    ty.display(self.schema)
+                )),
             ),
             (Type::Int, NodeKind::Str(s)) if s.trim().parse::<i64>().is_ok() => self.fail(
                 node,
@@ -201,7 +214,7 @@ impl Conformer<'_> {
                     node,
                     format!("`{what}` must be a boolean, found the string `{s}`"),
                     "a string",
-                    Some(format!("YAML 1.2 reads `{s}` as text; write `{word}`")),
+                    Some(format!("write `{word}`, without quotes (YAML 1.2 reads `{s}` as text)")),
                 )
             }
             (Type::Bool, NodeKind::Str(s)) if matches!(s.as_str(), "true" | "false") => self
@@ -211,16 +224,28 @@ impl Conformer<'_> {
                     "a string",
                     Some(format!("write `{s}` without quotes")),
                 ),
-            _ => self.fail(
-                node,
-                format!(
-                    "`{what}` must be {}, found {}",
-                    describe(ty, self.schema),
-                    node.describe()
-                ),
-                node.describe(),
-                None,
-            ),
+            _ => {
+                let help = match ty {
+                    Type::List(_) => Some(
+                        "write a list, even for one element: `[…]`, or `- item` lines in YAML"
+                            .to_string(),
+                    ),
+                    Type::Record(_) | Type::Map(_) => {
+                        Some("write an object: `{ … }`, or `key: value` lines in YAML".to_string())
+                    }
+                    _ => None,
+                };
+                self.fail(
+                    node,
+                    format!(
+                        "`{what}` must be {}, found {}",
+                        describe(ty, self.schema),
+                        node.describe()
+                    ),
+                    node.describe(),
+                    help,
+                )
+            }
         }
     }
 
@@ -362,6 +387,30 @@ fn describe(ty: &Type, schema: &Schema) -> String {
         Type::Map(_) => format!("a map `{}` (an object)", ty.display(schema)),
         Type::Unknown => "a value".into(),
     }
+}
+
+/// Help for a malformed date: how to rewrite a day-first or slash-separated
+/// date, the form to use for other shapes, nothing when only the day or month
+/// is out of range (the message says which).
+pub(crate) fn date_help(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split(['.', '/']).collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+        && d.len() <= 2
+        && m.len() <= 2
+        && [d, m, y].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let (d, m): (u32, u32) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0));
+        return Some(if text.contains('/') {
+            format!(
+                "dates are written `YYYY-MM-DD`: `{y}-{d:02}-{m:02}` or `{y}-{m:02}-{d:02}`, depending on which is the month"
+            )
+        } else {
+            format!("dates are written `YYYY-MM-DD`: `{y}-{m:02}-{d:02}`")
+        });
+    }
+    let shaped = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
+    (!shaped).then(|| "dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".to_string())
 }
 
 /// A map key as a rule would write it: `"O365-E3"`.

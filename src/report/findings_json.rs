@@ -3,7 +3,9 @@
 //! The shape is a contract with users' scripts: fields are only ever added.
 //! `help`, `location`, `policy` and `values` are left out when there is nothing
 //! to say. Additions beyond cli.md: `error` on `error` outcomes (what stopped
-//! evaluation), `help` and `labels` on errors, and `outcomes` with `--show all`.
+//! evaluation), computed sub-values in `values` (with `policy` instead of
+//! `location`), `severity`, `help` and `labels` on errors, and `outcomes` with
+//! `--show all`.
 
 use serde::Serialize;
 
@@ -60,16 +62,21 @@ pub struct JsonFinding {
     pub values: Vec<JsonValue>,
 }
 
-/// A value read by a failing `require`.
+/// A value read by a failing `require` (with its `location` in the input or a
+/// data file), or a sub-value it computed (with the `policy` place of the
+/// expression instead).
 #[derive(Debug, Serialize)]
 pub struct JsonValue {
     /// The expression in the policy.
     pub expr: String,
     /// The value.
     pub value: serde_json::Value,
-    /// Where it is.
+    /// Where the value is written in the input or a data file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// For a computed value: where the expression is in the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Location>,
 }
 
 /// Counts of the run.
@@ -164,7 +171,14 @@ pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
                         expr: v.expr.clone(),
                         value: v.value.clone(),
                         location: v.location.and_then(|s| location(sources, s)),
+                        policy: None,
                     })
+                    .chain(f.computed.iter().map(|c| JsonValue {
+                        expr: c.expr.clone(),
+                        value: c.value.clone(),
+                        location: None,
+                        policy: location(sources, c.span),
+                    }))
                     .collect(),
             });
         }

@@ -51,6 +51,9 @@ pub struct Options {
     pub today: Option<String>,
     /// Which outcomes to keep.
     pub keep: Keep,
+    /// `--input-format`: the format of files whose name does not say it (and of
+    /// standard input).
+    pub input_format: Option<Format>,
 }
 
 /// The result of a run.
@@ -142,7 +145,8 @@ pub struct FindingValue {
 }
 
 impl Checked {
-    fn failed(sources: Sources, errors: Vec<Diagnostic>) -> Checked {
+    /// A run that stopped before any document was read, for these reasons.
+    pub fn failed(sources: Sources, errors: Vec<Diagnostic>) -> Checked {
         Checked {
             sources,
             errors,
@@ -187,14 +191,36 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
         };
         let format = match input {
             Input::Stdin(f) => *f,
-            Input::File(path) => Format::from_path(path).unwrap_or(Format::Json),
+            Input::File(path) => match Format::from_path(path).or(options.input_format) {
+                Some(f) => f,
+                None => {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::Usage,
+                            format!("`{name}`: the file name does not say its format"),
+                        )
+                        .help("name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`"),
+                    );
+                    continue;
+                }
+            },
         };
         let file = sources.add(name.clone(), text.as_str());
-        let parts = split(&text, format);
+        let parts = if text.trim_start_matches('\u{feff}').trim().is_empty() {
+            crate::data::load::Split {
+                docs: Vec::new(),
+                numbered: false,
+            }
+        } else {
+            split(&text, format)
+        };
         if parts.docs.is_empty() {
+            let help = match format {
+                Format::Jsonl => "a JSON Lines file holds one document (an object) per line",
+                _ => "an input file holds one document (an object) or an array of them",
+            };
             errors.push(
-                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
-                    .help("an input file holds one transfer (an object) or a list of them"),
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
             );
         }
         for (n, doc) in parts.docs.into_iter().enumerate() {
@@ -209,10 +235,17 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
                 evaluated: false,
                 outcomes: Vec::new(),
             };
+            // In a file of several documents, errors say which one.
+            let prefix = |mut d: Diagnostic| {
+                if parts.numbered {
+                    d.message = format!("{}: {}", result.name, d.message);
+                }
+                d
+            };
             match doc {
-                Err(e) => errors.push(load_error(&e, file)),
+                Err(e) => errors.push(prefix(load_error(&e, file))),
                 Ok(node) => match conform(&program.schema, &program.input.ty, &node, file, &program.input.name) {
-                    Err(e) => errors.extend(e),
+                    Err(e) => errors.extend(e.into_iter().map(prefix)),
                     Ok(value) => {
                         let outcomes = evaluator.evaluate(&value, options.keep);
                         tally.merge(outcomes.tally);
@@ -384,14 +417,25 @@ fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
 fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
     let span = Span::new(file, e.start as usize, e.end as usize);
     let mut d = Diagnostic::error(Code::Data, e.message.clone());
-    d = match &e.label {
-        Some(text) => d.label(span, text.clone()),
-        None => d.mark(span),
-    };
+    d = d.label(span, e.label.clone().unwrap_or_else(|| "here".to_string()));
     if let Some((start, end, text)) = &e.other {
         d = d.label(Span::new(file, *start as usize, *end as usize), text.clone());
     }
-    d.maybe_help(e.help.clone())
+    let help = e.help.clone().or_else(|| syntax_help(&e.message));
+    d.maybe_help(help)
+}
+
+/// Help for the syntax errors people make most, when the parser gave none.
+fn syntax_help(message: &str) -> Option<String> {
+    if message.starts_with("expected `,` or `}`") || message.starts_with("expected `,` or `]`") {
+        Some("is a comma missing at the end of the previous value?".into())
+    } else if message.contains("mapping values are not allowed") {
+        Some("check the indentation of this line, and quote a value that contains `: `".into())
+    } else if message.contains("did not find expected key") || message.contains("block mapping") {
+        Some("check that the keys of this mapping are indented alike".into())
+    } else {
+        None
+    }
 }
 
 /// What is needed to turn paths into places.

@@ -95,7 +95,7 @@ pub fn today(given: Option<&str>) -> Result<Date, Diagnostic> {
     match given {
         Some(text) => crate::check::call::parse_date(text).map_err(|why| {
             Diagnostic::error(Code::Usage, format!("`--today {text}` is not a date: {why}"))
-                .help("write the date as `YYYY-MM-DD`, e.g. `--today 2026-03-01`")
+                .maybe_help(crate::data::conform::date_help(text))
         }),
         None => Ok(jiff::Zoned::now().date()),
     }

@@ -30,7 +30,10 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             .filter_map(|v| match run::settings::name_value(v) {
                 Ok(pair) => Some(pair),
                 Err(why) => {
-                    usage.push(Diagnostic::error(Code::Usage, format!("`{flag} {v}`: {why}")));
+                    usage.push(Diagnostic::error(
+                        Code::Usage,
+                        format!("`{flag} {v}`: {why}"),
+                    ));
                     None
                 }
             })
@@ -45,7 +48,11 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         data,
         params,
         today: args.today.clone(),
-        keep: if args.show_all() { Keep::All } else { Keep::Findings },
+        keep: if args.show_all() {
+            Keep::All
+        } else {
+            Keep::Findings
+        },
         input_format: args.input_format,
     };
     let inputs: Vec<Input> = args
@@ -67,7 +74,12 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         run::Checked::failed(pack.sources.clone(), Vec::new())
     };
     // Pack warnings are worth seeing; they do not change the exit code.
-    let warnings: Vec<Diagnostic> = pack.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
+    let warnings: Vec<Diagnostic> = pack
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .cloned()
+        .collect();
     usage.extend(std::mem::take(&mut checked.errors));
     checked.errors = usage;
     let fail_on = match args.fail_on {
@@ -98,7 +110,13 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             let _ = stderr.write_all(text.as_bytes());
             if let Some(program) = pack.program.as_ref() {
                 let width = super::terminal_width();
-                let text = findings_human::render(&checked, program, args.show_all(), args.color.for_stdout(), width);
+                let text = findings_human::render(
+                    &checked,
+                    program,
+                    args.show_all(),
+                    args.color.for_stdout(),
+                    width,
+                );
                 let _ = stdout.write_all(text.as_bytes());
             }
             if !checked.errors.is_empty() {

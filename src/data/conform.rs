@@ -46,10 +46,7 @@ pub fn conform(
         c.errors.push(
             Diagnostic::error(
                 Code::Data,
-                format!(
-                    "{} more error(s) in this document are not shown",
-                    c.dropped
-                ),
+                format!("{} more error(s) in this document are not shown", c.dropped),
             )
             .label(c.span(node), "in this document"),
         );
@@ -335,7 +332,10 @@ impl Conformer<'_> {
             let names = suggest::list_names(missing.iter().map(|f| f.name.as_str()), 12);
             let (message, help) = match missing.as_slice() {
                 [one] => (
-                    format!("`{what}` has no field `{}`, which `{}` requires", one.name, def.name),
+                    format!(
+                        "`{what}` has no field `{}`, which `{}` requires",
+                        one.name, def.name
+                    ),
                     format!(
                         "add `{}` (a value of type `{}`)",
                         one.name,
@@ -398,7 +398,9 @@ pub(crate) fn date_help(text: &str) -> Option<String> {
         && y.len() == 4
         && d.len() <= 2
         && m.len() <= 2
-        && [d, m, y].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && [d, m, y]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     {
         let (d, m): (u32, u32) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0));
         return Some(if text.contains('/') {

@@ -11,7 +11,6 @@ use std::path::Path;
 use super::json::{parse_json, parse_jsonl};
 use super::node::{LoadError, Node, NodeKind};
 
-
 /// The syntax of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

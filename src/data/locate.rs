@@ -46,7 +46,10 @@ mod tests {
                 key: "xs".into(),
                 key_start: 1,
                 key_end: 3,
-                value: n(NodeKind::Array(vec![n(NodeKind::Int(1), 7), n(NodeKind::Int(2), 9)]), 5),
+                value: n(
+                    NodeKind::Array(vec![n(NodeKind::Int(1), 7), n(NodeKind::Int(2), 9)]),
+                    5,
+                ),
             }]),
             0,
         );

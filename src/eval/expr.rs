@@ -162,16 +162,13 @@ impl<'e, 'a> Frame<'e, 'a> {
                     Some(Some(v)) => v.clone(),
                     _ => {
                         let path = self.path_of(target, 0);
-                        return Err(self.error(
-                            format!("`{}` is absent", self.text(e.span)),
-                            e,
-                            path,
-                        )
-                        .with_help(format!(
-                            "guard the rule with `when {} has {}`, or give a default with `??`",
-                            self.text(target.span),
-                            self.field_name(target, *field)
-                        )));
+                        return Err(self
+                            .error(format!("`{}` is absent", self.text(e.span)), e, path)
+                            .with_help(format!(
+                                "guard the rule with `when {} has {}`, or give a default with `??`",
+                                self.text(target.span),
+                                self.field_name(target, *field)
+                            )));
                     }
                 }
             }
@@ -201,20 +198,21 @@ impl<'e, 'a> Frame<'e, 'a> {
                     Some(v) => v.clone(),
                     None => {
                         let path = self.path_of(target, 0);
-                        return Err(self.error(
-                            format!(
-                                "index {i} is out of range for `{}`, which has {} element(s)",
-                                self.text(target.span),
-                                xs.len()
-                            ),
-                            e,
-                            path,
-                        )
-                        .with_help(format!(
-                            "guard the rule with `when {} < len({})`",
-                            self.text(index.span),
-                            self.text(target.span)
-                        )));
+                        return Err(self
+                            .error(
+                                format!(
+                                    "index {i} is out of range for `{}`, which has {} element(s)",
+                                    self.text(target.span),
+                                    xs.len()
+                                ),
+                                e,
+                                path,
+                            )
+                            .with_help(format!(
+                                "guard the rule with `when {} < len({})`",
+                                self.text(index.span),
+                                self.text(target.span)
+                            )));
                     }
                 }
             }
@@ -228,23 +226,24 @@ impl<'e, 'a> Frame<'e, 'a> {
                     Some(v) => v.clone(),
                     None => {
                         let path = self.path_of(key, 0).or_else(|| self.path_of(target, 0));
-                        return Err(self.error(
-                            format!(
-                                "no {} {:?} in `{}`",
-                                noun_of(target, &self.ev.program.schema),
+                        return Err(self
+                            .error(
+                                format!(
+                                    "no {} {:?} in `{}`",
+                                    noun_of(target, &self.ev.program.schema),
+                                    k.as_ref(),
+                                    self.text(target.span)
+                                ),
+                                e,
+                                path,
+                            )
+                            .with_help(format!(
+                                "add {:?} to `{}`, or guard the rule with `when {} in {}`",
                                 k.as_ref(),
+                                self.text(target.span),
+                                self.text(key.span),
                                 self.text(target.span)
-                            ),
-                            e,
-                            path,
-                        )
-                        .with_help(format!(
-                            "add {:?} to `{}`, or guard the rule with `when {} in {}`",
-                            k.as_ref(),
-                            self.text(target.span),
-                            self.text(key.span),
-                            self.text(target.span)
-                        )));
+                            )));
                     }
                 }
             }
@@ -290,7 +289,11 @@ impl<'e, 'a> Frame<'e, 'a> {
 
     /// Evaluates a chain of field accesses under `??`: `None` when an optional
     /// field on the chain is absent.
-    fn eval_chain<T: Tracer>(&mut self, e: &'a TExpr, t: &mut T) -> Result<Option<Value>, EvalError> {
+    fn eval_chain<T: Tracer>(
+        &mut self,
+        e: &'a TExpr,
+        t: &mut T,
+    ) -> Result<Option<Value>, EvalError> {
         match &e.kind {
             TExprKind::Field { target, field } => {
                 let Some(record) = self.eval_chain(target, t)? else {
@@ -325,7 +328,9 @@ impl<'e, 'a> Frame<'e, 'a> {
             e,
             None,
         )
-        .with_help("the result is beyond the 64-bit integer range; check the values in the data".into())
+        .with_help(
+            "the result is beyond the 64-bit integer range; check the values in the data".into(),
+        )
     }
 
     /// The name of field `field` of the record type of `target`.
@@ -424,12 +429,16 @@ impl<'e, 'a> Frame<'e, 'a> {
                     _ => {
                         if r == 0 {
                             let path = self.path_of(rhs, 0);
-                            return Err(self.error(
-                                format!("division by zero in `{}`", self.text(e.span)),
-                                e,
-                                path,
-                            )
-                            .with_help(format!("guard the rule with `when {} != 0`", self.text(rhs.span))));
+                            return Err(self
+                                .error(
+                                    format!("division by zero in `{}`", self.text(e.span)),
+                                    e,
+                                    path,
+                                )
+                                .with_help(format!(
+                                    "guard the rule with `when {} != 0`",
+                                    self.text(rhs.span)
+                                )));
                         }
                         l.checked_div(r)
                     }
@@ -439,7 +448,13 @@ impl<'e, 'a> Frame<'e, 'a> {
         })
     }
 
-    fn call<T: Tracer>(&mut self, e: &'a TExpr, func: Builtin, args: &'a [TExpr], t: &mut T) -> Eval {
+    fn call<T: Tracer>(
+        &mut self,
+        e: &'a TExpr,
+        func: Builtin,
+        args: &'a [TExpr],
+        t: &mut T,
+    ) -> Eval {
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
             let v = self.eval_in(arg, t, false)?;
@@ -454,7 +469,9 @@ impl<'e, 'a> Frame<'e, 'a> {
             (Builtin::Len, [Value::Str(s)]) => Value::Int(count(s.chars().count())?),
             (Builtin::Lower, [Value::Str(s)]) => Value::Str(Arc::from(s.to_lowercase())),
             (Builtin::Upper, [Value::Str(s)]) => Value::Str(Arc::from(s.to_uppercase())),
-            (Builtin::StartsWith, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.starts_with(&**p)),
+            (Builtin::StartsWith, [Value::Str(s), Value::Str(p)]) => {
+                Value::Bool(s.starts_with(&**p))
+            }
             (Builtin::EndsWith, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.ends_with(&**p)),
             (Builtin::Contains, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.contains(&**p)),
             (Builtin::Date, [Value::Str(s)]) => match crate::check::call::parse_date(s) {
@@ -462,7 +479,11 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Err(why) => {
                     let path = args.first().and_then(|a| self.path_of(a, 0));
                     return Err(self.error(
-                        format!("{:?} is not a date ({why}) in `{}`", s.as_ref(), self.text(e.span)),
+                        format!(
+                            "{:?} is not a date ({why}) in `{}`",
+                            s.as_ref(),
+                            self.text(e.span)
+                        ),
                         e,
                         path,
                     ));
@@ -499,7 +520,10 @@ impl<'e, 'a> Frame<'e, 'a> {
         })
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the parts of one generator expression")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the parts of one generator expression"
+    )]
     fn generator<T: Tracer>(
         &mut self,
         e: &'a TExpr,
@@ -571,9 +595,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         Ok(match kind {
             Aggregate::All => Value::Bool(xs.iter().all(|x| *x == Value::Bool(true))),
             Aggregate::Any => Value::Bool(xs.contains(&Value::Bool(true))),
-            Aggregate::Count => {
-                Value::Int(i64::try_from(xs.len()).map_err(|_| self.overflow(e))?)
-            }
+            Aggregate::Count => Value::Int(i64::try_from(xs.len()).map_err(|_| self.overflow(e))?),
             Aggregate::Sum => {
                 let mut sum: i64 = 0;
                 for x in xs {
@@ -609,13 +631,17 @@ impl<'e, 'a> Frame<'e, 'a> {
     fn empty(&self, e: &'a TExpr, kind: Aggregate) -> EvalError {
         let what = if kind == Aggregate::Min { "min" } else { "max" };
         self.error(
-            format!("`{}` has no values to take the {what} of", self.text(e.span)),
+            format!(
+                "`{}` has no values to take the {what} of",
+                self.text(e.span)
+            ),
             e,
             None,
         )
-        .with_help(format!(
+        .with_help(
             "guard the rule so that the list is not empty, e.g. with `when count(…) > 0`"
-        ))
+                .to_string(),
+        )
     }
 
     // ----- tracing ----------------------------------------------------------------
@@ -701,8 +727,18 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let Type::Record(id) = &target.ty else {
                     return None;
                 };
-                let name = &self.ev.program.schema.record(*id)?.fields.get(*field as usize)?.name;
-                Some(self.path_of(target, depth + 1)?.child(Seg::Key(Arc::from(name.as_str()))))
+                let name = &self
+                    .ev
+                    .program
+                    .schema
+                    .record(*id)?
+                    .fields
+                    .get(*field as usize)?
+                    .name;
+                Some(
+                    self.path_of(target, depth + 1)?
+                        .child(Seg::Key(Arc::from(name.as_str()))),
+                )
             }
             TExprKind::Default { value, .. } => self.path_of(value, depth + 1),
             TExprKind::Index { target, index } => {

@@ -19,7 +19,13 @@ use crate::syntax::ast::RuleSeverity;
 
 /// Renders every finding (and, with `show_all`, one line per other outcome) and
 /// the closing summary.
-pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool, width: usize) -> String {
+pub fn render(
+    checked: &Checked,
+    program: &Program,
+    show_all: bool,
+    color: bool,
+    width: usize,
+) -> String {
     let handler = if color {
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_width(width)
     } else {
@@ -32,11 +38,20 @@ pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool,
     let mut out = String::new();
     for doc in &checked.documents {
         for outcome in sorted(&doc.outcomes, program) {
-            let Some(finding) = &outcome.finding else { continue };
+            let Some(finding) = &outcome.finding else {
+                continue;
+            };
             let rule = program.rules.get(outcome.rule);
             let id = rule.map_or("?", |r| r.id.as_str());
             let severity = severity_of(program, outcome.rule);
-            for report in reports(&checked.sources, id, severity, outcome, finding, doc.name.contains('#').then_some(doc.name.as_str())) {
+            for report in reports(
+                &checked.sources,
+                id,
+                severity,
+                outcome,
+                finding,
+                doc.name.contains('#').then_some(doc.name.as_str()),
+            ) {
                 // Writing into a String cannot fail.
                 let _ = handler.render_report(&mut out, &report);
             }
@@ -47,12 +62,29 @@ pub fn render(checked: &Checked, program: &Program, show_all: bool, color: bool,
         let mut rows: Vec<[String; 4]> = Vec::new();
         for doc in &checked.documents {
             for outcome in sorted(&doc.outcomes, program) {
-                let id = program.rules.get(outcome.rule).map_or("?", |r| r.id.as_str());
-                let subject = if outcome.subject.is_empty() { "(document)" } else { &outcome.subject };
-                rows.push([outcome.kind.as_str().to_string(), id.to_string(), doc.name.clone(), subject.to_string()]);
+                let id = program
+                    .rules
+                    .get(outcome.rule)
+                    .map_or("?", |r| r.id.as_str());
+                let subject = if outcome.subject.is_empty() {
+                    "(document)"
+                } else {
+                    &outcome.subject
+                };
+                rows.push([
+                    outcome.kind.as_str().to_string(),
+                    id.to_string(),
+                    doc.name.clone(),
+                    subject.to_string(),
+                ]);
             }
         }
-        let width = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0);
+        let width = |i: usize| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        };
         let (w0, w1, w2) = (width(0), width(1), width(2));
         for [kind, id, doc, subject] in &rows {
             out.push_str(&format!("{kind:<w0$}  {id:<w1$}  {doc:<w2$}  {subject}\n"));
@@ -106,7 +138,9 @@ fn summary(checked: &Checked, program: &Program) -> String {
         t.error
     );
     if skipped > 0 {
-        out.push_str(&format!("{skipped} document(s) could not be checked (see the errors above)\n"));
+        out.push_str(&format!(
+            "{skipped} document(s) could not be checked (see the errors above)\n"
+        ));
     }
     let [e, w, i] = by_severity;
     if e + w + i == 0 {
@@ -121,7 +155,11 @@ fn summary(checked: &Checked, program: &Program) -> String {
         out.push_str(&format!("findings: {e} error, {w} warning, {i} info\n"));
         let mut top: Vec<(&str, u64)> = by_rule.into_iter().collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let shown: Vec<String> = top.iter().take(5).map(|(id, n)| format!("{id} ({n})")).collect();
+        let shown: Vec<String> = top
+            .iter()
+            .take(5)
+            .map(|(id, n)| format!("{id} ({n})"))
+            .collect();
         out.push_str(&format!("most findings: {}\n", shown.join(", ")));
     }
     out
@@ -193,7 +231,9 @@ fn reports(
             None => finding.message.clone(),
         },
         help: finding.help.clone(),
-        source: first.as_ref().and_then(|(f, _)| CharColumnSource::of(sources, *f)),
+        source: first
+            .as_ref()
+            .and_then(|(f, _)| CharColumnSource::of(sources, *f)),
         labels: first.map(|(_, l)| l).unwrap_or_default(),
     });
     for (file, labels) in files {
@@ -265,7 +305,9 @@ impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -273,7 +315,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

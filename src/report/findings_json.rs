@@ -137,7 +137,11 @@ pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
     let mut outcomes = Vec::new();
     for doc in &checked.documents {
         for o in sorted(&doc.outcomes, program) {
-            let rule = program.rules.get(o.rule).map_or("?", |r| r.id.as_str()).to_string();
+            let rule = program
+                .rules
+                .get(o.rule)
+                .map_or("?", |r| r.id.as_str())
+                .to_string();
             if show_all {
                 outcomes.push(JsonOutcome {
                     rule: rule.clone(),

@@ -173,7 +173,14 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
         errors.push(e);
         jiff::civil::Date::ZERO
     });
-    let data = load_data(pack, program, &options.data, true, &mut sources, &mut errors);
+    let data = load_data(
+        pack,
+        program,
+        &options.data,
+        true,
+        &mut sources,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Checked::failed(sources, errors);
     }
@@ -244,7 +251,13 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
             };
             match doc {
                 Err(e) => errors.push(prefix(load_error(&e, file))),
-                Ok(node) => match conform(&program.schema, &program.input.ty, &node, file, &program.input.name) {
+                Ok(node) => match conform(
+                    &program.schema,
+                    &program.input.ty,
+                    &node,
+                    file,
+                    &program.input.name,
+                ) {
                     Err(e) => errors.extend(e.into_iter().map(prefix)),
                     Ok(value) => {
                         let outcomes = evaluator.evaluate(&value, options.keep);
@@ -302,9 +315,14 @@ fn load_data(
             let help = match crate::suggest::did_you_mean(name, names.clone()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if program.data.is_empty() => "this pack declares no data".to_string(),
-                None => format!("the pack's data are {}", crate::suggest::list_names(names, 20)),
+                None => format!(
+                    "the pack's data are {}",
+                    crate::suggest::list_names(names, 20)
+                ),
             };
-            errors.push(Diagnostic::error(Code::Usage, format!("the pack has no data `{name}`")).help(help));
+            errors.push(
+                Diagnostic::error(Code::Usage, format!("the pack has no data `{name}`")).help(help),
+            );
         }
     }
     let mut out = Vec::new();
@@ -346,7 +364,9 @@ fn load_data(
                 let (mut docs, error) = crate::data::load::parse_yaml(&text);
                 match (error, docs.len()) {
                     (Some(e), _) => Err(e),
-                    (None, 1) => docs.pop().ok_or_else(|| LoadError::new("the file is empty", 0, 0)),
+                    (None, 1) => docs
+                        .pop()
+                        .ok_or_else(|| LoadError::new("the file is empty", 0, 0)),
                     (None, 0) => Err(LoadError::new("the file is empty", 0, 0)),
                     (None, _) => Err(LoadError::new(
                         "a data file holds one YAML document, this one has several",
@@ -382,24 +402,29 @@ fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
                 .take(MAX_DATA_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| {
-                    Diagnostic::error(Code::Io, format!("cannot read standard input: {}", crate::pack::io_reason(&e)))
+                    Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read standard input: {}", crate::pack::io_reason(&e)),
+                    )
                 })?;
             ("<stdin>".to_string(), bytes)
         }
         Input::File(path) => {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| {
-                Diagnostic::error(Code::Io, format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)))
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                )
             })?;
             (name, bytes)
         }
     };
     if bytes.len() as u64 > MAX_DATA_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Code::Limit,
-            format!("`{name}` is larger than 4 GiB"),
-        )
-        .help("split the batch into several files"));
+        return Err(
+            Diagnostic::error(Code::Limit, format!("`{name}` is larger than 4 GiB"))
+                .help("split the batch into several files"),
+        );
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
@@ -419,7 +444,10 @@ fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
     let mut d = Diagnostic::error(Code::Data, e.message.clone());
     d = d.label(span, e.label.clone().unwrap_or_else(|| "here".to_string()));
     if let Some((start, end, text)) = &e.other {
-        d = d.label(Span::new(file, *start as usize, *end as usize), text.clone());
+        d = d.label(
+            Span::new(file, *start as usize, *end as usize),
+            text.clone(),
+        );
     }
     let help = e.help.clone().or_else(|| syntax_help(&e.message));
     d.maybe_help(help)
@@ -501,7 +529,10 @@ impl Places<'_> {
             let (message, help) = match &f.error {
                 // An `error` says why the rule could not decide, not the rule's
                 // message, which describes a failure.
-                Some(e) => (format!("could not be evaluated: {}", e.message), e.help.clone()),
+                Some(e) => (
+                    format!("could not be evaluated: {}", e.message),
+                    e.help.clone(),
+                ),
                 None => (
                     f.message.unwrap_or_else(|| {
                         let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
@@ -570,7 +601,10 @@ fn one_line(text: &str) -> String {
 
 /// The severity of a rule.
 pub fn severity_of(program: &Program, rule: usize) -> RuleSeverity {
-    program.rules.get(rule).map_or(RuleSeverity::Error, |r| r.severity)
+    program
+        .rules
+        .get(rule)
+        .map_or(RuleSeverity::Error, |r| r.severity)
 }
 
 /// The severity of a rule of a loaded pack (`error` when the pack did not load).

@@ -15,8 +15,15 @@ use crate::eval::value::Value;
 use crate::suggest;
 
 /// The value of every `param`: its default, or the `--param NAME=VALUE` given.
-pub fn params(program: &Program, overrides: &[(String, String)]) -> Result<Vec<Value>, Vec<Diagnostic>> {
-    let mut values: Vec<Value> = program.params.iter().map(|p| Value::from_const(&p.default)).collect();
+pub fn params(
+    program: &Program,
+    overrides: &[(String, String)],
+) -> Result<Vec<Value>, Vec<Diagnostic>> {
+    let mut values: Vec<Value> = program
+        .params
+        .iter()
+        .map(|p| Value::from_const(&p.default))
+        .collect();
     let mut errors = Vec::new();
     for (name, text) in overrides {
         let Some(i) = program.params.iter().position(|p| &p.name == name) else {
@@ -26,10 +33,15 @@ pub fn params(program: &Program, overrides: &[(String, String)]) -> Result<Vec<V
                 None if program.params.is_empty() => "this pack declares no params".to_string(),
                 None => format!("the pack's params are {}", suggest::list_names(names, 20)),
             };
-            errors.push(Diagnostic::error(Code::Usage, format!("the pack has no param `{name}`")).help(help));
+            errors.push(
+                Diagnostic::error(Code::Usage, format!("the pack has no param `{name}`"))
+                    .help(help),
+            );
             continue;
         };
-        let Some(def) = program.params.get(i) else { continue };
+        let Some(def) = program.params.get(i) else {
+            continue;
+        };
         match parse_value(program, &def.ty, text) {
             Ok(v) => {
                 if let Some(slot) = values.get_mut(i) {
@@ -37,18 +49,17 @@ pub fn params(program: &Program, overrides: &[(String, String)]) -> Result<Vec<V
                 }
             }
             Err(why) => errors.push(
-                Diagnostic::error(
-                    Code::Usage,
-                    format!("`--param {name}={text}`: {why}"),
-                )
-                .help(format!(
-                    "`{name}` is declared `{}`",
-                    def.ty.display(&program.schema)
-                )),
+                Diagnostic::error(Code::Usage, format!("`--param {name}={text}`: {why}")).help(
+                    format!("`{name}` is declared `{}`", def.ty.display(&program.schema)),
+                ),
             ),
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Parses a command-line value as a value of `ty` (a param's type).
@@ -76,7 +87,10 @@ fn parse_value(program: &Program, ty: &Type, text: &str) -> Result<Value, String
                 None => {
                     let members = def.members.iter().map(|m| m.value.as_str());
                     Err(match suggest::did_you_mean(text, members.clone()) {
-                        Some(close) => format!("`{text}` is not a member of `{}`; did you mean `{close}`?", def.name),
+                        Some(close) => format!(
+                            "`{text}` is not a member of `{}`; did you mean `{close}`?",
+                            def.name
+                        ),
                         None => format!(
                             "`{text}` is not a member of `{}`, whose members are {}",
                             def.name,
@@ -94,8 +108,11 @@ fn parse_value(program: &Program, ty: &Type, text: &str) -> Result<Value, String
 pub fn today(given: Option<&str>) -> Result<Date, Diagnostic> {
     match given {
         Some(text) => crate::check::call::parse_date(text).map_err(|why| {
-            Diagnostic::error(Code::Usage, format!("`--today {text}` is not a date: {why}"))
-                .maybe_help(crate::data::conform::date_help(text))
+            Diagnostic::error(
+                Code::Usage,
+                format!("`--today {text}` is not a date: {why}"),
+            )
+            .maybe_help(crate::data::conform::date_help(text))
         }),
         None => Ok(jiff::Zoned::now().date()),
     }

@@ -51,7 +51,10 @@ fn plans(n: usize) -> String {
 fn load_pack() -> Pack {
     let mut texts = Vec::new();
     for name in ["schema", "region", "offers", "licenses", "timing"] {
-        let path = format!("{}/../tests/check/_pack/{name}.policy", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../tests/check/_pack/{name}.policy",
+            env!("CARGO_MANIFEST_DIR")
+        );
         texts.push((name.to_string(), std::fs::read_to_string(path).unwrap()));
     }
     let pack = Pack::from_texts(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())));
@@ -83,11 +86,15 @@ fn data(c: &mut Criterion) {
     let mut sources = Sources::new();
     let file = sources.add("plans.json", text.as_str());
     let root = parse_json(&text, 0).unwrap();
-    let NodeKind::Array(docs) = &root.kind else { panic!("an array") };
+    let NodeKind::Array(docs) = &root.kind else {
+        panic!("an array")
+    };
     group.bench_function("conform", |b| {
         b.iter(|| {
             for doc in docs {
-                black_box(conform(&program.schema, &program.input.ty, doc, file, "transfer").unwrap());
+                black_box(
+                    conform(&program.schema, &program.input.ty, doc, file, "transfer").unwrap(),
+                );
             }
         })
     });
@@ -102,8 +109,19 @@ fn data(c: &mut Criterion) {
     .unwrap();
     let (mut catalog, _) = parse_yaml(&catalog_text);
     let catalog = catalog.pop().unwrap();
-    let catalog = conform(&program.schema, &program.data[0].ty, &catalog, file, "catalog").unwrap();
-    let params = program.params.iter().map(|p| Value::from_const(&p.default)).collect();
+    let catalog = conform(
+        &program.schema,
+        &program.data[0].ty,
+        &catalog,
+        file,
+        "catalog",
+    )
+    .unwrap();
+    let params = program
+        .params
+        .iter()
+        .map(|p| Value::from_const(&p.default))
+        .collect();
     let today = jiff::civil::date(2026, 3, 1);
     let evaluator = Evaluator::new(program, &pack.sources, vec![catalog], params, today);
     group.bench_function("evaluate-14-rules", |b| {

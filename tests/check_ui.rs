@@ -54,7 +54,11 @@ fn every_case_directory_has_args() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() && !name.starts_with('_') {
-            assert!(path.join("args").is_file(), "{} has no `args` file", path.display());
+            assert!(
+                path.join("args").is_file(),
+                "{} has no `args` file",
+                path.display()
+            );
         }
     }
 }
@@ -62,7 +66,11 @@ fn every_case_directory_has_args() {
 #[test]
 fn check_ui() {
     let all = cases();
-    assert!(all.len() >= 25, "expected at least 25 check cases, found {}", all.len());
+    assert!(
+        all.len() >= 25,
+        "expected at least 25 check cases, found {}",
+        all.len()
+    );
     for case in all {
         let args: Vec<String> = std::fs::read_to_string(case.join("args"))
             .unwrap()
@@ -82,12 +90,26 @@ fn check_ui() {
         let mut json_args = args.clone();
         json_args.extend(["-f".to_string(), "json".to_string()]);
         let json = run(&case, &json_args);
-        assert_eq!(json.code, human.code, "{}: exit codes differ between forms", case.display());
-        assert!(json.stderr.is_empty(), "{}: JSON run wrote to stderr:\n{}", case.display(), json.stderr);
+        assert_eq!(
+            json.code,
+            human.code,
+            "{}: exit codes differ between forms",
+            case.display()
+        );
+        assert!(
+            json.stderr.is_empty(),
+            "{}: JSON run wrote to stderr:\n{}",
+            case.display(),
+            json.stderr
+        );
         let value: Value = serde_json::from_str(&json.stdout)
             .unwrap_or_else(|e| panic!("{}: not JSON ({e}):\n{}", case.display(), json.stdout));
         if let Err(why) = check_shape(&value) {
-            panic!("{}: JSON does not have the shape of cli.md: {why}\n{}", case.display(), json.stdout);
+            panic!(
+                "{}: JSON does not have the shape of cli.md: {why}\n{}",
+                case.display(),
+                json.stdout
+            );
         }
         let human_text = format!(
             "exit code: {}\n--- stdout\n{}--- stderr\n{}",
@@ -114,15 +136,23 @@ fn field<'a>(v: &'a Value, key: &str) -> Result<&'a Value, String> {
 }
 
 fn string(v: &Value, key: &str) -> Result<(), String> {
-    field(v, key)?.as_str().map(|_| ()).ok_or_else(|| format!("`{key}` is not a string in {v}"))
+    field(v, key)?
+        .as_str()
+        .map(|_| ())
+        .ok_or_else(|| format!("`{key}` is not a string in {v}"))
 }
 
 fn count(v: &Value, key: &str) -> Result<(), String> {
-    field(v, key)?.as_u64().map(|_| ()).ok_or_else(|| format!("`{key}` is not a count in {v}"))
+    field(v, key)?
+        .as_u64()
+        .map(|_| ())
+        .ok_or_else(|| format!("`{key}` is not a count in {v}"))
 }
 
 fn one_of(v: &Value, key: &str, allowed: &[&str]) -> Result<(), String> {
-    let s = field(v, key)?.as_str().ok_or_else(|| format!("`{key}` is not a string"))?;
+    let s = field(v, key)?
+        .as_str()
+        .ok_or_else(|| format!("`{key}` is not a string"))?;
     if allowed.contains(&s) {
         Ok(())
     } else {
@@ -133,7 +163,9 @@ fn one_of(v: &Value, key: &str, allowed: &[&str]) -> Result<(), String> {
 fn location(v: &Value) -> Result<(), String> {
     string(v, "file")?;
     for key in ["line", "column"] {
-        let n = field(v, key)?.as_u64().ok_or_else(|| format!("`{key}` is not a number"))?;
+        let n = field(v, key)?
+            .as_u64()
+            .ok_or_else(|| format!("`{key}` is not a number"))?;
         if n == 0 {
             return Err(format!("`{key}` is 0; lines and columns count from 1"));
         }
@@ -141,7 +173,11 @@ fn location(v: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn optional(v: &Value, key: &str, check: impl Fn(&Value) -> Result<(), String>) -> Result<(), String> {
+fn optional(
+    v: &Value,
+    key: &str,
+    check: impl Fn(&Value) -> Result<(), String>,
+) -> Result<(), String> {
     match v.get(key) {
         None => Ok(()),
         Some(Value::Null) => Err(format!("`{key}` is null; leave it out instead")),
@@ -155,12 +191,19 @@ fn check_shape(v: &Value) -> Result<(), String> {
     if field(v, "version")? != &Value::from(1) {
         return Err("`version` is not 1".into());
     }
-    for f in field(v, "findings")?.as_array().ok_or("`findings` is not an array")? {
+    for f in field(v, "findings")?
+        .as_array()
+        .ok_or("`findings` is not an array")?
+    {
         string(f, "rule")?;
         one_of(f, "severity", &["error", "warning", "info"])?;
         one_of(f, "outcome", &["fail", "error"])?;
         string(f, "message")?;
-        optional(f, "help", |h| h.as_str().map(|_| ()).ok_or("`help` is not a string".into()))?;
+        optional(f, "help", |h| {
+            h.as_str()
+                .map(|_| ())
+                .ok_or("`help` is not a string".into())
+        })?;
         string(f, "document")?;
         string(f, "subject")?;
         optional(f, "location", location)?;
@@ -178,7 +221,10 @@ fn check_shape(v: &Value) -> Result<(), String> {
             Ok(())
         })?;
     }
-    for e in field(v, "errors")?.as_array().ok_or("`errors` is not an array")? {
+    for e in field(v, "errors")?
+        .as_array()
+        .ok_or("`errors` is not an array")?
+    {
         string(e, "code")?;
         string(e, "message")?;
         optional(e, "location", location)?;

@@ -135,7 +135,15 @@ fn help_shows_an_example() {
 // ----- check ----------------------------------------------------------------------
 
 fn check(args: &[&str]) -> Output {
-    let mut all = vec!["check", "-p", "tests/check/_pack", "--today", "2026-03-01", "--color", "never"];
+    let mut all = vec![
+        "check",
+        "-p",
+        "tests/check/_pack",
+        "--today",
+        "2026-03-01",
+        "--color",
+        "never",
+    ];
     all.extend_from_slice(args);
     preflight(&all)
 }
@@ -196,7 +204,10 @@ fn check_fail_on_counts_lower_severities_only_when_asked() {
     std::fs::write(&path, plan).unwrap();
     let path = path.to_str().unwrap();
     assert_eq!(check(&[path]).status.code(), Some(0));
-    assert_eq!(check(&["--fail-on", "warning", path]).status.code(), Some(1));
+    assert_eq!(
+        check(&["--fail-on", "warning", path]).status.code(),
+        Some(1)
+    );
     assert_eq!(check(&["--fail-on", "info", path]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -224,7 +235,12 @@ fn check_reads_standard_input() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(plan.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(plan.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

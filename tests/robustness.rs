@@ -217,3 +217,91 @@ fn byte_order_mark_and_crlf_line_ends_are_accepted() {
         .and_then(|r| r.doc.clone());
     assert_eq!(doc.as_deref(), Some("A plan."));
 }
+
+// ----- evaluation and data --------------------------------------------------------
+
+/// Runs `check` on a document of the test schema against a one-rule pack.
+fn evaluate(rule_body: &str, doc: &str) -> preflight::run::Checked {
+    use preflight::run::{Input, Options, check};
+    let pack = load(rule_body);
+    assert!(pack.is_ok(), "{:?}", pack.diagnostics);
+    let dir = std::env::temp_dir().join(format!(
+        "preflight-robust-{}-{}",
+        std::process::id(),
+        rule_body.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("doc.json");
+    std::fs::write(&path, doc).unwrap();
+    let options = Options {
+        data: Vec::new(),
+        params: Vec::new(),
+        today: Some("2026-03-01".into()),
+        keep: preflight::eval::Keep::All,
+        input_format: None,
+    };
+    let checked = check(&pack, &[Input::File(path)], &options);
+    let _ = std::fs::remove_dir_all(&dir);
+    checked
+}
+
+/// Runs `f` on a thread with an 8 MiB stack. In unoptimised builds the checker
+/// and the evaluator take tens of kilobytes per level of expression, so the
+/// deepest expressions allowed (256 levels) need more than a test thread's
+/// 2 MiB; release builds fit in 2 MiB, and the binary runs on a 256 MiB stack
+/// (`src/main.rs`).
+fn on_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn deepest_expressions_evaluate_and_trace() {
+    on_big_stack(deepest_expressions);
+}
+
+fn deepest_expressions() {
+    // 250 terms: just under the checker's depth cap, evaluated and then traced.
+    let sum = vec!["plan.n"; 250].join(" + ");
+    let checked = evaluate(&format!("{sum} < 0"), r#"{"id": "a", "n": 1, "xs": []}"#);
+    assert!(checked.errors.is_empty());
+    assert_eq!(checked.tally.fail, 1);
+    let ands = vec!["plan.n > 0"; 250].join(" and ");
+    let checked = evaluate(
+        &format!("{ands} and false"),
+        r#"{"id": "a", "n": 1, "xs": []}"#,
+    );
+    assert_eq!(checked.tally.fail, 1);
+}
+
+#[test]
+fn deeply_nested_data_is_a_load_error() {
+    // 100,000 levels of optional records: the data nesting limit, not a crash.
+    let mut doc = String::new();
+    for _ in 0..100_000 {
+        doc.push_str(r#"{"id": "a", "n": 1, "xs": [], "sub": "#);
+    }
+    doc.push_str("null");
+    doc.push_str(&"}".repeat(100_000));
+    let checked = evaluate("plan.n > 0", &doc);
+    assert_eq!(checked.errors.len(), 1);
+    assert!(
+        checked.errors[0].message.contains("nests deeper"),
+        "{}",
+        checked.errors[0].message
+    );
+}
+
+#[test]
+fn overflow_is_an_error_outcome_not_a_panic() {
+    let checked = evaluate(
+        "plan.n * plan.n > 0 and sum(plan.xs) > 0 and -plan.n < 0 and plan.n / (plan.n - plan.n) > 0",
+        r#"{"id": "a", "n": 9223372036854775807, "xs": [9223372036854775807, 1]}"#,
+    );
+    assert!(checked.errors.is_empty());
+    assert_eq!(checked.tally.error, 1);
+}

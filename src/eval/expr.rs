@@ -277,7 +277,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let Value::List(xs) = self.eval_in(list, t, false)? else {
                     return Err(self.internal(list.span));
                 };
-                self.aggregate(e, *kind, &xs)?
+                self.aggregate(e, *kind, list, &xs)?
             }
             TExprKind::Invalid => return Err(self.internal(e.span)),
         };
@@ -586,12 +586,14 @@ impl<'e, 'a> Frame<'e, 'a> {
             Aggregate::Any => Value::Bool(false),
             Aggregate::Count => Value::Int(count),
             Aggregate::Sum => Value::Int(sum),
-            Aggregate::Min | Aggregate::Max => best.ok_or_else(|| self.empty(e, kind))?,
+            Aggregate::Min | Aggregate::Max => {
+                best.ok_or_else(|| self.empty(e, kind, self.path_of(iter, 0)))?
+            }
             Aggregate::List => Value::List(Arc::from(list)),
         })
     }
 
-    fn aggregate(&self, e: &'a TExpr, kind: Aggregate, xs: &[Value]) -> Eval {
+    fn aggregate(&self, e: &'a TExpr, kind: Aggregate, list: &'a TExpr, xs: &[Value]) -> Eval {
         Ok(match kind {
             Aggregate::All => Value::Bool(xs.iter().all(|x| *x == Value::Bool(true))),
             Aggregate::Any => Value::Bool(xs.contains(&Value::Bool(true))),
@@ -611,7 +613,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 for x in xs {
                     best = Some(self.better(e, kind, best, x.clone())?);
                 }
-                best.ok_or_else(|| self.empty(e, kind))?
+                best.ok_or_else(|| self.empty(e, kind, self.path_of(list, 0)))?
             }
             Aggregate::List => Value::List(Arc::from(xs)),
         })
@@ -628,7 +630,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         Ok(if take { v } else { b })
     }
 
-    fn empty(&self, e: &'a TExpr, kind: Aggregate) -> EvalError {
+    fn empty(&self, e: &'a TExpr, kind: Aggregate, path: Option<Path>) -> EvalError {
         let what = if kind == Aggregate::Min { "min" } else { "max" };
         self.error(
             format!(
@@ -636,7 +638,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 self.text(e.span)
             ),
             e,
-            None,
+            path,
         )
         .with_help(
             "guard the rule so that the list is not empty, e.g. with `when count(…) > 0`"
@@ -740,11 +742,23 @@ impl<'e, 'a> Frame<'e, 'a> {
                         .child(Seg::Key(Arc::from(name.as_str()))),
                 )
             }
-            TExprKind::Default { value, .. } => self.path_of(value, depth + 1),
+            TExprKind::Default { value, default } => {
+                // The side that gave the value: the chain when all of it is
+                // present, else the default.
+                let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
+                scratch.locals.clone_from(&self.locals);
+                scratch.index.clone_from(&self.index);
+                match scratch.eval_chain(value, &mut super::trace::NoTrace) {
+                    Ok(Some(_)) => self.path_of(value, depth + 1),
+                    Ok(None) => self.path_of(default, depth + 1),
+                    Err(_) => None,
+                }
+            }
             TExprKind::Index { target, index } => {
                 let base = self.path_of(target, depth + 1)?;
                 let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
                 scratch.locals.clone_from(&self.locals);
+                scratch.index.clone_from(&self.index);
                 let Ok(Value::Int(i)) = scratch.eval(index, &mut super::trace::NoTrace) else {
                     return None;
                 };
@@ -754,6 +768,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let base = self.path_of(target, depth + 1)?;
                 let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
                 scratch.locals.clone_from(&self.locals);
+                scratch.index.clone_from(&self.index);
                 let Ok(Value::Str(k)) = scratch.eval(key, &mut super::trace::NoTrace) else {
                     return None;
                 };
@@ -865,6 +880,12 @@ fn noun_of(map: &TExpr, schema: &crate::check::program::Schema) -> String {
     };
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
+    } else if let Some(stem) = ["ses", "xes", "ches", "shes"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix).map(|s| (s, suffix)))
+        .map(|(s, suffix)| format!("{s}{}", suffix.trim_end_matches("es")))
+    {
+        stem
     } else if let Some(stem) = name.strip_suffix('s')
         && !stem.ends_with('s')
         && !stem.is_empty()

@@ -25,7 +25,7 @@ use self::expr::Frame;
 use self::path::Path;
 use self::trace::{Computed, NoTrace, Read, Recorder};
 use self::value::Value;
-use crate::check::program::{Program, Rule, Step, Template, TemplatePart, TExpr, TExprKind};
+use crate::check::program::{Program, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
 use crate::source::{Sources, Span};
 
 /// What a subject's evaluation came to (language.md §4, "Outcomes").
@@ -69,11 +69,11 @@ pub struct Outcome {
 /// Why a subject failed or errored.
 #[derive(Debug, Clone)]
 pub struct FindingDetail {
-    /// For `fail`: the rule's message, interpolated; parts that could not be
-    /// computed read `<error: …>`. `None` when the rule has no `message`, and for
-    /// `error` outcomes (the message describes a failure, which an error is not).
+    /// The rule's message, interpolated; parts that could not be computed read
+    /// `<error: …>` (for an `error` outcome, a `let` may not have been reached).
+    /// `None` when the rule has no `message`.
     pub message: Option<String>,
-    /// For `fail`: the rule's help, interpolated likewise.
+    /// The rule's help, interpolated likewise.
     pub help: Option<String>,
     /// For `fail`: the failing `require` clause.
     pub require: Option<Span>,
@@ -278,10 +278,14 @@ impl<'a> Evaluator<'a> {
             }
             let opened_loop = matches!(rule.steps.get(step), Some(Step::For { .. }))
                 && decided.is_none()
-                && open.last().is_some_and(|(s, _, next)| *s == step && *next == 0);
+                && open
+                    .last()
+                    .is_some_and(|(s, _, next)| *s == step && *next == 0);
             if !opened_loop {
                 match decided {
-                    Some(Ok(kind)) => self.record(index, rule, &mut frame, &open, kind, None, keep, out),
+                    Some(Ok(kind)) => {
+                        self.record(index, rule, &mut frame, &open, kind, None, keep, out)
+                    }
                     Some(Err((e, expr))) => self.record(
                         index,
                         rule,
@@ -344,14 +348,35 @@ impl<'a> Evaluator<'a> {
                     let _ = frame.eval_traced(&require.expr, &mut recorder);
                     // The clause from `require` to the end of its expression (the
                     // clause's own span may run on over trailing blanks).
-                    let span = Span { end: require.expr.span.end, ..require.span };
+                    let span = Span {
+                        end: require.expr.span.end,
+                        ..require.span
+                    };
                     let failure = Failure::Require(span, recorder);
-                    self.record(index, rule, frame, open, OutcomeKind::Fail, Some(failure), keep, out);
+                    self.record(
+                        index,
+                        rule,
+                        frame,
+                        open,
+                        OutcomeKind::Fail,
+                        Some(failure),
+                        keep,
+                        out,
+                    );
                     return;
                 }
                 Err(e) => {
                     let failure = Failure::Error(e, &require.expr);
-                    self.record(index, rule, frame, open, OutcomeKind::Error, Some(failure), keep, out);
+                    self.record(
+                        index,
+                        rule,
+                        frame,
+                        open,
+                        OutcomeKind::Error,
+                        Some(failure),
+                        keep,
+                        out,
+                    );
                     return;
                 }
             }
@@ -359,7 +384,10 @@ impl<'a> Evaluator<'a> {
         self.record(index, rule, frame, open, OutcomeKind::Pass, None, keep, out);
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one private helper of the rule loop")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private helper of the rule loop"
+    )]
     fn record(
         &self,
         index: usize,
@@ -390,14 +418,14 @@ impl<'a> Evaluator<'a> {
                     computed: recorder.computed,
                 },
                 Failure::Error(error, expr) => {
-                    // The rule's message and help describe a failure, which an
-                    // `error` is not; what the clause read up to the error is
-                    // recorded by evaluating it once more.
+                    // Reported with the rule's message (parts that cannot be
+                    // computed show `<error: …>`) and what the clause read up to
+                    // the error, found by evaluating it once more.
                     let mut recorder = Recorder::default();
                     let _ = frame.eval_traced(expr, &mut recorder);
                     FindingDetail {
-                        message: None,
-                        help: None,
+                        message: rule.message.as_ref().map(|t| self.render(frame, t)),
+                        help: rule.help.as_ref().map(|t| self.render(frame, t)),
                         require: None,
                         error: Some(error),
                         reads: recorder.reads,

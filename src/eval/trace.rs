@@ -79,9 +79,7 @@ impl Tracer for Recorder {
     const ON: bool = true;
 
     fn read(&mut self, read: Read) {
-        if self.reads.len() < MAX_TRACE_ENTRIES
-            && !self.reads.iter().any(|r| r.path == read.path)
-        {
+        if self.reads.len() < MAX_TRACE_ENTRIES && !self.reads.iter().any(|r| r.path == read.path) {
             self.reads.push(read);
         }
     }

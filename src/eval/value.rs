@@ -65,10 +65,7 @@ impl Map {
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match &self.index {
-            Some(index) => self
-                .entries
-                .get(*index.get(key)?)
-                .map(|(_, v)| v),
+            Some(index) => self.entries.get(*index.get(key)?).map(|(_, v)| v),
             None => self
                 .entries
                 .iter()
@@ -170,7 +167,10 @@ impl Value {
             }
             (Value::Record(fields), Type::Record(id)) => {
                 out.push('{');
-                let defs = schema.record(*id).map(|r| r.fields.as_slice()).unwrap_or(&[]);
+                let defs = schema
+                    .record(*id)
+                    .map(|r| r.fields.as_slice())
+                    .unwrap_or(&[]);
                 let mut first = true;
                 for (def, field) in defs.iter().zip(fields.iter()) {
                     if let Some(v) = field {
@@ -214,7 +214,10 @@ impl Value {
                 )
             }
             (Value::Record(fields), Type::Record(id)) => {
-                let defs = schema.record(*id).map(|r| r.fields.as_slice()).unwrap_or(&[]);
+                let defs = schema
+                    .record(*id)
+                    .map(|r| r.fields.as_slice())
+                    .unwrap_or(&[]);
                 J::Object(
                     defs.iter()
                         .zip(fields.iter())
@@ -256,7 +259,9 @@ mod tests {
     #[test]
     fn maps_look_up_linear_and_hashed() {
         for n in [3usize, 50] {
-            let entries = (0..n).map(|i| (Arc::from(format!("k{i}")), Value::Int(i as i64))).collect();
+            let entries = (0..n)
+                .map(|i| (Arc::from(format!("k{i}")), Value::Int(i as i64)))
+                .collect();
             let m = Map::new(entries);
             assert_eq!(m.get("k2"), Some(&Value::Int(2)));
             assert_eq!(m.get("nope"), None);
@@ -276,7 +281,10 @@ mod tests {
     fn lists_display_with_brackets() {
         let schema = Schema::default();
         let v = Value::List(Arc::from(vec![Value::Int(1), Value::Int(2)]));
-        assert_eq!(v.display(&Type::List(Box::new(Type::Int)), &schema), "[1, 2]");
+        assert_eq!(
+            v.display(&Type::List(Box::new(Type::Int)), &schema),
+            "[1, 2]"
+        );
         assert_eq!(s("x").display(&Type::String, &schema), "x");
     }
 }

@@ -225,10 +225,22 @@ fn reports(
     reports.push(Report {
         code: Some(id.to_string()),
         severity: main_severity,
-        message: match document {
-            // In a file of several documents, say which one.
-            Some(name) => format!("{name}: {}", finding.message),
-            None => finding.message.clone(),
+        message: {
+            // An `error` says so: its message was written for a failure.
+            let message = match &finding.error {
+                Some(e) if finding.message.contains(e.as_str()) => {
+                    format!("{} (could not be evaluated)", finding.message)
+                }
+                Some(e) if !finding.message.starts_with("could not be evaluated") => {
+                    format!("{} (could not be evaluated: {e})", finding.message)
+                }
+                _ => finding.message.clone(),
+            };
+            match document {
+                // In a file of several documents, say which one.
+                Some(name) => format!("{name}: {message}"),
+                None => message,
+            }
         },
         help: finding.help.clone(),
         source: first
@@ -262,7 +274,7 @@ fn policy_labels(outcome: &ReportedOutcome, finding: &Finding) -> Vec<(Span, Str
     // Larger expressions first: `a + b = 301` explains more than `b = 2`.
     computed.sort_by_key(|c| std::cmp::Reverse(c.span.len()));
     match (&finding.error, finding.policy) {
-        (Some(_), Some(span)) => taken.push((span, "could not be evaluated".to_string())),
+        (Some(e), Some(span)) => taken.push((span, format!("could not be evaluated: {e}"))),
         (None, Some(span)) if outcome.kind == OutcomeKind::Fail => {
             let keyword = Span {
                 end: span.start.saturating_add(7).min(span.end),

@@ -527,11 +527,12 @@ impl Places<'_> {
                 .collect();
             let error = f.error.as_ref().map(|e| e.message.clone());
             let (message, help) = match &f.error {
-                // An `error` says why the rule could not decide, not the rule's
-                // message, which describes a failure.
+                // The rule's message, as for a `fail`; without one, the error.
+                // The rule's help, else how to let the rule decide.
                 Some(e) => (
-                    format!("could not be evaluated: {}", e.message),
-                    e.help.clone(),
+                    f.message
+                        .unwrap_or_else(|| format!("could not be evaluated: {}", e.message)),
+                    f.help.or_else(|| e.help.clone()),
                 ),
                 None => (
                     f.message.unwrap_or_else(|| {

@@ -99,7 +99,8 @@ pub struct CheckArgs {
     /// `all`: also list pass and skip outcomes (an audit trail).
     #[arg(long, value_enum, value_name = "all")]
     pub show: Option<Show>,
-    /// Format of standard input (`-`).
+    /// Format of standard input (`-`, default json) and of input files whose
+    /// name does not end in a known extension.
     #[arg(long, value_enum)]
     pub input_format: Option<crate::data::load::Format>,
 }

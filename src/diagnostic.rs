@@ -234,18 +234,18 @@ const NEAR_LINES: usize = 2;
 
 impl<'a> Rendered<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a Sources) -> Rendered<'a> {
-        let named = |span: Span| {
-            sources.get(span.file).map(|f| CharColumnSource {
-                name: f.name().to_string(),
-                text: f.shared_text(),
-            })
-        };
+        let named = |span: Span| CharColumnSource::of(sources, span.file);
         let labeled = |label: &Label, primary: bool| {
-            let span = (label.span.start as usize, label.span.len());
+            let fitted = fit_span(sources, label.span);
+            let span = (fitted.start as usize, fitted.len());
+            let text = label
+                .text
+                .as_deref()
+                .map(|t| crate::source::escape_for_terminal(t).into_owned());
             if primary {
-                LabeledSpan::new_primary_with_span(label.text.clone(), span)
+                LabeledSpan::new_primary_with_span(text, span)
             } else {
-                LabeledSpan::new_with_span(label.text.clone(), span)
+                LabeledSpan::new_with_span(text, span)
             }
         };
         // Labels near the primary one are drawn with it; labels elsewhere (another
@@ -297,7 +297,11 @@ impl<'a> Rendered<'a> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        // Messages quote values from input files: never let them reach a
+        // terminal as control sequences.
+        f.write_str(&crate::source::escape_for_terminal(
+            &self.diagnostic.message,
+        ))
     }
 }
 
@@ -316,10 +320,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help.as_ref().map(|h| {
+            Box::new(crate::source::escape_for_terminal(h).into_owned()) as Box<dyn fmt::Display>
+        })
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -371,21 +374,91 @@ impl miette::Diagnostic for Related {
     }
 }
 
-/// A policy file for miette, reporting columns in characters (as the JSON output
-/// and editors count them) where miette itself would count bytes.
+/// A file for miette, reporting columns in characters (as the JSON output and
+/// editors count them) where miette itself would count bytes, and showing only a
+/// window of the text around each snippet.
+///
+/// The window matters for input files: miette locates a snippet by scanning the
+/// text it is given from its start, so handing it a whole multi-megabyte plan
+/// made reports quadratic in the file's size; and a label far along a minified
+/// line (column 65,536 or more) would make miette's formatting panic. The text
+/// is the file's display text (control characters neutralised, see
+/// [`SourceFile`](crate::source::SourceFile)).
 #[derive(Debug, Clone)]
 pub(crate) struct CharColumnSource {
     name: String,
     text: std::sync::Arc<str>,
+    line_starts: std::sync::Arc<[usize]>,
 }
+
+/// Lines longer than this many bytes are cropped around the label they carry.
+const MAX_SHOWN_LINE: usize = 240;
+/// How many bytes of a long line are shown on each side of a label.
+const CROP_CONTEXT: usize = 80;
+/// Labels whose snippets are at most this many lines apart are drawn together.
+const MERGE_GAP: usize = 3;
 
 impl CharColumnSource {
     /// The file `id` of `sources`, for a miette report.
     pub(crate) fn of(sources: &Sources, id: crate::source::FileId) -> Option<CharColumnSource> {
         sources.get(id).map(|f| CharColumnSource {
             name: f.name().to_string(),
-            text: f.shared_text(),
+            text: f.display_text(),
+            line_starts: std::sync::Arc::clone(f.line_starts()),
         })
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(0)
+    }
+
+    /// Where line `line` ends, without its line break.
+    fn line_end(&self, line: usize) -> usize {
+        let next = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        while end > self.line_start(line) && matches!(bytes.get(end - 1), Some(b'\n') | Some(b'\r'))
+        {
+            end -= 1;
+        }
+        end
+    }
+
+    /// Characters from the start of `offset`'s line to `offset`, a byte order
+    /// mark not counted.
+    fn char_column(&self, offset: usize) -> usize {
+        let line = self.line_of(offset);
+        let mut start = self.line_start(line);
+        if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
+        self.text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count())
+    }
+
+    fn floor_boundary(&self, mut i: usize) -> usize {
+        while i > 0 && !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn ceil_boundary(&self, mut i: usize) -> usize {
+        while i < self.text.len() && !self.text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
     }
 }
 
@@ -396,31 +469,81 @@ impl SourceCode for CharColumnSource {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.as_ref().read_span(span, before, after)?;
-        let mut column = inner.column();
-        if before == 0 && after == 0 {
-            // The read that gives a report's `file:line:column` header.
-            let start = span.offset().min(self.text.len());
-            let line_start = self
-                .text
-                .get(..start)
-                .and_then(|t| t.rfind('\n'))
-                .map_or(0, |i| i + 1);
-            column = self
-                .text
-                .get(line_start..start)
-                .map_or(column, |t| t.chars().count());
-        }
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = start.saturating_add(span.len()).min(len);
+        let first = self.line_of(start);
+        let last = self.line_of(end.saturating_sub(usize::from(end > start)).max(start));
+        let long = (first..=last).any(|l| self.line_end(l) - self.line_start(l) > MAX_SHOWN_LINE);
+        // The window of text miette gets: whole lines with their context, or, on
+        // a long line, the label's neighbourhood only.
+        let (from, to, before, after) = if long {
+            let from = self.floor_boundary(
+                start
+                    .saturating_sub(CROP_CONTEXT)
+                    .max(self.line_start(first)),
+            );
+            let to = self.ceil_boundary(end.saturating_add(CROP_CONTEXT).min(self.line_end(last)));
+            (from, to, 0, 0)
+        } else {
+            let lo = first.saturating_sub(before);
+            let hi = last.saturating_add(after);
+            let from = self.line_start(lo);
+            let to = self.line_starts.get(hi + 1).copied().unwrap_or(len);
+            (from, to, before, after)
+        };
+        let window = self.text.get(from..to).unwrap_or("");
+        let inner = window.read_span(
+            &SourceSpan::new((start - from).into(), end - start),
+            before,
+            after,
+        )?;
+        let contents_start = from + inner.span().offset();
+        let contents_end = contents_start + inner.span().len();
+        // miette draws two labels in one snippet when their contexts' line ranges
+        // meet (`line + line_count >= next line`): counting a few lines more lets
+        // labels up to MERGE_GAP lines apart share a snippet with the lines between,
+        // while labels further apart get snippets of their own.
+        let lines = self.line_of(contents_end.saturating_sub(1).max(contents_start))
+            - self.line_of(contents_start)
+            + 1;
         let contents = MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
+            SourceSpan::new(contents_start.into(), inner.span().len()),
+            self.line_of(contents_start),
+            self.char_column(if before == 0 && after == 0 {
+                start
+            } else {
+                contents_start
+            }),
+            lines + MERGE_GAP,
         )
         .with_language("preflight");
         Ok(Box::new(contents))
+    }
+}
+
+/// A label's span as it is worth drawing: a span over more than three lines (a
+/// whole record, a long list) is cut to its first line, since drawing it would
+/// print all of it.
+pub(crate) fn fit_span(sources: &Sources, span: Span) -> Span {
+    let Some(file) = sources.get(span.file) else {
+        return span;
+    };
+    let (first, _) = file.line_col(span.start as usize);
+    let (last, _) = file.line_col(span.end as usize);
+    if last.saturating_sub(first) <= 2 {
+        return span;
+    }
+    let text = file.text();
+    let rest = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    let cut = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    Span {
+        end: span.start.saturating_add(u32::try_from(cut).unwrap_or(0)),
+        ..span
     }
 }
 

@@ -75,12 +75,22 @@ impl Span {
     }
 }
 
-/// One policy file: its display name (the path as the user gave it) and its text.
+/// One file (a policy, an input or a data file): its display name (the path as
+/// the user gave it) and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start. Lines end at `\n`, `\r\n` or a lone
+    /// `\r`, as miette and YAML count them.
+    line_starts: Arc<[usize]>,
+    /// Whether the text is all ASCII: columns are then byte differences, which
+    /// keeps locations on a long minified line cheap.
+    ascii: bool,
+    /// The text as a terminal may show it: control characters and bidirectional
+    /// overrides replaced by characters of the same length in bytes (so that every
+    /// offset still fits), or `None` when there are none.
+    display: Option<Arc<str>>,
 }
 
 impl SourceFile {
@@ -106,20 +116,98 @@ impl SourceFile {
     }
 
     /// 1-based line and column of a byte offset; the column counts characters, as
-    /// editors and the JSON output do.
+    /// editors and the JSON output do (a byte order mark is not counted).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self
             .line_starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1);
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count());
+        let mut line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            line_start = 3;
+        }
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            self.text
+                .get(line_start..offset)
+                .map_or(0, |s| s.chars().count())
+        };
         (line + 1, column + 1)
     }
+
+    /// The line starts (see the field).
+    pub(crate) fn line_starts(&self) -> &Arc<[usize]> {
+        &self.line_starts
+    }
+
+    /// The text to show on a terminal (see the field).
+    pub(crate) fn display_text(&self) -> Arc<str> {
+        Arc::clone(self.display.as_ref().unwrap_or(&self.text))
+    }
+}
+
+/// Line starts: after each `\n`, and after each `\r` not followed by `\n`.
+fn line_starts(text: &str) -> Arc<[usize]> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, b) in bytes.iter().enumerate() {
+        let lone_cr = *b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if *b == b'\n' || lone_cr {
+            starts.push(i + 1);
+        }
+    }
+    Arc::from(starts)
+}
+
+/// Whether a character must not reach a terminal as it is: C0 and C1 controls
+/// other than tab and line ends (escape sequences start with them), and the
+/// bidirectional formatting characters that can make text read differently from
+/// what it is.
+pub(crate) fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with every unsafe character replaced by one of the same UTF-8 length
+/// (`?` for one byte, U+FFFD for three), or `None` if there is none.
+fn displayable(text: &str) -> Option<Arc<str>> {
+    if !text.chars().any(is_unsafe_char) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            match c.len_utf8() {
+                1 => out.push('?'),
+                2 => out.push_str("??"),
+                3 => out.push('\u{fffd}'),
+                _ => out.push_str("????"),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(Arc::from(out))
+}
+
+/// A message or label with unsafe characters written as `\u{…}` escapes, so that
+/// values from input files cannot move the cursor, change colours or the
+/// terminal title when printed.
+pub fn escape_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// All policy files of a run, addressed by [`FileId`].
@@ -137,14 +225,13 @@ impl Sources {
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
         let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             name: name.into(),
+            line_starts: line_starts(&text),
+            ascii: text.is_ascii(),
+            display: displayable(&text),
             text,
-            line_starts,
         });
         id
     }
@@ -182,5 +269,28 @@ mod tests {
         // `é` is two bytes but one column.
         assert_eq!(file.line_col(5), (2, 2));
         assert_eq!(file.line_col(100), (3, 1));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_and_a_bom_is_not_a_column() {
+        let mut sources = Sources::new();
+        let id = sources.add("a.yaml", "a: 1\rb: 2\r\nc: 3");
+        let file = sources.get(id).unwrap();
+        assert_eq!(file.line_col(5), (2, 1));
+        assert_eq!(file.line_col(11), (3, 1));
+        let id = sources.add("b.json", "\u{feff}{\"a\": 1}");
+        assert_eq!(sources.get(id).unwrap().line_col(3), (1, 1));
+        assert_eq!(sources.get(id).unwrap().line_col(4), (1, 2));
+    }
+
+    #[test]
+    fn terminal_escapes_are_neutralised() {
+        assert_eq!(escape_for_terminal("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_for_terminal("plain"), "plain");
+        let mut sources = Sources::new();
+        let id = sources.add("x", "a\u{1b}b\u{202e}c");
+        let shown = sources.get(id).unwrap().display_text();
+        assert_eq!(shown.len(), "a\u{1b}b\u{202e}c".len());
+        assert_eq!(&*shown, "a?b\u{fffd}c");
     }
 }

@@ -178,6 +178,8 @@ fn reports(
     // Labels per file, in the order the files first appear.
     let mut files: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
     let mut add = |span: Span, text: String, primary: bool| {
+        let span = crate::diagnostic::fit_span(sources, span);
+        let text = crate::source::escape_for_terminal(&text).into_owned();
         let label = if primary {
             LabeledSpan::new_primary_with_span(Some(text), (span.start as usize, span.len()))
         } else {
@@ -220,6 +222,22 @@ fn reports(
         RuleSeverity::Warning => miette::Severity::Warning,
         RuleSeverity::Info => miette::Severity::Advice,
     };
+    // Labels in the input far from the primary one go to a snippet of their
+    // own after it, so that the first `file:line:column` shown is the finding's
+    // location (as in the JSON form).
+    let mut far = Vec::new();
+    if let Some(location) = finding.location
+        && let Some((file, labels)) = files.first_mut()
+        && *file == location.file
+        && let Some(source) = sources.get(*file)
+    {
+        let (line, _) = source.line_col(location.start as usize);
+        let (near, away): (Vec<LabeledSpan>, Vec<LabeledSpan>) = std::mem::take(labels)
+            .into_iter()
+            .partition(|l| source.line_col(l.offset()).0.abs_diff(line) <= NEAR_LINES);
+        *labels = near;
+        far = away;
+    }
     let mut files = files.into_iter();
     let first = files.next();
     reports.push(Report {
@@ -248,6 +266,16 @@ fn reports(
             .and_then(|(f, _)| CharColumnSource::of(sources, *f)),
         labels: first.map(|(_, l)| l).unwrap_or_default(),
     });
+    if let (false, Some(location)) = (far.is_empty(), finding.location) {
+        reports.push(Report {
+            code: None,
+            severity: miette::Severity::Advice,
+            message: "also read".to_string(),
+            help: None,
+            source: CharColumnSource::of(sources, location.file),
+            labels: far,
+        });
+    }
     for (file, labels) in files {
         let name = sources.get(file).map_or("", |f| f.name());
         reports.push(Report {
@@ -296,6 +324,10 @@ fn policy_labels(outcome: &ReportedOutcome, finding: &Finding) -> Vec<(Span, Str
     taken
 }
 
+/// How many lines from a finding's location a label may be and still share its
+/// snippet.
+const NEAR_LINES: usize = 4;
+
 /// One miette report.
 #[derive(Debug)]
 struct Report {
@@ -309,7 +341,9 @@ struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        // Messages interpolate values from input files: never let them reach a
+        // terminal as control sequences.
+        f.write_str(&crate::source::escape_for_terminal(&self.message))
     }
 }
 

@@ -32,8 +32,23 @@ pub fn conform(
     file: FileId,
     what: &str,
 ) -> Result<Value, Vec<Diagnostic>> {
+    conform_text(schema, ty, node, file, "", what)
+}
+
+/// [`conform`], with the text the node was parsed from: numbers are then judged
+/// by their literal (`25.0` is a whole number, `25.0000000000000001` is not,
+/// whatever a 64-bit float makes of them) and messages quote what was written.
+pub fn conform_text(
+    schema: &Schema,
+    ty: &Type,
+    node: &Node,
+    file: FileId,
+    text: &str,
+    what: &str,
+) -> Result<Value, Vec<Diagnostic>> {
     let mut c = Conformer {
         schema,
+        text,
         file,
         errors: Vec::new(),
         dropped: 0,
@@ -59,6 +74,7 @@ pub fn conform(
 
 struct Conformer<'a> {
     schema: &'a Schema,
+    text: &'a str,
     file: FileId,
     errors: Vec<Diagnostic>,
     dropped: usize,
@@ -67,6 +83,22 @@ struct Conformer<'a> {
 impl Conformer<'_> {
     fn span(&self, node: &Node) -> Span {
         Span::new(self.file, node.start as usize, node.end as usize)
+    }
+
+    /// The node's text as written (empty when the text is not known).
+    fn literal(&self, node: &Node) -> &str {
+        self.text
+            .get(node.start as usize..node.end as usize)
+            .unwrap_or("")
+    }
+
+    fn out_of_range(&mut self, node: &Node, what: &str) -> Option<Value> {
+        self.fail(
+            node,
+            format!("`{what}` is out of the range of a 64-bit integer"),
+            "too large",
+            Some(format!("integers go from {} to {}", i64::MIN, i64::MAX)),
+        )
     }
 
     fn key_span(&self, entry: &Entry) -> Span {
@@ -87,42 +119,48 @@ impl Conformer<'_> {
         match (ty, &node.kind) {
             (Type::Bool, NodeKind::Bool(b)) => Some(Value::Bool(*b)),
             (Type::Int, NodeKind::Int(i)) => Some(Value::Int(*i)),
-            (Type::Int, NodeKind::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    reason = "whole and well inside the i64 range, checked just above"
-                )]
-                Some(Value::Int(*f as i64))
-            }
-            (Type::Int, NodeKind::BigInt) => self.fail(
-                node,
-                format!("`{what}` is out of the range of a 64-bit integer"),
-                "too large",
-                Some(format!(
-                    "integers go from {} to {}",
-                    i64::MIN,
-                    i64::MAX
-                )),
-            ),
-            (Type::Int, NodeKind::Float(f)) if f.is_finite() && f.fract() == 0.0 => self.fail(
-                node,
-                format!("`{what}` is out of the range of a 64-bit integer"),
-                "too large",
-                None,
-            ),
-            (Type::Int, NodeKind::Float(f)) => self.fail(
-                node,
-                format!("`{what}` must be a whole number"),
-                "not an integer",
-                Some(if f.is_finite() {
+            (Type::Int, NodeKind::BigInt) => self.out_of_range(node, what),
+            (Type::Int, NodeKind::Float(f)) => match whole_number(self.literal(node)) {
+                Some(Ok(i)) => Some(Value::Int(i)),
+                Some(Err(())) => self.out_of_range(node, what),
+                None if self.text.is_empty() && f.fract() == 0.0 && f.abs() < 9.0e18 => {
+                    // No text to judge by: the float's own value.
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "whole and well inside the i64 range, checked just above"
+                    )]
+                    Some(Value::Int(*f as i64))
+                }
+                None => self.fail(
+                    node,
+                    format!("`{what}` must be a whole number"),
+                    "not an integer",
+                    Some(if f.is_finite() {
+                        format!(
+                            "`int` values are written without a fraction, e.g. `{}`",
+                            f.trunc()
+                        )
+                    } else {
+                        "`int` values are whole numbers within the 64-bit range".to_string()
+                    }),
+                ),
+            },
+            (
+                Type::String | Type::Date | Type::Enum(_),
+                NodeKind::Int(_) | NodeKind::BigInt | NodeKind::Float(_) | NodeKind::Bool(_),
+            ) if !self.literal(node).is_empty() => {
+                let literal = self.literal(node).to_string();
+                self.fail(
+                    node,
                     format!(
-                        "`int` values are written without a fraction, e.g. `{}`",
-                        f.trunc()
-                    )
-                } else {
-                    "`int` values are whole numbers within the 64-bit range".to_string()
-                }),
-            ),
+                        "`{what}` must be {}, found {} `{literal}`",
+                        describe(ty, self.schema),
+                        node.describe()
+                    ),
+                    node.describe(),
+                    Some(format!("write it in quotes: `\"{literal}\"`")),
+                )
+            }
             (Type::String, NodeKind::Str(s)) => Some(Value::Str(Arc::from(s.as_str()))),
             (Type::Date, NodeKind::Str(s)) => match crate::check::call::parse_date(s) {
                 Ok(d) => Some(Value::Date(d)),
@@ -389,6 +427,51 @@ fn describe(ty: &Type, schema: &Schema) -> String {
     }
 }
 
+/// The value of a decimal literal with a fraction or exponent (`25.0`, `2.5e1`)
+/// when it is a whole number: `Ok` when it fits 64 bits, `Err` when it does not;
+/// `None` when it has a fractional part or is not a plain decimal (`.inf`).
+/// Computed on the digits, so no precision is lost on the way.
+fn whole_number(literal: &str) -> Option<Result<i64, ()>> {
+    let (negative, body) = match literal.as_bytes().first() {
+        Some(b'-') => (true, literal.get(1..)?),
+        Some(b'+') => (false, literal.get(1..)?),
+        _ => (false, literal),
+    };
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (body.get(..i)?, body.get(i + 1..)?.parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit())
+        || int_part.len() + frac_part.len() == 0
+    {
+        return None;
+    }
+    let digits: String = format!("{int_part}{frac_part}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(Ok(0));
+    }
+    // value = digits × 10^scale
+    let mut scale = exponent.checked_sub(i64::try_from(frac_part.len()).ok()?)?;
+    let mut digits = digits;
+    while scale < 0 {
+        digits = digits.strip_suffix('0')?;
+        scale += 1;
+    }
+    if digits.len() as i64 + scale > 19 {
+        return Some(Err(()));
+    }
+    let mut value: i128 = digits.parse().ok()?;
+    for _ in 0..scale {
+        value = value.checked_mul(10)?;
+    }
+    if negative {
+        value = -value;
+    }
+    Some(i64::try_from(value).map_err(|_| ()))
+}
+
 /// Help for a malformed date: how to rewrite a day-first or slash-separated
 /// date, the form to use for other shapes, nothing when only the day or month
 /// is out of range (the message says which).
@@ -413,6 +496,27 @@ pub(crate) fn date_help(text: &str) -> Option<String> {
     }
     let shaped = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
     (!shaped).then(|| "dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_number;
+
+    #[test]
+    fn whole_numbers_are_judged_by_their_digits() {
+        assert_eq!(whole_number("25.0"), Some(Ok(25)));
+        assert_eq!(whole_number("2.5e1"), Some(Ok(25)));
+        assert_eq!(whole_number("-3E2"), Some(Ok(-300)));
+        assert_eq!(whole_number("9007199254740993.0"), Some(Ok(9_007_199_254_740_993)));
+        assert_eq!(whole_number("9.1e18"), Some(Ok(9_100_000_000_000_000_000)));
+        assert_eq!(whole_number("25.0000000000000001"), None);
+        assert_eq!(whole_number("1e-400"), None);
+        assert_eq!(whole_number("0.0e-5"), Some(Ok(0)));
+        assert_eq!(whole_number("1e19"), Some(Err(())));
+        assert_eq!(whole_number("1e400"), Some(Err(())));
+        assert_eq!(whole_number(".inf"), None);
+        assert_eq!(whole_number("12.5"), None);
+    }
 }
 
 /// A map key as a rule would write it: `"O365-E3"`.

@@ -15,7 +15,7 @@ use std::path::{Path as FsPath, PathBuf};
 use serde_json::Value as Json;
 
 use crate::check::program::Program;
-use crate::data::conform::conform;
+use crate::data::conform::conform_text;
 use crate::data::load::{Format, split};
 use crate::data::locate::locate;
 use crate::data::node::{LoadError, Node};
@@ -251,11 +251,12 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
             };
             match doc {
                 Err(e) => errors.push(prefix(load_error(&e, file))),
-                Ok(node) => match conform(
+                Ok(node) => match conform_text(
                     &program.schema,
                     &program.input.ty,
                     &node,
                     file,
+                    &text,
                     &program.input.name,
                 ) {
                     Err(e) => errors.extend(e.into_iter().map(prefix)),
@@ -383,7 +384,7 @@ fn load_data(
         };
         match node {
             Err(e) => errors.push(load_error(&e, file)),
-            Ok(node) => match conform(&program.schema, &def.ty, &node, file, &def.name) {
+            Ok(node) => match conform_text(&program.schema, &def.ty, &node, file, &text, &def.name) {
                 Ok(value) => out.push((value, (file, node))),
                 Err(e) => errors.extend(e),
             },

@@ -166,7 +166,14 @@ impl Pack {
 fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let shown = path.display();
     if path.is_file() {
-        return vec![path.to_path_buf()];
+        if path.extension().is_some_and(|e| e == "policy") {
+            return vec![path.to_path_buf()];
+        }
+        diagnostics.push(
+            Diagnostic::error(Code::Io, format!("`{shown}` is not a `.policy` file"))
+                .help("`-p` takes a pack directory or a `.policy` file; inputs to check come after the options"),
+        );
+        return Vec::new();
     }
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,

@@ -104,7 +104,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     match args.format {
         CheckFormat::Human => {
             let color_err = args.color.for_stderr();
-            let mut problems = warnings;
+            let mut problems = warnings.clone();
             problems.extend(checked.errors.iter().cloned());
             let text = diagnostics_human::render(&problems, &checked.sources, color_err);
             let _ = stderr.write_all(text.as_bytes());
@@ -130,7 +130,9 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         CheckFormat::Json => {
             // Serialized straight from the structs, so fields keep cli.md's order.
             let output = match pack.program.as_ref() {
-                Some(program) => findings_json::output(&checked, program, args.show_all()),
+                Some(program) => {
+                    findings_json::output(&checked, program, &warnings, args.show_all())
+                }
                 None => findings_json::failed(&checked),
             };
             match serde_json::to_string_pretty(&output) {

@@ -223,10 +223,16 @@ impl Conformer<'_> {
                 node,
                 format!("`{what}` must be {}, found null", describe(ty, self.schema)),
                 "null",
-                Some(format!(
-                    "the field is required: give it a value of type `{}` (only fields declared with `?` may be null)",
-                    ty.display(self.schema)
-                )),
+                Some(if what.ends_with(']') {
+                    "lists and maps cannot hold null; leave the element out".to_string()
+                } else if what.contains('.') {
+                    format!(
+                        "the field is required: give it a value of type `{}` (only fields declared with `?` may be null)",
+                        ty.display(self.schema)
+                    )
+                } else {
+                    "the document is empty".to_string()
+                }),
             ),
             (Type::Int, NodeKind::Str(s)) if s.trim().parse::<i64>().is_ok() => self.fail(
                 node,
@@ -303,7 +309,11 @@ impl Conformer<'_> {
             }
             ok = false;
             let names = def.fields.iter().map(|f| f.name.as_str());
-            let close = suggest::did_you_mean(&entry.key, names.clone());
+            // Suggest only fields the object does not have already.
+            let absent = names
+                .clone()
+                .filter(|n| !entries.iter().any(|e| e.key == *n));
+            let close = suggest::did_you_mean(&entry.key, absent);
             let help = match close {
                 Some(close) => {
                     if let Some((i, _)) = def.field(close)
@@ -324,8 +334,10 @@ impl Conformer<'_> {
                 Diagnostic::error(
                     Code::Data,
                     format!(
-                        "unknown field `{}` in `{what}`, a `{}`",
-                        entry.key, def.name
+                        "unknown field `{}` in `{what}`, {} `{}`",
+                        entry.key,
+                        article(&def.name),
+                        def.name
                     ),
                 )
                 .label(self.key_span(entry), "not a field of this record")
@@ -419,8 +431,16 @@ fn describe(ty: &Type, schema: &Schema) -> String {
         Type::Int => "an integer".into(),
         Type::String => "a string".into(),
         Type::Date => "a date (`YYYY-MM-DD`)".into(),
-        Type::Enum(_) => format!("a `{}` (a string)", ty.display(schema)),
-        Type::Record(_) => format!("a `{}` (an object)", ty.display(schema)),
+        Type::Enum(_) => format!(
+            "{} `{}` (a string)",
+            article(&ty.display(schema).to_string()),
+            ty.display(schema)
+        ),
+        Type::Record(_) => format!(
+            "{} `{}` (an object)",
+            article(&ty.display(schema).to_string()),
+            ty.display(schema)
+        ),
         Type::List(_) => format!("a list `{}` (an array)", ty.display(schema)),
         Type::Map(_) => format!("a map `{}` (an object)", ty.display(schema)),
         Type::Unknown => "a value".into(),
@@ -442,7 +462,10 @@ fn whole_number(literal: &str) -> Option<Result<i64, ()>> {
         None => (body, 0),
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit())
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
         || int_part.len() + frac_part.len() == 0
     {
         return None;
@@ -507,7 +530,10 @@ mod tests {
         assert_eq!(whole_number("25.0"), Some(Ok(25)));
         assert_eq!(whole_number("2.5e1"), Some(Ok(25)));
         assert_eq!(whole_number("-3E2"), Some(Ok(-300)));
-        assert_eq!(whole_number("9007199254740993.0"), Some(Ok(9_007_199_254_740_993)));
+        assert_eq!(
+            whole_number("9007199254740993.0"),
+            Some(Ok(9_007_199_254_740_993))
+        );
         assert_eq!(whole_number("9.1e18"), Some(Ok(9_100_000_000_000_000_000)));
         assert_eq!(whole_number("25.0000000000000001"), None);
         assert_eq!(whole_number("1e-400"), None);
@@ -516,6 +542,14 @@ mod tests {
         assert_eq!(whole_number("1e400"), Some(Err(())));
         assert_eq!(whole_number(".inf"), None);
         assert_eq!(whole_number("12.5"), None);
+    }
+}
+
+/// "a" or "an" before a name.
+fn article(name: &str) -> &'static str {
+    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 

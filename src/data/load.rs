@@ -61,7 +61,10 @@ pub fn split(text: &str, format: Format) -> Split {
             numbered: true,
         },
         Format::Yaml => {
-            let (nodes, error) = parse_yaml(text);
+            let (mut nodes, error) = parse_yaml(text);
+            // A document with nothing in it (a trailing `---`, a stream of
+            // comments) is no document: skipped, not reported as `null`.
+            nodes.retain(|n| !(n.kind == NodeKind::Null && n.start == n.end));
             let mut split = match (nodes.len(), &error) {
                 (1, None) => {
                     let mut nodes = nodes;
@@ -80,6 +83,9 @@ pub fn split(text: &str, format: Format) -> Split {
             };
             if let Some(e) = error {
                 split.docs.push(Err(e));
+                // The documents before the error keep the names they would have
+                // had without it.
+                split.numbered |= split.docs.len() > 1;
             }
             split
         }

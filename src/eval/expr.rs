@@ -880,12 +880,6 @@ fn noun_of(map: &TExpr, schema: &crate::check::program::Schema) -> String {
     };
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
-    } else if let Some(stem) = ["ses", "xes", "ches", "shes"]
-        .iter()
-        .find_map(|suffix| name.strip_suffix(suffix).map(|s| (s, suffix)))
-        .map(|(s, suffix)| format!("{s}{}", suffix.trim_end_matches("es")))
-    {
-        stem
     } else if let Some(stem) = name.strip_suffix('s')
         && !stem.ends_with('s')
         && !stem.is_empty()

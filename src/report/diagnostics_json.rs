@@ -20,21 +20,22 @@ pub struct Location {
     pub column: usize,
 }
 
-/// One diagnostic.
+/// One diagnostic. Fields in the order of cli.md's `errors` entries (`code`,
+/// `message`, `location`), then the additions.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
     /// Stable code, e.g. `preflight::unknown-field`.
     pub code: &'static str,
-    /// `error` or `warning`.
-    pub severity: &'static str,
     /// The message.
     pub message: String,
-    /// What to do, when there is something to say.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
     /// The primary location.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// What to do, when there is something to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
     /// Every labelled span, the primary one first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<JsonLabel>,

@@ -4,8 +4,8 @@
 //! `help`, `location`, `policy` and `values` are left out when there is nothing
 //! to say. Additions beyond cli.md: `error` on `error` outcomes (what stopped
 //! evaluation), computed sub-values in `values` (with `policy` instead of
-//! `location`), `severity`, `help` and `labels` on errors, and `outcomes` with
-//! `--show all`.
+//! `location`), `severity`, `help` and `labels` on errors, `warnings` (the
+//! pack's), and `outcomes` with `--show all`.
 
 use serde::Serialize;
 
@@ -23,6 +23,9 @@ pub struct Output {
     pub findings: Vec<JsonFinding>,
     /// Problems that made the run untrustworthy.
     pub errors: Vec<JsonDiagnostic>,
+    /// Warnings about the pack (they do not change the exit code).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<JsonDiagnostic>,
     /// Counts.
     pub summary: Summary,
     /// With `--show all`: every outcome, findings included.
@@ -54,12 +57,12 @@ pub struct JsonFinding {
     /// The failing `require` (or the expression that could not be evaluated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Location>,
-    /// For `error` outcomes: what stopped evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
     /// Values the failing `require` read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<JsonValue>,
+    /// For `error` outcomes: what stopped evaluation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A value read by a failing `require` (with its `location` in the input or a
@@ -130,7 +133,12 @@ pub struct JsonOutcome {
 }
 
 /// Builds the JSON output of a run.
-pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
+pub fn output(
+    checked: &Checked,
+    program: &Program,
+    warnings: &[crate::diagnostic::Diagnostic],
+    show_all: bool,
+) -> Output {
     let sources = &checked.sources;
     let mut findings = Vec::new();
     let mut severities = Severities::default();
@@ -167,7 +175,6 @@ pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
                 subject: o.subject.clone(),
                 location: f.location.and_then(|s| location(sources, s)),
                 policy: f.policy.and_then(|s| location(sources, s)),
-                error: f.error.clone(),
                 values: f
                     .values
                     .iter()
@@ -184,6 +191,7 @@ pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
                         policy: location(sources, c.span),
                     }))
                     .collect(),
+                error: f.error.clone(),
             });
         }
     }
@@ -192,6 +200,7 @@ pub fn output(checked: &Checked, program: &Program, show_all: bool) -> Output {
         version: 1,
         findings,
         errors: diagnostics_json::diagnostics(&checked.errors, sources),
+        warnings: diagnostics_json::diagnostics(warnings, sources),
         summary: Summary {
             documents: checked.documents.iter().filter(|d| d.evaluated).count(),
             rules: program.rules.len(),
@@ -214,6 +223,7 @@ pub fn failed(checked: &Checked) -> Output {
         version: 1,
         findings: Vec::new(),
         errors: diagnostics_json::diagnostics(&checked.errors, &checked.sources),
+        warnings: Vec::new(),
         summary: Summary {
             documents: 0,
             rules: 0,

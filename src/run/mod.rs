@@ -250,7 +250,21 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
                 d
             };
             match doc {
-                Err(e) => errors.push(prefix(load_error(&e, file))),
+                Err(e) => {
+                    let mut d = load_error(&e, file);
+                    if matches!(input, Input::Stdin(Format::Json)) && looks_like_yaml(&text) {
+                        d.help = Some(
+                            "standard input is read as JSON; for YAML give `--input-format yaml`"
+                                .into(),
+                        );
+                    } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
+                        d.message = d.message.replace("end of the file", "end of the line");
+                        d.help = Some(
+                            "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
+                        );
+                    }
+                    errors.push(prefix(d));
+                }
                 Ok(node) => match conform_text(
                     &program.schema,
                     &program.input.ty,
@@ -384,7 +398,8 @@ fn load_data(
         };
         match node {
             Err(e) => errors.push(load_error(&e, file)),
-            Ok(node) => match conform_text(&program.schema, &def.ty, &node, file, &text, &def.name) {
+            Ok(node) => match conform_text(&program.schema, &def.ty, &node, file, &text, &def.name)
+            {
                 Ok(value) => out.push((value, (file, node))),
                 Err(e) => errors.extend(e),
             },
@@ -427,6 +442,12 @@ fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
                 .help("split the batch into several files"),
         );
     }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            Diagnostic::error(Code::Data, format!("`{name}` is UTF-16 text"))
+                .help("save the file as UTF-8"),
+        );
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => Err(Diagnostic::error(
@@ -454,9 +475,29 @@ fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
     d.maybe_help(help)
 }
 
+/// Whether text that failed to parse as JSON looks like YAML.
+fn looks_like_yaml(text: &str) -> bool {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    first.starts_with('#') || first.starts_with("---") || first.starts_with("- ") || {
+        let key = first.split(": ").next().unwrap_or("");
+        first.contains(": ") && !key.starts_with('{') && !key.starts_with('"')
+    }
+}
+
 /// Help for the syntax errors people make most, when the parser gave none.
 fn syntax_help(message: &str) -> Option<String> {
-    if message.starts_with("expected `,` or `}`") || message.starts_with("expected `,` or `]`") {
+    let closing = message.ends_with("found `}`") || message.ends_with("found `]`");
+    if (message.starts_with("expected `,` or `}`") || message.starts_with("expected `,` or `]`"))
+        && closing
+    {
+        Some("a bracket is closed with the wrong kind: `[` pairs with `]`, `{` with `}`".into())
+    } else if message.starts_with("expected `,` or `}`")
+        || message.starts_with("expected `,` or `]`")
+    {
         Some("is a comma missing at the end of the previous value?".into())
     } else if message.contains("mapping values are not allowed") {
         Some("check the indentation of this line, and quote a value that contains `: `".into())

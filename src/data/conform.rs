@@ -521,6 +521,19 @@ pub(crate) fn date_help(text: &str) -> Option<String> {
     (!shaped).then(|| "dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".to_string())
 }
 
+/// "a" or "an" before a name.
+fn article(name: &str) -> &'static str {
+    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+/// A map key as a rule would write it: `"O365-E3"`.
+fn quoted(key: &str) -> String {
+    format!("{key:?}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::whole_number;
@@ -543,17 +556,4 @@ mod tests {
         assert_eq!(whole_number(".inf"), None);
         assert_eq!(whole_number("12.5"), None);
     }
-}
-
-/// "a" or "an" before a name.
-fn article(name: &str) -> &'static str {
-    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
-    }
-}
-
-/// A map key as a rule would write it: `"O365-E3"`.
-fn quoted(key: &str) -> String {
-    format!("{key:?}")
 }

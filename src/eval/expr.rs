@@ -786,16 +786,41 @@ impl<'e, 'a> Frame<'e, 'a> {
         let index = self.index.get(slot as usize).copied().unwrap_or(0);
         match self.binders.get(slot as usize)? {
             Binder::Let(value) => self.path_of(value, depth + 1),
-            Binder::For(step, iter) => Some(match self.path_of(iter, depth + 1) {
-                Some(p) => p.child(Seg::Index(index)),
+            Binder::For(step, iter) => Some(match self.element_path(iter, index, depth) {
+                Some(p) => p,
                 None => self.computed_element(*step, index, depth),
             }),
-            Binder::Generator(iter) => Some(match self.path_of(iter, depth + 1) {
-                Some(p) => p.child(Seg::Index(index)),
+            Binder::Generator(iter) => Some(match self.element_path(iter, index, depth) {
+                Some(p) => p,
                 None => self.computed_element(usize::MAX, index, depth),
             }),
             Binder::None => None,
         }
+    }
+
+    /// Where element `index` of the list `iter` is: after the list's own path, or,
+    /// for `values(m)`, the entry's place in the map (`@catalog/offers/E3`).
+    fn element_path(&self, iter: &'a TExpr, index: usize, depth: usize) -> Option<Path> {
+        if let Some(p) = self.path_of(iter, depth + 1) {
+            return Some(p.child(Seg::Index(index)));
+        }
+        let TExprKind::Call {
+            func: Builtin::Values,
+            args,
+        } = &iter.kind
+        else {
+            return None;
+        };
+        let map = args.first()?;
+        let base = self.path_of(map, depth + 1)?;
+        let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
+        scratch.locals.clone_from(&self.locals);
+        scratch.index.clone_from(&self.index);
+        let Ok(Value::Map(m)) = scratch.eval(map, &mut super::trace::NoTrace) else {
+            return None;
+        };
+        let (key, _) = m.entries().get(index)?;
+        Some(base.child(Seg::Key(key.clone())))
     }
 
     /// Element `index` of a list computed by the rule: the enclosing subject's path

@@ -6,23 +6,12 @@ use std::path::PathBuf;
 use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
-use crate::pack::Pack;
 use crate::report::{diagnostics_human, findings_human, findings_json};
 use crate::run::{self, Input, Options};
 use crate::syntax::ast::RuleSeverity;
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
-    let pack = if args.policy.is_empty() {
-        Pack::failed(
-            Diagnostic::error(
-                Code::Io,
-                "no pack given, and this build has no default pack embedded yet",
-            )
-            .help("give a pack directory or a `.policy` file with `-p PATH`"),
-        )
-    } else {
-        Pack::load(&args.policy)
-    };
+    let pack = super::load_pack(&args.policy);
     let mut usage = Vec::new();
     let mut pairs = |values: &[String], flag: &str| -> Vec<(String, String)> {
         values

@@ -157,6 +157,21 @@ pub enum OutputFormat {
     Json,
 }
 
+/// The packs given with `-p`, or, without any, a pack that failed for that reason.
+fn load_pack(paths: &[PathBuf]) -> crate::pack::Pack {
+    if paths.is_empty() {
+        crate::pack::Pack::failed(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::Io,
+                "no pack given, and this build has no default pack embedded yet",
+            )
+            .help("give a pack directory or a `.policy` file with `-p PATH`"),
+        )
+    } else {
+        crate::pack::Pack::load(paths)
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();

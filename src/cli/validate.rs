@@ -5,8 +5,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{EXIT_OK, EXIT_TROUBLE, OutputFormat, ValidateArgs};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::pack::Pack;
 use crate::report::{diagnostics_human, diagnostics_json};
 
 #[derive(Serialize)]
@@ -26,17 +24,7 @@ struct Summary {
 }
 
 pub(super) fn run(args: &ValidateArgs) -> u8 {
-    let mut pack = if args.policy.is_empty() {
-        Pack::failed(
-            Diagnostic::error(
-                Code::Io,
-                "no pack given, and this build has no default pack embedded yet",
-            )
-            .help("give a pack directory or a `.policy` file with `-p PATH`"),
-        )
-    } else {
-        Pack::load(&args.policy)
-    };
+    let mut pack = super::load_pack(&args.policy);
     pack.check_default_data_files();
     if pack.is_ok() {
         // The default data files' contents must conform to their types.

@@ -745,9 +745,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             TExprKind::Default { value, default } => {
                 // The side that gave the value: the chain when all of it is
                 // present, else the default.
-                let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
-                scratch.locals.clone_from(&self.locals);
-                scratch.index.clone_from(&self.index);
+                let mut scratch = self.scratch();
                 match scratch.eval_chain(value, &mut super::trace::NoTrace) {
                     Ok(Some(_)) => self.path_of(value, depth + 1),
                     Ok(None) => self.path_of(default, depth + 1),
@@ -756,9 +754,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             }
             TExprKind::Index { target, index } => {
                 let base = self.path_of(target, depth + 1)?;
-                let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
-                scratch.locals.clone_from(&self.locals);
-                scratch.index.clone_from(&self.index);
+                let mut scratch = self.scratch();
                 let Ok(Value::Int(i)) = scratch.eval(index, &mut super::trace::NoTrace) else {
                     return None;
                 };
@@ -766,9 +762,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             }
             TExprKind::Lookup { target, key } => {
                 let base = self.path_of(target, depth + 1)?;
-                let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
-                scratch.locals.clone_from(&self.locals);
-                scratch.index.clone_from(&self.index);
+                let mut scratch = self.scratch();
                 let Ok(Value::Str(k)) = scratch.eval(key, &mut super::trace::NoTrace) else {
                     return None;
                 };
@@ -798,6 +792,15 @@ impl<'e, 'a> Frame<'e, 'a> {
         }
     }
 
+    /// A copy of this frame, to evaluate a sub-expression again while building a
+    /// path (only on the reporting path, never for passing subjects).
+    fn scratch(&self) -> Frame<'e, 'a> {
+        let mut frame = Frame::new(self.ev, self.rule, self.binders, self.doc);
+        frame.locals.clone_from(&self.locals);
+        frame.index.clone_from(&self.index);
+        frame
+    }
+
     /// Where element `index` of the list `iter` is: after the list's own path, or,
     /// for `values(m)`, the entry's place in the map (`@catalog/offers/E3`).
     fn element_path(&self, iter: &'a TExpr, index: usize, depth: usize) -> Option<Path> {
@@ -813,9 +816,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         };
         let map = args.first()?;
         let base = self.path_of(map, depth + 1)?;
-        let mut scratch = Frame::new(self.ev, self.rule, self.binders, self.doc);
-        scratch.locals.clone_from(&self.locals);
-        scratch.index.clone_from(&self.index);
+        let mut scratch = self.scratch();
         let Ok(Value::Map(m)) = scratch.eval(map, &mut super::trace::NoTrace) else {
             return None;
         };

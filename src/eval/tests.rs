@@ -1652,7 +1652,7 @@ rule counts {
 }
 
 #[test]
-fn for_over_list_and_values_names_computed_elements() {
+fn for_over_list_names_computed_elements_and_values_names_map_entries() {
     let e = eval(
         r#"
 rule big {
@@ -1670,9 +1670,10 @@ rule vals {
         pairs(&[
             ("[0]", "pass"),
             ("[1]", "fail"),
-            ("[0]", "pass"),
-            ("[1]", "fail"),
-            ("[2]", "pass"),
+            // docs/language.md decision 43: the entries' places in the map.
+            ("/counts/z", "pass"),
+            ("/counts/a", "fail"),
+            ("/counts/m", "pass"),
         ])
     );
 }

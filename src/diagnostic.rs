@@ -484,7 +484,10 @@ impl SourceCode for CharColumnSource {
                     .max(self.line_start(first)),
             );
             let to = self.ceil_boundary(end.saturating_add(CROP_CONTEXT).min(self.line_end(last)));
-            (from, to, 0, 0)
+            // The window holds only the label's line(s): asking for context
+            // gives the whole window, asking for none (the header's read) the
+            // span alone.
+            (from, to, before.min(1), after.min(1))
         } else {
             let lo = first.saturating_sub(before);
             let hi = last.saturating_add(after);

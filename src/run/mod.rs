@@ -156,63 +156,153 @@ impl Checked {
     }
 }
 
-/// Runs `pack` over `inputs`. A pack that did not load gives its diagnostics as
-/// errors; documents that cannot be read, parsed or conformed are reported and
-/// skipped while the others are evaluated.
-pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
-    let mut sources = pack.sources.clone();
-    let Some(program) = pack.program.as_ref() else {
-        return Checked::failed(sources, pack.diagnostics.clone());
-    };
-    let mut errors = Vec::new();
-    let params = settings::params(program, &options.params).unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
-    let today = settings::today(options.today.as_deref()).unwrap_or_else(|e| {
-        errors.push(e);
-        jiff::civil::Date::ZERO
-    });
-    let data = load_data(
-        pack,
-        program,
-        &options.data,
-        true,
-        &mut sources,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Checked::failed(sources, errors);
+/// A pack ready to check documents: its settings applied and its data loaded.
+/// Made once per run ([`Session::start`]); then any number of documents can be
+/// checked ([`Session::check_node`]), as `check` does for files and `preflight
+/// test` for the inputs of its test cases.
+pub struct Session<'p> {
+    pack: &'p Pack,
+    program: &'p Program,
+    evaluator: Evaluator<'p>,
+    data_nodes: Vec<(FileId, Node)>,
+    keep: Keep,
+    /// Every file read, for reports.
+    pub sources: Sources,
+    /// Problems found so far (exit code 2).
+    pub errors: Vec<Diagnostic>,
+    /// Documents checked so far, in order.
+    pub documents: Vec<DocumentResult>,
+    /// Outcomes of every document so far.
+    pub tally: Tally,
+}
+
+impl<'p> Session<'p> {
+    /// Applies the settings and loads the data files; the problems found, as a
+    /// [`Checked`] with no documents, when that fails.
+    pub fn start(pack: &'p Pack, options: &Options) -> Result<Session<'p>, Checked> {
+        let mut sources = pack.sources.clone();
+        let Some(program) = pack.program.as_ref() else {
+            return Err(Checked::failed(sources, pack.diagnostics.clone()));
+        };
+        let mut errors = Vec::new();
+        let params = settings::params(program, &options.params).unwrap_or_else(|e| {
+            errors.extend(e);
+            Vec::new()
+        });
+        let today = settings::today(options.today.as_deref()).unwrap_or_else(|e| {
+            errors.push(e);
+            jiff::civil::Date::ZERO
+        });
+        let data = load_data(
+            pack,
+            program,
+            &options.data,
+            true,
+            &mut sources,
+            &mut errors,
+        );
+        if !errors.is_empty() {
+            return Err(Checked::failed(sources, errors));
+        }
+        let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
+        Ok(Session {
+            pack,
+            program,
+            evaluator: Evaluator::new(program, &pack.sources, data_values, params, today),
+            data_nodes,
+            keep: options.keep,
+            sources,
+            errors: Vec::new(),
+            documents: Vec::new(),
+            tally: Tally::default(),
+        })
     }
-    let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
-    let evaluator = Evaluator::new(program, &pack.sources, data_values, params, today);
-    let mut documents = Vec::new();
-    let mut tally = Tally::default();
-    for input in inputs {
+
+    /// Conforms and evaluates one parsed document of `file` (a file already in
+    /// [`Session::sources`]; `text` is its text) and records the result under
+    /// `name`. Problems are reported with `prefix` before their message (the
+    /// document's name, in a file of several).
+    pub fn check_node(
+        &mut self,
+        file: FileId,
+        text: &str,
+        node: &Node,
+        name: String,
+        prefix: bool,
+    ) {
+        let mut result = DocumentResult {
+            name,
+            file: self
+                .sources
+                .get(file)
+                .map_or(String::new(), |f| f.name().to_string()),
+            evaluated: false,
+            outcomes: Vec::new(),
+        };
+        let program = self.program;
+        match conform_text(
+            &program.schema,
+            &program.input.ty,
+            node,
+            file,
+            text,
+            &program.input.name,
+        ) {
+            Err(e) => {
+                let doc = result.name.clone();
+                self.errors.extend(e.into_iter().map(|mut d| {
+                    if prefix {
+                        d.message = format!("{doc}: {}", d.message);
+                    }
+                    d
+                }));
+            }
+            Ok(value) => {
+                let outcomes = self.evaluator.evaluate(&value, self.keep);
+                self.tally.merge(outcomes.tally);
+                let places = Places {
+                    sources: &self.pack.sources,
+                    program,
+                    doc: (file, node),
+                    data: &self.data_nodes,
+                };
+                result.outcomes = outcomes
+                    .outcomes
+                    .into_iter()
+                    .map(|o| places.resolve(o))
+                    .collect();
+                result.evaluated = true;
+            }
+        }
+        self.documents.push(result);
+    }
+
+    /// Reads, splits and checks every document of an input file.
+    pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
         let (name, text) = match read_input(input) {
             Ok(read) => read,
             Err(e) => {
-                errors.push(e);
-                continue;
+                self.errors.push(e);
+                return;
             }
         };
         let format = match input {
             Input::Stdin(f) => *f,
-            Input::File(path) => match Format::from_path(path).or(options.input_format) {
+            Input::File(path) => match Format::from_path(path).or(input_format) {
                 Some(f) => f,
                 None => {
-                    errors.push(
+                    self.errors.push(
                         Diagnostic::error(
                             Code::Usage,
                             format!("`{name}`: the file name does not say its format"),
                         )
                         .help("name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`"),
                     );
-                    continue;
+                    return;
                 }
             },
         };
-        let file = sources.add(name.clone(), text.as_str());
+        let file = self.sources.add(name.clone(), text.as_str());
         let parts = if text.trim_start_matches('\u{feff}').trim().is_empty() {
             crate::data::load::Split {
                 docs: Vec::new(),
@@ -226,28 +316,16 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
                 Format::Jsonl => "a JSON Lines file holds one document (an object) per line",
                 _ => "an input file holds one document (an object) or an array of them",
             };
-            errors.push(
+            self.errors.push(
                 Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
             );
         }
         for (n, doc) in parts.docs.into_iter().enumerate() {
+            // In a file of several documents, names and errors say which one.
             let doc_name = if parts.numbered {
                 format!("{name}#{n}")
             } else {
                 name.clone()
-            };
-            let mut result = DocumentResult {
-                name: doc_name,
-                file: name.clone(),
-                evaluated: false,
-                outcomes: Vec::new(),
-            };
-            // In a file of several documents, errors say which one.
-            let prefix = |mut d: Diagnostic| {
-                if parts.numbered {
-                    d.message = format!("{}: {}", result.name, d.message);
-                }
-                d
             };
             match doc {
                 Err(e) => {
@@ -263,44 +341,45 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
                             "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
                         );
                     }
-                    errors.push(prefix(d));
-                }
-                Ok(node) => match conform_text(
-                    &program.schema,
-                    &program.input.ty,
-                    &node,
-                    file,
-                    &text,
-                    &program.input.name,
-                ) {
-                    Err(e) => errors.extend(e.into_iter().map(prefix)),
-                    Ok(value) => {
-                        let outcomes = evaluator.evaluate(&value, options.keep);
-                        tally.merge(outcomes.tally);
-                        let places = Places {
-                            sources: &pack.sources,
-                            program,
-                            doc: (file, &node),
-                            data: &data_nodes,
-                        };
-                        result.outcomes = outcomes
-                            .outcomes
-                            .into_iter()
-                            .map(|o| places.resolve(o))
-                            .collect();
-                        result.evaluated = true;
+                    if parts.numbered {
+                        d.message = format!("{doc_name}: {}", d.message);
                     }
-                },
+                    self.errors.push(d);
+                    self.documents.push(DocumentResult {
+                        name: doc_name,
+                        file: name.clone(),
+                        evaluated: false,
+                        outcomes: Vec::new(),
+                    });
+                }
+                Ok(node) => self.check_node(file, &text, &node, doc_name, parts.numbered),
             }
-            documents.push(result);
         }
     }
-    Checked {
-        sources,
-        errors,
-        documents,
-        tally,
+
+    /// The result of the run.
+    pub fn finish(self) -> Checked {
+        Checked {
+            sources: self.sources,
+            errors: self.errors,
+            documents: self.documents,
+            tally: self.tally,
+        }
     }
+}
+
+/// Runs `pack` over `inputs`. A pack that did not load gives its diagnostics as
+/// errors; documents that cannot be read, parsed or conformed are reported and
+/// skipped while the others are evaluated.
+pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
+    let mut session = match Session::start(pack, options) {
+        Ok(session) => session,
+        Err(failed) => return failed,
+    };
+    for input in inputs {
+        session.check_input(input, options.input_format);
+    }
+    session.finish()
 }
 
 /// Loads and conforms the pack's default data files, as `validate` does: the

@@ -60,6 +60,8 @@ pub enum Code {
     /// A command-line value is wrong: an unknown `--param` or `--data` name, a
     /// value that does not fit the param's type, a malformed `--today`.
     Usage,
+    /// A pack's test file (`tests/*.test.yaml`) is malformed.
+    Test,
 }
 
 impl Code {
@@ -87,6 +89,7 @@ impl Code {
             Code::DocComment => "preflight::doc-comment",
             Code::Data => "preflight::data",
             Code::Usage => "preflight::usage",
+            Code::Test => "preflight::test",
         }
     }
 }

@@ -31,3 +31,4 @@ pub mod run;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod testing;

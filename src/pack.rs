@@ -29,7 +29,19 @@ pub struct Pack {
     /// Default data paths as declared, kept even when the pack has errors so
     /// that a missing file is reported together with them.
     default_data: Vec<DefaultData>,
+    /// For the pack compiled into the binary: its files, where its default data
+    /// files are found instead of on disk.
+    embedded: Option<&'static [(&'static str, &'static str)]>,
 }
+
+/// The default pack compiled into the binary (see `build.rs`).
+mod default_pack {
+    include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
+}
+
+/// How the files of the embedded default pack are named in reports: not a path
+/// on disk, since the pack is inside the binary.
+pub const EMBEDDED_PREFIX: &str = "<default pack>";
 
 /// `data NAME: T = "PATH"`, as written.
 #[derive(Debug, Clone)]
@@ -74,6 +86,37 @@ impl Pack {
         Pack::check_sources(sources, Vec::new(), Vec::new())
     }
 
+    /// The default CSP transfer pack compiled into the binary (`policies/csp/`),
+    /// used by every command when no `-p` is given. Its data files come from the
+    /// binary too.
+    pub fn embedded() -> Pack {
+        let files = default_pack::FILES;
+        let mut sources = Sources::new();
+        for (name, text) in files.iter().filter(|(n, _)| n.ends_with(".policy")) {
+            sources.add(format!("{EMBEDDED_PREFIX}/{name}"), *text);
+        }
+        if files.is_empty() {
+            return Pack::failed(Diagnostic::error(
+                Code::Io,
+                "this build has no default pack embedded (policies/csp/ was empty when it was built)",
+            ));
+        }
+        let mut pack = Pack::check_sources(sources, Vec::new(), Vec::new());
+        pack.embedded = Some(files);
+        pack
+    }
+
+    /// The text of a data file of the embedded pack, by its path as the pack
+    /// declares it (`catalog.yaml`), with the name reports use for it.
+    pub fn embedded_data(&self, path: &str) -> Option<(String, &'static str)> {
+        let files = self.embedded?;
+        let path = path.strip_prefix("./").unwrap_or(path);
+        files
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(name, text)| (format!("{EMBEDDED_PREFIX}/{name}"), *text))
+    }
+
     /// A pack that could not be loaded at all, for the reason given.
     pub fn failed(diagnostic: Diagnostic) -> Pack {
         Pack {
@@ -82,6 +125,7 @@ impl Pack {
             diagnostics: vec![diagnostic],
             roots: Vec::new(),
             default_data: Vec::new(),
+            embedded: None,
         }
     }
 
@@ -123,6 +167,7 @@ impl Pack {
             diagnostics,
             roots,
             default_data,
+            embedded: None,
         }
     }
 
@@ -142,6 +187,9 @@ impl Pack {
     pub fn check_default_data_files(&mut self) {
         let mut problems = Vec::new();
         for data in &self.default_data {
+            if self.embedded_data(&data.path).is_some() {
+                continue;
+            }
             let Some(file) = self.sources.get(data.span.file) else {
                 continue;
             };

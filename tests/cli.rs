@@ -111,10 +111,18 @@ fn missing_pack_is_an_io_error() {
 }
 
 #[test]
-fn no_pack_given_is_explained() {
+fn without_a_pack_the_embedded_default_pack_is_used() {
     let out = preflight(&["validate"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("give a pack directory or a `.policy` file with `-p PATH`"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "ok: 19 rule(s) in 6 file(s)\n");
+    // From any directory: nothing is read from the working directory.
+    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--today", "2026-03-01", "-f", "json"])
+        .arg(std::fs::canonicalize("examples/csp/clean-plan.yaml").unwrap())
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 #[test]
@@ -246,4 +254,29 @@ fn check_reads_standard_input() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"].as_array().unwrap().len(), 3);
     assert_eq!(v["findings"][0]["document"], "<stdin>");
+}
+
+// ----- test -----------------------------------------------------------------------
+
+#[test]
+fn test_runs_a_packs_tests_and_closes_with_counts() {
+    let out = preflight(&["test", "tests/check/_pack", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(stdout.ends_with("4 passed, 0 failed\n"), "{stdout}");
+    assert!(stdout.contains("  ok      three problems are found, each on its subject"));
+}
+
+#[test]
+fn test_reports_malformed_test_files_with_exit_two() {
+    let out = preflight(&["test", "tests/pack-tests/malformed", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("test_malformed_file", text(&out.stdout));
+}
+
+#[test]
+fn test_without_a_pack_says_what_to_give() {
+    let out = preflight(&["test"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("preflight test policies/csp"));
 }

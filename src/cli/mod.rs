@@ -6,6 +6,7 @@
 //! command line).
 
 mod check;
+mod test;
 mod validate;
 
 use std::path::PathBuf;
@@ -44,6 +45,15 @@ pub enum Command {
     ///
     /// Example: preflight check -p policies/csp plans/q3.yaml --today 2026-03-01
     Check(CheckArgs),
+    /// Run a pack's own tests: every `tests/*.test.yaml` of each PACK.
+    ///
+    /// Each case gives an input document and the outcome expected of some rules
+    /// (or of some of their subjects). Prints one line per case, the differences
+    /// for failed ones, and `N passed, N failed`. Exit code 0 when all pass, 1
+    /// when one fails, 2 when a test file is malformed.
+    ///
+    /// Example: preflight test policies/csp --coverage
+    Test(TestArgs),
     /// Parse and type-check policy packs without any input documents.
     ///
     /// Reports every problem in the pack with the place to fix and what to write
@@ -112,6 +122,20 @@ impl CheckArgs {
     }
 }
 
+/// Options of `test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Pack directories whose `tests/` to run.
+    #[arg(value_name = "PACK")]
+    pub packs: Vec<PathBuf>,
+    /// Also list, per pack, the rules the tests never saw failing (or passing).
+    #[arg(long)]
+    pub coverage: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
 /// Output forms of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -157,16 +181,11 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The packs given with `-p`, or, without any, a pack that failed for that reason.
+/// The packs given with `-p`, or, without any, the default pack compiled into
+/// the binary.
 fn load_pack(paths: &[PathBuf]) -> crate::pack::Pack {
     if paths.is_empty() {
-        crate::pack::Pack::failed(
-            crate::diagnostic::Diagnostic::error(
-                crate::diagnostic::Code::Io,
-                "no pack given, and this build has no default pack embedded yet",
-            )
-            .help("give a pack directory or a `.policy` file with `-p PATH`"),
-        )
+        crate::pack::Pack::embedded()
     } else {
         crate::pack::Pack::load(paths)
     }
@@ -177,6 +196,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)

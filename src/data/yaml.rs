@@ -244,6 +244,35 @@ fn as_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// The byte offset of the quote that closes the quoted scalar whose opening quote
+/// is at or after `start` (after an anchor or tag): `\"` escapes in double quotes,
+/// `''` in single quotes.
+fn closing_quote(text: &str, start: usize, style: ScalarStyle) -> Option<usize> {
+    let quote = if style == ScalarStyle::DoubleQuoted {
+        b'"'
+    } else {
+        b'\''
+    };
+    let bytes = text.as_bytes();
+    let open = start + bytes.get(start..)?.iter().position(|b| *b == quote)?;
+    let mut i = open + 1;
+    while let Some(&b) = bytes.get(i) {
+        if quote == b'"' && b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == quote {
+            if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`: `Int`, or `BigInt` if it does
 /// not fit 64 bits.
 fn as_int(s: &str) -> Option<NodeKind> {
@@ -477,6 +506,12 @@ impl Builder<'_> {
                         )
                     {
                         end -= 1;
+                    }
+                } else if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    // A quoted scalar's span may run on over a comment after it:
+                    // end it at its closing quote.
+                    if let Some(close) = closing_quote(self.text, start as usize, style) {
+                        end = end.min(u32::try_from(close + 1).unwrap_or(end));
                     }
                 }
                 let resolved = resolve_scalar(&value, style, tag.as_deref(), start, end)?;

@@ -443,7 +443,15 @@ fn load_data(
                 }
             },
         };
-        let (name, text) = match read_input(&Input::File(path)) {
+        let embedded = match (&def.path, overrides.iter().any(|(n, _)| n == &def.name)) {
+            (Some((rel, _)), false) => pack.embedded_data(rel),
+            _ => None,
+        };
+        let read = match embedded {
+            Some((name, text)) => Ok((name, text.to_string())),
+            None => read_input(&Input::File(path)),
+        };
+        let (name, text) = match read {
             Ok(read) => read,
             Err(e) => {
                 errors.push(e);
@@ -658,6 +666,7 @@ impl Places<'_> {
                 None => (
                     f.message.unwrap_or_else(|| {
                         let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
+                        let text = text.strip_prefix("require").unwrap_or(text);
                         format!("`{}` does not hold", one_line(text))
                     }),
                     f.help,

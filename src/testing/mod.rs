@@ -1,0 +1,277 @@
+//! `preflight test`: running a pack's own test files (cli.md, "Test files").
+//!
+//! A pack keeps `*.test.yaml` files in its `tests/` directory; each case gives an
+//! input document (a file, or a mapping written in place), optional `today`,
+//! `params` and `data`, and the outcome expected of some rules, or of some of
+//! their subjects. Cases run through the same [`Session`] as `preflight check`.
+
+pub mod file;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use self::file::{TestCase, TestInput};
+use crate::data::load::parse_yaml;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::{Keep, OutcomeKind};
+use crate::pack::Pack;
+use crate::run::{Input, Options, Session};
+use crate::source::Sources;
+
+/// What a run of a pack's tests came to.
+#[derive(Debug, Default)]
+pub struct TestRun {
+    /// Cases whose expectations all held.
+    pub passed: usize,
+    /// Cases with an expectation that did not hold.
+    pub failed: usize,
+    /// Whether a test file (or the pack) was malformed: exit code 2.
+    pub malformed: bool,
+    /// Per rule id: whether some case saw it pass, and fail.
+    pub coverage: BTreeMap<String, (bool, bool)>,
+}
+
+/// Renders diagnostics against the sources they point into.
+pub type Render<'a> = &'a dyn Fn(&[Diagnostic], &Sources) -> String;
+
+/// Runs every `tests/*.test.yaml` of the pack at `dir` (in byte order of file
+/// name), writing one line per case (and the differences for failed ones) to
+/// `out`, and diagnostics rendered with `render`.
+pub fn run_pack(dir: &Path, out: &mut String, render: Render<'_>) -> TestRun {
+    let mut run = TestRun::default();
+    let pack = Pack::load(&[dir.to_path_buf()]);
+    let Some(program) = pack.program.as_ref() else {
+        out.push_str(&render(&pack.diagnostics, &pack.sources));
+        run.malformed = true;
+        return run;
+    };
+    for rule in &program.rules {
+        run.coverage.insert(rule.id.clone(), (false, false));
+    }
+    let rules: Vec<&str> = program.rules.iter().map(|r| r.id.as_str()).collect();
+    let tests_dir = dir.join("tests");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&tests_dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.to_string_lossy().ends_with(".test.yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    if files.is_empty() {
+        let d = Diagnostic::error(
+            Code::Test,
+            format!("no `*.test.yaml` files in `{}`", tests_dir.display()),
+        )
+        .help("a pack's tests are `*.test.yaml` files in its `tests/` directory");
+        out.push_str(&render(&[d], &Sources::new()));
+        run.malformed = true;
+        return run;
+    }
+    for path in files {
+        run_file(&pack, &path, &rules, out, render, &mut run);
+    }
+    run
+}
+
+fn run_file(
+    pack: &Pack,
+    path: &Path,
+    rules: &[&str],
+    out: &mut String,
+    render: Render<'_>,
+    run: &mut TestRun,
+) {
+    let name = path.display().to_string();
+    let mut sources = Sources::new();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(
+                Code::Io,
+                format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+            );
+            out.push_str(&render(&[d], &sources));
+            run.malformed = true;
+            return;
+        }
+    };
+    let file = sources.add(name.clone(), text.as_str());
+    let (mut docs, error) = parse_yaml(&text);
+    let mut diags = Vec::new();
+    if let Some(e) = error {
+        diags.push(Diagnostic::error(Code::Test, e.message.clone()).label(
+            crate::source::Span::new(file, e.start as usize, e.end as usize),
+            e.label.clone().unwrap_or_else(|| "here".into()),
+        ));
+    }
+    let cases = match (docs.pop(), docs.is_empty()) {
+        (Some(root), true) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            file::read(&root, file, dir, rules, &mut diags)
+        }
+        (None, _) if diags.is_empty() => {
+            diags.push(Diagnostic::error(Code::Test, format!("`{name}` is empty")));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    };
+    let _ = writeln!(out, "{name}");
+    if !diags.is_empty() {
+        out.push_str(&render(&diags, &sources));
+        run.malformed = true;
+    }
+    for case in &cases {
+        run_case(pack, &name, &text, case, out, render, run);
+    }
+}
+
+fn run_case(
+    pack: &Pack,
+    file_name: &str,
+    file_text: &str,
+    case: &TestCase,
+    out: &mut String,
+    render: Render<'_>,
+    run: &mut TestRun,
+) {
+    let options = Options {
+        data: case.data.clone(),
+        params: case.params.clone(),
+        today: case.today.clone(),
+        keep: Keep::All,
+        input_format: None,
+    };
+    let mut session = match Session::start(pack, &options) {
+        Ok(s) => s,
+        Err(failed) => {
+            let _ = writeln!(out, "  FAILED  {}", case.name);
+            out.push_str(&render(&failed.errors, &failed.sources));
+            run.failed += 1;
+            run.malformed = true;
+            return;
+        }
+    };
+    match &case.input {
+        TestInput::File(path) => session.check_input(&Input::File(path.clone()), None),
+        TestInput::Inline(node) => {
+            let file = session.sources.add(file_name.to_string(), file_text);
+            session.check_node(
+                file,
+                file_text,
+                node,
+                format!("{file_name} ({})", case.name),
+                false,
+            );
+        }
+    }
+    if !session.errors.is_empty() {
+        let _ = writeln!(out, "  FAILED  {}  (its input does not load)", case.name);
+        out.push_str(&render(&session.errors, &session.sources));
+        run.failed += 1;
+        run.malformed = true;
+        return;
+    }
+    let Some(program) = pack.program.as_ref() else {
+        return;
+    };
+    // (rule id, subject, outcome) of every subject.
+    let outcomes: Vec<(&str, &str, OutcomeKind)> = session
+        .documents
+        .iter()
+        .flat_map(|d| &d.outcomes)
+        .map(|o| {
+            let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
+            (id, o.subject.as_str(), o.kind)
+        })
+        .collect();
+    for (id, _, kind) in &outcomes {
+        if let Some(seen) = run.coverage.get_mut(*id) {
+            seen.0 |= *kind == OutcomeKind::Pass;
+            seen.1 |= *kind == OutcomeKind::Fail;
+        }
+    }
+    let mut differences = Vec::new();
+    for exp in &case.expect {
+        let of_rule = outcomes.iter().filter(|(id, _, _)| *id == exp.rule);
+        match &exp.subject {
+            None => {
+                let kinds: Vec<OutcomeKind> = of_rule.map(|(_, _, k)| *k).collect();
+                let has = |k: OutcomeKind| kinds.contains(&k);
+                let holds = match exp.outcome {
+                    OutcomeKind::Fail => has(OutcomeKind::Fail),
+                    OutcomeKind::Error => has(OutcomeKind::Error),
+                    OutcomeKind::Pass => {
+                        has(OutcomeKind::Pass)
+                            && !has(OutcomeKind::Fail)
+                            && !has(OutcomeKind::Error)
+                    }
+                    OutcomeKind::Skip => {
+                        !has(OutcomeKind::Pass)
+                            && !has(OutcomeKind::Fail)
+                            && !has(OutcomeKind::Error)
+                    }
+                };
+                if !holds {
+                    differences.push(format!(
+                        "{}: expected {}, got {}",
+                        exp.rule,
+                        exp.outcome.as_str(),
+                        tally(&kinds)
+                    ));
+                }
+            }
+            Some(subject) => {
+                let kinds: Vec<OutcomeKind> = of_rule
+                    .filter(|(_, s, _)| s == subject)
+                    .map(|(_, _, k)| *k)
+                    .collect();
+                if kinds.is_empty() || kinds.iter().any(|k| *k != exp.outcome) {
+                    differences.push(format!(
+                        "{} {subject}: expected {}, got {}",
+                        exp.rule,
+                        exp.outcome.as_str(),
+                        if kinds.is_empty() {
+                            "no such subject".to_string()
+                        } else {
+                            tally(&kinds)
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    if differences.is_empty() {
+        let _ = writeln!(out, "  ok      {}", case.name);
+        run.passed += 1;
+    } else {
+        let _ = writeln!(out, "  FAILED  {}", case.name);
+        for d in differences {
+            let _ = writeln!(out, "          {d}");
+        }
+        run.failed += 1;
+    }
+}
+
+/// "1 fail, 2 pass", or "no subject" for a rule that produced none.
+fn tally(kinds: &[OutcomeKind]) -> String {
+    if kinds.is_empty() {
+        return "no subject (a `for` over an empty list)".to_string();
+    }
+    let mut parts = Vec::new();
+    for k in [
+        OutcomeKind::Fail,
+        OutcomeKind::Error,
+        OutcomeKind::Pass,
+        OutcomeKind::Skip,
+    ] {
+        let n = kinds.iter().filter(|x| **x == k).count();
+        if n > 0 {
+            parts.push(format!("{n} {}", k.as_str()));
+        }
+    }
+    parts.join(", ")
+}

@@ -280,3 +280,45 @@ fn test_without_a_pack_says_what_to_give() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("preflight test policies/csp"));
 }
+
+#[test]
+fn the_default_pack_passes_its_own_tests_with_full_coverage() {
+    let out = preflight(&["test", "policies/csp", "--coverage", "--color", "never"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("every rule was seen failing"), "{stdout}");
+    assert!(!stdout.contains("never seen passing"), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn the_examples_exit_as_documented() {
+    let clean = preflight(&["check", "examples/csp/clean-plan.yaml"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    let failing = preflight(&["check", "-f", "json", "examples/csp/failing-plan.yaml"]);
+    assert_eq!(failing.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&failing.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // One finding per planted problem.
+    assert_eq!(
+        rules,
+        [
+            "discontinued-offer",
+            "license-count",
+            "license-reassignment",
+            "no-refund-cancellation",
+            "reseller-relationship",
+            "same-region"
+        ]
+    );
+    let batch = preflight(&["check", "-f", "json", "examples/csp/batch.jsonl"]);
+    assert_eq!(batch.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&batch.stdout).unwrap();
+    assert_eq!(v["summary"]["documents"], 300);
+    assert!(v["errors"].as_array().unwrap().is_empty());
+}

@@ -236,6 +236,14 @@ impl Sources {
         id
     }
 
+    /// Adds a copy of a file already read (its text and line index are shared,
+    /// not copied or scanned again) and returns its id here.
+    pub fn add_shared(&mut self, file: &SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file.clone());
+        id
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)

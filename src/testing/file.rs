@@ -248,7 +248,10 @@ pub fn read(
                     if !rules.contains(&e.key.as_str()) {
                         let help = match suggest::did_you_mean(&e.key, rules.iter().copied()) {
                             Some(close) => format!("did you mean `{close}`?"),
-                            None => "`preflight rules` lists the pack's rules".to_string(),
+                            None => format!(
+                                "the pack's rules are {}",
+                                suggest::list_names(rules.iter().copied(), 30)
+                            ),
                         };
                         diags.push(
                             Diagnostic::error(
@@ -299,6 +302,16 @@ pub fn read(
         }
         if diags.len() > before {
             continue;
+        }
+        if expect.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::Test,
+                    "this test case expects nothing, so it checks nothing",
+                )
+                .label(span(item), "here")
+                .help("name the rules it is about under `expect:`"),
+            );
         }
         if let Some(input) = input {
             cases.push(TestCase {

@@ -100,7 +100,7 @@ fn run_file(
         }
     };
     let file = sources.add(name.clone(), text.as_str());
-    let (mut docs, error) = parse_yaml(&text);
+    let (docs, error) = parse_yaml(&text);
     let mut diags = Vec::new();
     if let Some(e) = error {
         diags.push(Diagnostic::error(Code::Test, e.message.clone()).label(
@@ -108,12 +108,23 @@ fn run_file(
             e.label.clone().unwrap_or_else(|| "here".into()),
         ));
     }
-    let cases = match (docs.pop(), docs.is_empty()) {
-        (Some(root), true) => {
+    if docs.len() > 1 {
+        let second = docs.get(1).map_or(0, |d| d.start as usize);
+        diags.push(
+            Diagnostic::error(Code::Test, "a test file holds one YAML document")
+                .label(
+                    crate::source::Span::new(file, second, second),
+                    "a second document starts here",
+                )
+                .help("put every case under the one `tests:` list"),
+        );
+    }
+    let cases = match docs.first() {
+        Some(root) if docs.len() == 1 => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            file::read(&root, file, dir, rules, &mut diags)
+            file::read(root, file, dir, rules, &mut diags)
         }
-        (None, _) if diags.is_empty() => {
+        None if diags.is_empty() => {
             diags.push(Diagnostic::error(Code::Test, format!("`{name}` is empty")));
             Vec::new()
         }
@@ -122,16 +133,25 @@ fn run_file(
     let _ = writeln!(out, "{name}");
     if !diags.is_empty() {
         out.push_str(&render(&diags, &sources));
-        run.malformed = true;
+        run.malformed |= diags.iter().any(Diagnostic::is_error);
     }
+    // The test file as every case's session sees it, built once: inline inputs
+    // point into it.
+    let shared = sources.get(file).cloned();
     for case in &cases {
-        run_case(pack, &name, &text, case, out, render, run);
+        let place = sources
+            .get(file)
+            .map(|f| format!("{name}:{}", f.line_col(case.span.start as usize).0))
+            .unwrap_or_default();
+        run_case(pack, shared.as_ref(), &place, &text, case, out, render, run);
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "one private step of the runner")]
 fn run_case(
     pack: &Pack,
-    file_name: &str,
+    test_file: Option<&crate::source::SourceFile>,
+    place: &str,
     file_text: &str,
     case: &TestCase,
     out: &mut String,
@@ -148,7 +168,11 @@ fn run_case(
     let mut session = match Session::start(pack, &options) {
         Ok(s) => s,
         Err(failed) => {
-            let _ = writeln!(out, "  FAILED  {}", case.name);
+            let _ = writeln!(
+                out,
+                "  FAILED  {}  ({place}: its settings are wrong)",
+                case.name
+            );
             out.push_str(&render(&failed.errors, &failed.sources));
             run.failed += 1;
             run.malformed = true;
@@ -158,18 +182,36 @@ fn run_case(
     match &case.input {
         TestInput::File(path) => session.check_input(&Input::File(path.clone()), None),
         TestInput::Inline(node) => {
-            let file = session.sources.add(file_name.to_string(), file_text);
-            session.check_node(
-                file,
-                file_text,
-                node,
-                format!("{file_name} ({})", case.name),
-                false,
-            );
+            if let Some(shared) = test_file {
+                let file = session.sources.add_shared(shared);
+                session.check_node(
+                    file,
+                    file_text,
+                    node,
+                    format!("{place} ({})", case.name),
+                    false,
+                );
+            }
         }
     }
+    if session.errors.is_empty() && session.documents.len() != 1 {
+        session.errors.push(
+            Diagnostic::error(
+                Code::Test,
+                format!(
+                    "the input of a test case is one document; this one holds {}",
+                    session.documents.len()
+                ),
+            )
+            .help("give each document its own case"),
+        );
+    }
     if !session.errors.is_empty() {
-        let _ = writeln!(out, "  FAILED  {}  (its input does not load)", case.name);
+        let _ = writeln!(
+            out,
+            "  FAILED  {}  ({place}: its input does not load)",
+            case.name
+        );
         out.push_str(&render(&session.errors, &session.sources));
         run.failed += 1;
         run.malformed = true;
@@ -230,15 +272,34 @@ fn run_case(
                     .map(|(_, _, k)| *k)
                     .collect();
                 if kinds.is_empty() || kinds.iter().any(|k| *k != exp.outcome) {
-                    differences.push(format!(
-                        "{} {subject}: expected {}, got {}",
-                        exp.rule,
-                        exp.outcome.as_str(),
-                        if kinds.is_empty() {
-                            "no such subject".to_string()
+                    let got = if kinds.is_empty() {
+                        // Say which subjects there are: a mistyped path is the
+                        // usual cause.
+                        let mut known: Vec<&str> = outcomes
+                            .iter()
+                            .filter(|(id, _, _)| *id == exp.rule)
+                            .map(|(_, s, _)| {
+                                if s.is_empty() {
+                                    "\"\" (the document)"
+                                } else {
+                                    *s
+                                }
+                            })
+                            .collect();
+                        known.dedup();
+                        known.truncate(6);
+                        if known.is_empty() {
+                            "no such subject (the rule has none)".to_string()
                         } else {
-                            tally(&kinds)
+                            format!("no such subject; its subjects are {}", known.join(", "))
                         }
+                    } else {
+                        tally(&kinds)
+                    };
+                    differences.push(format!(
+                        "{} {subject}: expected {}, got {got}",
+                        exp.rule,
+                        exp.outcome.as_str()
                     ));
                 }
             }
@@ -248,7 +309,7 @@ fn run_case(
         let _ = writeln!(out, "  ok      {}", case.name);
         run.passed += 1;
     } else {
-        let _ = writeln!(out, "  FAILED  {}", case.name);
+        let _ = writeln!(out, "  FAILED  {}  ({place})", case.name);
         for d in differences {
             let _ = writeln!(out, "          {d}");
         }

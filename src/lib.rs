@@ -25,6 +25,7 @@ pub mod cli;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
+pub mod format;
 pub mod pack;
 pub mod report;
 pub mod run;

@@ -213,6 +213,63 @@ pub struct Rule {
     pub id_span: Span,
 }
 
+impl Rule {
+    /// Calls `f` on every expression of the rule, sub-expressions included
+    /// (clauses, `message` and `help` interpolations), iteratively.
+    pub fn visit(&self, mut f: impl FnMut(&TExpr)) {
+        let mut stack: Vec<&TExpr> = Vec::new();
+        for step in &self.steps {
+            match step {
+                Step::For { iter: e, .. } | Step::Let { value: e, .. } | Step::When(e) => stack.push(e),
+            }
+        }
+        stack.extend(self.requires.iter().map(|r| &r.expr));
+        for template in self.message.iter().chain(self.help.iter()) {
+            for part in &template.parts {
+                if let TemplatePart::Expr(e) = part {
+                    stack.push(e);
+                }
+            }
+        }
+        while let Some(e) = stack.pop() {
+            f(e);
+            match &e.kind {
+                TExprKind::List(items) => stack.extend(items.iter()),
+                TExprKind::Call { args, .. } => stack.extend(args.iter()),
+                TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => stack.push(target),
+                TExprKind::Default { value, default } => {
+                    stack.push(value);
+                    stack.push(default);
+                }
+                TExprKind::Index { target, index: k } | TExprKind::Lookup { target, key: k } => {
+                    stack.push(target);
+                    stack.push(k);
+                }
+                TExprKind::Not(x) | TExprKind::Neg(x) => stack.push(x),
+                TExprKind::Binary { lhs, rhs, .. } => {
+                    stack.push(lhs);
+                    stack.push(rhs);
+                }
+                TExprKind::Matches { subject, .. } => stack.push(subject),
+                TExprKind::Generator { iter, filter, body, .. } => {
+                    stack.push(iter);
+                    stack.push(body);
+                    if let Some(f) = filter {
+                        stack.push(f);
+                    }
+                }
+                TExprKind::Aggregate { list, .. } => stack.push(list),
+                TExprKind::Const(_)
+                | TExprKind::Input
+                | TExprKind::Data(_)
+                | TExprKind::Param(_)
+                | TExprKind::Local(_)
+                | TExprKind::Invalid => {}
+            }
+        }
+    }
+}
+
 /// A `for`, `let` or `when` clause.
 #[derive(Debug, Clone)]
 pub enum Step {

@@ -116,6 +116,20 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
                 );
             }
         }
+        CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Github => {
+            // Machine forms on standard output; problems of the run on standard
+            // error, as in the human form.
+            let text = diagnostics_human::render(&checked.errors, &checked.sources, args.color.for_stderr());
+            let _ = stderr.write_all(text.as_bytes());
+            if let Some(program) = pack.program.as_ref() {
+                let form = match args.format {
+                    CheckFormat::Sarif => crate::report::findings_sarif::render(&checked, program),
+                    CheckFormat::Junit => crate::report::findings_junit::render(&checked, program),
+                    _ => crate::report::findings_github::render(&checked, program),
+                };
+                let _ = stdout.write_all(form.as_bytes());
+            }
+        }
         CheckFormat::Json => {
             // Serialized straight from the structs, so fields keep cli.md's order.
             let output = match pack.program.as_ref() {

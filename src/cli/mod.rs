@@ -6,6 +6,11 @@
 //! command line).
 
 mod check;
+mod completions;
+mod explain;
+mod fmt;
+mod rules;
+mod schema;
 mod test;
 mod validate;
 
@@ -54,6 +59,33 @@ pub enum Command {
     ///
     /// Example: preflight test policies/csp --coverage
     Test(TestArgs),
+    /// Rewrite policy files in the one canonical layout (comments kept).
+    ///
+    /// Each PATH is a `.policy` file or a directory searched for them (default:
+    /// the current directory). With `--check`, nothing is written: files that
+    /// would change are listed and the exit code is 1. A file that does not parse
+    /// is reported and left alone (exit code 2).
+    ///
+    /// Example: preflight fmt --check policies/csp
+    Fmt(FmtArgs),
+    /// List the pack's rules: id, severity, where, and what each checks.
+    ///
+    /// Example: preflight rules --format json
+    Rules(RulesArgs),
+    /// Show one rule in full: its doc comment, severity, place, source, and the
+    /// params and data it reads.
+    ///
+    /// Example: preflight explain same-region
+    Explain(ExplainArgs),
+    /// Print the pack's input type as JSON Schema (draft 2020-12), for editors
+    /// and plan generators.
+    ///
+    /// Example: preflight schema > transfer.schema.json
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    ///
+    /// Example: preflight completions bash > /etc/bash_completion.d/preflight
+    Completions(CompletionsArgs),
     /// Parse and type-check policy packs without any input documents.
     ///
     /// Reports every problem in the pack with the place to fix and what to write
@@ -122,6 +154,66 @@ impl CheckArgs {
     }
 }
 
+/// Options of `fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// `.policy` files, or directories to search for them.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Only report files that are not in the canonical layout (exit code 1).
+    #[arg(long)]
+    pub check: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `rules`.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// Output form.
+    #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id.
+    pub rule: String,
+    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
 /// Options of `test`.
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
@@ -143,6 +235,12 @@ pub enum CheckFormat {
     Human,
     /// One JSON object on standard output (cli.md, "JSON form").
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one suite per document, one case per rule.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…`), one per finding.
+    Github,
 }
 
 /// `--fail-on` levels.
@@ -197,6 +295,11 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Completions(args) => completions::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)

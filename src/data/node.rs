@@ -100,3 +100,26 @@ impl Node {
         }
     }
 }
+
+impl Node {
+    /// The value as JSON, positions dropped: for tools that take JSON (validating
+    /// a YAML plan against `preflight schema`, say). A number too large for 64
+    /// bits or not finite becomes `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.kind {
+            NodeKind::Null | NodeKind::BigInt => J::Null,
+            NodeKind::Bool(b) => J::Bool(*b),
+            NodeKind::Int(i) => J::from(*i),
+            NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            NodeKind::Str(s) => J::String(s.clone()),
+            NodeKind::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Object(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}

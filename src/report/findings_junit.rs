@@ -1,0 +1,330 @@
+//! Findings as JUnit XML, so that CI dashboards show checks as tests (cli.md,
+//! "Output forms").
+//!
+//! One `<testsuite>` per document, named after it, with one `<testcase>` per rule
+//! of the pack (by rule id): a rule with a `fail` finding is a `<failure>` whose
+//! text lists every finding of the rule in that document with its
+//! `file:line:column` (`error` outcomes of the same rule too); a rule with only
+//! `error` outcomes is an `<error>`; a rule that had no subject, or whose every
+//! subject was skipped, is `<skipped/>`; any other rule passed.
+//!
+//! A run keeps passes and skips only with `--show all`. When it did (every
+//! outcome counted in the tally is at hand), rules are judged as above; when it
+//! did not, a rule without a finding in a document counts as passed, since
+//! nothing tells a rule that passed from one that was skipped.
+//!
+//! A document that could not be read or conformed is a suite with one testcase,
+//! `load`, in error with the problems found in it; problems that belong to no
+//! document (an unreadable file, a data file, a setting) go to a last suite
+//! named `preflight`, in a testcase named `run`.
+//!
+//! The XML is written by hand: `& < > " '` are escaped, as are line ends and tabs
+//! in attributes, and characters XML 1.0 cannot hold (control characters, U+FFFE,
+//! U+FFFF) are written as `\u{…}`.
+
+use std::fmt::Write as _;
+
+use crate::check::program::Program;
+use crate::diagnostic::Diagnostic;
+use crate::eval::OutcomeKind;
+use crate::report::diagnostics_json::location;
+use crate::report::findings_sarif::finding_text;
+use crate::run::{Checked, DocumentResult, ReportedOutcome, severity_of};
+use crate::source::Sources;
+
+/// Renders the outcomes of a run as one JUnit XML document.
+pub fn render(checked: &Checked, program: &Program) -> String {
+    let kept: u64 = checked
+        .documents
+        .iter()
+        .map(|d| d.outcomes.len() as u64)
+        .sum();
+    let t = checked.tally;
+    let all_kept = kept == t.pass + t.fail + t.skip + t.error;
+    let mut order: Vec<usize> = (0..program.rules.len()).collect();
+    order.sort_by(|a, b| {
+        let id = |i: &usize| program.rules.get(*i).map_or("", |r| r.id.as_str());
+        id(a).cmp(id(b))
+    });
+    let mut claimed = vec![false; checked.errors.len()];
+    let mut suites = Vec::new();
+    for doc in &checked.documents {
+        if doc.evaluated {
+            suites.push(evaluated_suite(checked, program, doc, &order, all_kept));
+        } else {
+            let errors: Vec<&Diagnostic> = checked
+                .errors
+                .iter()
+                .zip(claimed.iter_mut())
+                .filter(|(d, _)| belongs_to(d, doc, &checked.sources))
+                .map(|(d, claimed)| {
+                    *claimed = true;
+                    d
+                })
+                .collect();
+            suites.push(error_suite(&doc.name, "load", &errors, &checked.sources));
+        }
+    }
+    let rest: Vec<&Diagnostic> = checked
+        .errors
+        .iter()
+        .zip(&claimed)
+        .filter(|(_, claimed)| !**claimed)
+        .map(|(d, _)| d)
+        .collect();
+    if !rest.is_empty() {
+        suites.push(error_suite("preflight", "run", &rest, &checked.sources));
+    }
+    let mut total = Counts::default();
+    for s in &suites {
+        total.add(s.counts);
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"preflight\" {}>",
+        total.attributes()
+    );
+    for s in &suites {
+        out.push_str(&s.xml);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Test counts of a suite.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
+
+    fn attributes(self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
+}
+
+/// A suite, written, and its counts.
+struct Suite {
+    counts: Counts,
+    xml: String,
+}
+
+/// The suite of an evaluated document: one testcase per rule, by rule id.
+fn evaluated_suite(
+    checked: &Checked,
+    program: &Program,
+    doc: &DocumentResult,
+    order: &[usize],
+    all_kept: bool,
+) -> Suite {
+    let name = escape(&doc.name, true);
+    let mut counts = Counts::default();
+    let mut cases = String::new();
+    for &rule in order {
+        let id = program.rules.get(rule).map_or("?", |r| r.id.as_str());
+        let outcomes: Vec<&ReportedOutcome> =
+            doc.outcomes.iter().filter(|o| o.rule == rule).collect();
+        let has = |kind: OutcomeKind| outcomes.iter().any(|o| o.kind == kind);
+        counts.tests += 1;
+        let _ = write!(
+            cases,
+            "    <testcase name=\"{}\" classname=\"{name}\"",
+            escape(id, true)
+        );
+        let findings: Vec<&ReportedOutcome> = outcomes
+            .iter()
+            .copied()
+            .filter(|o| o.finding.is_some())
+            .collect();
+        let element = if has(OutcomeKind::Fail) {
+            counts.failures += 1;
+            Some("failure")
+        } else if has(OutcomeKind::Error) {
+            counts.errors += 1;
+            Some("error")
+        } else {
+            None
+        };
+        match element {
+            Some(element) => {
+                let severity = severity_of(program, rule).as_str();
+                let message = match findings.as_slice() {
+                    [one] => one.finding.as_ref().map(finding_text).unwrap_or_default(),
+                    [first, more @ ..] => format!(
+                        "{} (and {} more)",
+                        first.finding.as_ref().map(finding_text).unwrap_or_default(),
+                        more.len()
+                    ),
+                    [] => String::new(),
+                };
+                let mut text = String::new();
+                for o in &findings {
+                    text.push_str(&finding_lines(&checked.sources, doc, o));
+                }
+                let _ = writeln!(
+                    cases,
+                    ">\n      <{element} message=\"{}\" type=\"{}\">{}</{element}>\n    </testcase>",
+                    escape(&format!("{severity}: {message}"), true),
+                    escape(id, true),
+                    escape(&text, false)
+                );
+            }
+            None if all_kept && !has(OutcomeKind::Pass) => {
+                counts.skipped += 1;
+                let why = if outcomes.is_empty() {
+                    "no subject to check"
+                } else {
+                    "every subject was skipped"
+                };
+                let _ = writeln!(
+                    cases,
+                    ">\n      <skipped message=\"{why}\"/>\n    </testcase>"
+                );
+            }
+            None => cases.push_str("/>\n"),
+        }
+    }
+    Suite {
+        xml: format!(
+            "  <testsuite name=\"{name}\" {}>\n{cases}  </testsuite>\n",
+            counts.attributes()
+        ),
+        counts,
+    }
+}
+
+/// The lines of one finding in a failure's text: `file:line:column: message`
+/// (the document's name when the finding has no place), then the help.
+fn finding_lines(sources: &Sources, doc: &DocumentResult, o: &ReportedOutcome) -> String {
+    let Some(f) = &o.finding else {
+        return String::new();
+    };
+    let place = match f.location.and_then(|s| location(sources, s)) {
+        Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+        None => doc.name.clone(),
+    };
+    let mut out = format!("{place}: {}\n", finding_text(f));
+    if let Some(help) = &f.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
+    out
+}
+
+/// Whether a problem of the run is about this (unevaluated) document: in a file
+/// of several documents its message starts with the document's name, otherwise
+/// it points into the document's file.
+fn belongs_to(d: &Diagnostic, doc: &DocumentResult, sources: &Sources) -> bool {
+    if doc.name != doc.file {
+        return d
+            .message
+            .strip_prefix(doc.name.as_str())
+            .is_some_and(|rest| rest.starts_with(": "));
+    }
+    d.primary_span()
+        .and_then(|s| sources.get(s.file))
+        .is_some_and(|f| f.name() == doc.file)
+}
+
+/// A suite of one testcase in error with these problems.
+fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Sources) -> Suite {
+    let name = escape(suite, true);
+    let message = match errors {
+        [] => "could not be checked".to_string(),
+        [one] => one.message.clone(),
+        [first, more @ ..] => format!("{} (and {} more)", first.message, more.len()),
+    };
+    let kind = errors.first().map_or("preflight::data", |d| d.code.as_str());
+    let mut text = String::new();
+    for d in errors {
+        match d.primary_span().and_then(|s| location(sources, s)) {
+            Some(l) => {
+                let _ = writeln!(text, "{}:{}:{}: {}", l.file, l.line, l.column, d.message);
+            }
+            None => {
+                let _ = writeln!(text, "{}", d.message);
+            }
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(text, "  help: {help}");
+        }
+    }
+    let counts = Counts {
+        tests: 1,
+        errors: 1,
+        ..Counts::default()
+    };
+    Suite {
+        xml: format!(
+            "  <testsuite name=\"{name}\" {}>\n    <testcase name=\"{case}\" classname=\"{name}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
+            counts.attributes(),
+            escape(&message, true),
+            escape(kind, true),
+            escape(&text, false)
+        ),
+        counts,
+    }
+}
+
+/// Text escaped for XML 1.0 content (`attribute` false) or a double- or
+/// single-quoted attribute value: markup characters as entities; in attributes,
+/// line ends and tabs as character references (a parser would turn them into
+/// spaces); `\r` everywhere (a parser would turn it into `\n`); characters XML 1.0
+/// does not allow as `\u{…}`.
+pub fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
+            c if allowed_in_xml(c) => out.push(c),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    out
+}
+
+/// Whether XML 1.0 allows the character (`Char` of the specification, less the
+/// line ends and tab handled by [`escape`]).
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_xml_well_formed() {
+        assert_eq!(
+            escape("a<b>&\"c\" 'd'", false),
+            "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;"
+        );
+        assert_eq!(escape("x\u{1b}[2J\u{0}y\u{ffff}", false), "x\\u{1b}[2J\\u{0}y\\u{ffff}");
+        assert_eq!(escape("a\nb\tc\r", true), "a&#10;b&#9;c&#13;");
+        assert_eq!(escape("a\nb\tc", false), "a\nb\tc");
+        assert_eq!(escape("é 😀", true), "é 😀");
+    }
+}

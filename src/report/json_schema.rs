@@ -1,0 +1,119 @@
+//! The pack's `input` type as a JSON Schema (draft 2020-12), for editors and for
+//! generators of plans (`preflight schema`).
+//!
+//! Records become objects with `required` fields and `additionalProperties:
+//! false` (conformance rejects unknown fields too); optional fields may be absent
+//! or `null`; enums are strings with `enum`; dates are strings with `format:
+//! date`; lists are arrays and maps objects with `additionalProperties`. Doc
+//! comments become `description`s. Every record and enum reachable from the
+//! input is a definition under `$defs`, referenced by name.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::check::program::Program;
+use crate::check::types::Type;
+
+/// The JSON Schema of the documents `program` checks.
+pub fn input_schema(program: &Program) -> Value {
+    let schema = &program.schema;
+    let mut defs = Map::new();
+    let mut pending = vec![program.input.ty.clone()];
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match &ty {
+            Type::Record(id) => {
+                let Some(record) = schema.record(*id) else { continue };
+                if !seen.insert(record.name.clone()) {
+                    continue;
+                }
+                let mut properties = Map::new();
+                let mut required = Vec::new();
+                for field in &record.fields {
+                    let mut prop = type_schema(&field.ty, program);
+                    if field.optional {
+                        prop = json!({ "anyOf": [prop, { "type": "null" }] });
+                    } else {
+                        required.push(Value::String(field.name.clone()));
+                    }
+                    if let (Some(doc), Value::Object(map)) = (&field.doc, &mut prop) {
+                        map.insert("description".into(), Value::String(doc.clone()));
+                    }
+                    properties.insert(field.name.clone(), prop);
+                    pending.push(field.ty.clone());
+                }
+                let mut def = json!({
+                    "type": "object",
+                    "properties": properties,
+                    "required": required,
+                    "additionalProperties": false,
+                });
+                describe(&mut def, record.doc.as_deref());
+                defs.insert(record.name.clone(), def);
+            }
+            Type::Enum(id) => {
+                let Some(def) = schema.enum_def(*id) else { continue };
+                if !seen.insert(def.name.clone()) {
+                    continue;
+                }
+                let members: Vec<Value> =
+                    def.members.iter().map(|m| Value::String(m.value.clone())).collect();
+                let mut out = json!({ "type": "string", "enum": members });
+                let documented: Vec<String> = def
+                    .members
+                    .iter()
+                    .filter_map(|m| m.doc.as_ref().map(|d| format!("`{}`: {d}", m.value)))
+                    .collect();
+                let doc = match (&def.doc, documented.is_empty()) {
+                    (Some(d), true) => Some(d.clone()),
+                    (Some(d), false) => Some(format!("{d}\n\n{}", documented.join("\n"))),
+                    (None, false) => Some(documented.join("\n")),
+                    (None, true) => None,
+                };
+                describe(&mut out, doc.as_deref());
+                defs.insert(def.name.clone(), out);
+            }
+            Type::List(inner) | Type::Map(inner) => pending.push((**inner).clone()),
+            _ => {}
+        }
+    }
+    let mut root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("{} ({})", program.input.name, program.input.ty.display(schema)),
+    });
+    if let (Value::Object(root_map), Value::Object(input)) =
+        (&mut root, type_schema(&program.input.ty, program))
+    {
+        root_map.extend(input);
+        if let Some(doc) = &program.input.doc {
+            root_map.insert("description".into(), Value::String(doc.clone()));
+        }
+        root_map.insert("$defs".into(), Value::Object(defs));
+    }
+    root
+}
+
+/// The schema of a value of type `ty`: a reference for records and enums.
+fn type_schema(ty: &Type, program: &Program) -> Value {
+    match ty {
+        Type::Bool => json!({ "type": "boolean" }),
+        Type::Int => json!({ "type": "integer" }),
+        Type::String => json!({ "type": "string" }),
+        Type::Date => json!({ "type": "string", "format": "date" }),
+        Type::Enum(_) | Type::Record(_) => {
+            json!({ "$ref": format!("#/$defs/{}", ty.display(&program.schema)) })
+        }
+        Type::List(inner) => json!({ "type": "array", "items": type_schema(inner, program) }),
+        Type::Map(inner) => {
+            json!({ "type": "object", "additionalProperties": type_schema(inner, program) })
+        }
+        Type::Unknown => json!({}),
+    }
+}
+
+fn describe(value: &mut Value, doc: Option<&str>) {
+    if let (Some(doc), Value::Object(map)) = (doc, value) {
+        map.insert("description".into(), Value::String(doc.to_string()));
+    }
+}

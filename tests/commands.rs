@@ -36,8 +36,14 @@ fn rules_lists_every_rule_of_the_default_pack() {
     let rules = v["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 19);
     for r in rules {
-        assert!(r["id"].is_string() && r["severity"].is_string() && r["line"].as_u64().unwrap() > 0);
-        assert!(!r["summary"].as_str().unwrap().is_empty(), "{} has no doc", r["id"]);
+        assert!(
+            r["id"].is_string() && r["severity"].is_string() && r["line"].as_u64().unwrap() > 0
+        );
+        assert!(
+            !r["summary"].as_str().unwrap().is_empty(),
+            "{} has no doc",
+            r["id"]
+        );
     }
 }
 
@@ -61,7 +67,10 @@ fn every_example_plan_validates_against_the_schema() {
     let out = preflight(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
     let mut plans = vec![
         plan_json("examples/csp/clean-plan.yaml"),
@@ -97,6 +106,9 @@ fn completions_for_every_shell() {
         let out = preflight(&["completions", shell]);
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = text(&out.stdout);
-        assert!(script.contains("preflight") && script.contains("explain"), "{shell}");
+        assert!(
+            script.contains("preflight") && script.contains("explain"),
+            "{shell}"
+        );
     }
 }

@@ -220,7 +220,9 @@ impl Rule {
         let mut stack: Vec<&TExpr> = Vec::new();
         for step in &self.steps {
             match step {
-                Step::For { iter: e, .. } | Step::Let { value: e, .. } | Step::When(e) => stack.push(e),
+                Step::For { iter: e, .. } | Step::Let { value: e, .. } | Step::When(e) => {
+                    stack.push(e)
+                }
             }
         }
         stack.extend(self.requires.iter().map(|r| &r.expr));
@@ -236,7 +238,9 @@ impl Rule {
             match &e.kind {
                 TExprKind::List(items) => stack.extend(items.iter()),
                 TExprKind::Call { args, .. } => stack.extend(args.iter()),
-                TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => stack.push(target),
+                TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => {
+                    stack.push(target)
+                }
                 TExprKind::Default { value, default } => {
                     stack.push(value);
                     stack.push(default);
@@ -251,7 +255,9 @@ impl Rule {
                     stack.push(rhs);
                 }
                 TExprKind::Matches { subject, .. } => stack.push(subject),
-                TExprKind::Generator { iter, filter, body, .. } => {
+                TExprKind::Generator {
+                    iter, filter, body, ..
+                } => {
                     stack.push(iter);
                     stack.push(body);
                     if let Some(f) = filter {

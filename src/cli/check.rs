@@ -119,7 +119,11 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Github => {
             // Machine forms on standard output; problems of the run on standard
             // error, as in the human form.
-            let text = diagnostics_human::render(&checked.errors, &checked.sources, args.color.for_stderr());
+            let text = diagnostics_human::render(
+                &checked.errors,
+                &checked.sources,
+                args.color.for_stderr(),
+            );
             let _ = stderr.write_all(text.as_bytes());
             if let Some(program) = pack.program.as_ref() {
                 let form = match args.format {

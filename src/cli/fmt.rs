@@ -22,7 +22,11 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
         } else if root.is_file() {
             files.push(root.clone());
         } else {
-            let _ = writeln!(stderr, "error: `{}`: no such file or directory", root.display());
+            let _ = writeln!(
+                stderr,
+                "error: `{}`: no such file or directory",
+                root.display()
+            );
             trouble = true;
         }
     }
@@ -33,7 +37,11 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                let _ = writeln!(stderr, "error: cannot read `{name}`: {}", crate::pack::io_reason(&e));
+                let _ = writeln!(
+                    stderr,
+                    "error: cannot read `{name}`: {}",
+                    crate::pack::io_reason(&e)
+                );
                 trouble = true;
                 continue;
             }
@@ -44,16 +52,24 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
                 if args.check {
                     unformatted.push(name);
                 } else if let Err(e) = std::fs::write(file, formatted) {
-                    let _ = writeln!(stderr, "error: cannot write `{name}`: {}", crate::pack::io_reason(&e));
+                    let _ = writeln!(
+                        stderr,
+                        "error: cannot write `{name}`: {}",
+                        crate::pack::io_reason(&e)
+                    );
                     trouble = true;
                 } else {
                     let _ = writeln!(std::io::stdout(), "formatted {name}");
                 }
             }
             Err((sources, diagnostics)) => {
-                let text = diagnostics_human::render(&diagnostics, &sources, args.color.for_stderr());
+                let text =
+                    diagnostics_human::render(&diagnostics, &sources, args.color.for_stderr());
                 let _ = stderr.write_all(text.as_bytes());
-                let _ = writeln!(stderr, "error: `{name}` does not parse, so it was not formatted");
+                let _ = writeln!(
+                    stderr,
+                    "error: `{name}` does not parse, so it was not formatted"
+                );
                 trouble = true;
             }
         }
@@ -64,7 +80,11 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
     if trouble {
         EXIT_TROUBLE
     } else if !unformatted.is_empty() {
-        let _ = writeln!(stderr, "{} file(s) not in the canonical layout; run `preflight fmt` to fix them", unformatted.len());
+        let _ = writeln!(
+            stderr,
+            "{} file(s) not in the canonical layout; run `preflight fmt` to fix them",
+            unformatted.len()
+        );
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -74,7 +94,9 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
 /// The `.policy` files under `dir`, recursively (`target/` and hidden directories
 /// skipped).
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();

@@ -8,7 +8,8 @@ use crate::report::{diagnostics_human, rules};
 pub(super) fn run(args: &RulesArgs) -> u8 {
     let pack = super::load_pack(&args.policy);
     let Some(program) = pack.program.as_ref() else {
-        let text = diagnostics_human::render(&pack.diagnostics, &pack.sources, args.color.for_stderr());
+        let text =
+            diagnostics_human::render(&pack.diagnostics, &pack.sources, args.color.for_stderr());
         let _ = std::io::stderr().write_all(text.as_bytes());
         return EXIT_TROUBLE;
     };

@@ -1,9 +1,137 @@
-//! Findings as github (being written).
+//! Findings as GitHub Actions workflow commands, which GitHub shows as
+//! annotations on the files of a pull request (cli.md, "Output forms").
+//!
+//! One line per finding, in the order of the JSON form:
+//! `::error file=F,line=L,col=C,title=RULE::MESSAGE` (`::warning` for warning
+//! rules, `::notice` for info ones); `file`, `line` and `col` are left out when
+//! the finding points nowhere in the input. In a file of several documents the
+//! message starts with the document's name; the help follows the message on a
+//! second line. Then one `::error` per problem of the run, titled with its code.
+//!
+//! Escaping follows GitHub's runner: in the message `%`, `\r` and `\n` are
+//! percent-encoded, in property values also `:` and `,`, so that no value read
+//! from an input can end a command or start another. Other control characters
+//! are written as `\u{…}`, as on a terminal.
+
+use std::fmt::Write as _;
 
 use crate::check::program::Program;
-use crate::run::Checked;
+use crate::diagnostic::Severity;
+use crate::report::diagnostics_json::location;
+use crate::report::findings_human::sorted;
+use crate::report::findings_sarif::finding_text;
+use crate::run::{Checked, severity_of};
+use crate::source::{Sources, Span};
+use crate::syntax::ast::RuleSeverity;
 
-/// Renders the findings of a run.
-pub fn render(_checked: &Checked, _program: &Program) -> String {
-    String::new()
+/// Renders the findings and problems of a run as workflow commands, one a line.
+pub fn render(checked: &Checked, program: &Program) -> String {
+    let sources = &checked.sources;
+    let mut out = String::new();
+    for doc in &checked.documents {
+        for o in sorted(&doc.outcomes, program) {
+            let Some(f) = &o.finding else { continue };
+            let command = match severity_of(program, o.rule) {
+                RuleSeverity::Error => "error",
+                RuleSeverity::Warning => "warning",
+                RuleSeverity::Info => "notice",
+            };
+            let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
+            let mut message = finding_text(f);
+            if doc.name != doc.file {
+                message = format!("{}: {message}", doc.name);
+            }
+            push(
+                &mut out,
+                command,
+                place(sources, f.location),
+                id,
+                &message,
+                f.help.as_deref(),
+            );
+        }
+    }
+    for d in &checked.errors {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        push(
+            &mut out,
+            command,
+            place(sources, d.primary_span()),
+            d.code.as_str(),
+            &d.message,
+            d.help.as_deref(),
+        );
+    }
+    out
+}
+
+/// `file=F,line=L,col=C` for a span, escaped; empty when there is no span.
+fn place(sources: &Sources, span: Option<Span>) -> String {
+    match span.and_then(|s| location(sources, s)) {
+        Some(l) => format!(
+            "file={},line={},col={}",
+            escape_property(&l.file),
+            l.line,
+            l.column
+        ),
+        None => String::new(),
+    }
+}
+
+/// Writes one command line.
+fn push(
+    out: &mut String,
+    command: &str,
+    place: String,
+    title: &str,
+    message: &str,
+    help: Option<&str>,
+) {
+    let mut properties = place;
+    if !properties.is_empty() {
+        properties.push(',');
+    }
+    properties.push_str("title=");
+    properties.push_str(&escape_property(title));
+    let mut data = message.to_string();
+    if let Some(help) = help {
+        data.push_str("\nhelp: ");
+        data.push_str(help);
+    }
+    let _ = writeln!(out, "::{command} {properties}::{}", escape_data(&data));
+}
+
+/// A command's message: `%`, `\r` and `\n` percent-encoded; other control
+/// characters as `\u{…}`.
+pub fn escape_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in crate::source::escape_for_terminal(text).chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A command's property value: as a message, and `:` and `,` percent-encoded.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_cannot_end_a_command() {
+        assert_eq!(escape_data("50% off\r\n::stop"), "50%25 off%0D%0A::stop");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(escape_data("x\u{1b}[2Jy"), "x\\u{1b}[2Jy");
+    }
 }

@@ -247,7 +247,9 @@ fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Source
         [one] => one.message.clone(),
         [first, more @ ..] => format!("{} (and {} more)", first.message, more.len()),
     };
-    let kind = errors.first().map_or("preflight::data", |d| d.code.as_str());
+    let kind = errors
+        .first()
+        .map_or("preflight::data", |d| d.code.as_str());
     let mut text = String::new();
     for d in errors {
         match d.primary_span().and_then(|s| location(sources, s)) {
@@ -322,7 +324,10 @@ mod tests {
             escape("a<b>&\"c\" 'd'", false),
             "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;"
         );
-        assert_eq!(escape("x\u{1b}[2J\u{0}y\u{ffff}", false), "x\\u{1b}[2J\\u{0}y\\u{ffff}");
+        assert_eq!(
+            escape("x\u{1b}[2J\u{0}y\u{ffff}", false),
+            "x\\u{1b}[2J\\u{0}y\\u{ffff}"
+        );
         assert_eq!(escape("a\nb\tc\r", true), "a&#10;b&#9;c&#13;");
         assert_eq!(escape("a\nb\tc", false), "a\nb\tc");
         assert_eq!(escape("é 😀", true), "é 😀");

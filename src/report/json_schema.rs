@@ -24,7 +24,9 @@ pub fn input_schema(program: &Program) -> Value {
     while let Some(ty) = pending.pop() {
         match &ty {
             Type::Record(id) => {
-                let Some(record) = schema.record(*id) else { continue };
+                let Some(record) = schema.record(*id) else {
+                    continue;
+                };
                 if !seen.insert(record.name.clone()) {
                     continue;
                 }
@@ -53,12 +55,17 @@ pub fn input_schema(program: &Program) -> Value {
                 defs.insert(record.name.clone(), def);
             }
             Type::Enum(id) => {
-                let Some(def) = schema.enum_def(*id) else { continue };
+                let Some(def) = schema.enum_def(*id) else {
+                    continue;
+                };
                 if !seen.insert(def.name.clone()) {
                     continue;
                 }
-                let members: Vec<Value> =
-                    def.members.iter().map(|m| Value::String(m.value.clone())).collect();
+                let members: Vec<Value> = def
+                    .members
+                    .iter()
+                    .map(|m| Value::String(m.value.clone()))
+                    .collect();
                 let mut out = json!({ "type": "string", "enum": members });
                 let documented: Vec<String> = def
                     .members

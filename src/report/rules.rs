@@ -54,7 +54,14 @@ pub fn entries(program: &Program, sources: &Sources) -> Vec<RuleEntry> {
 pub fn table(program: &Program, sources: &Sources) -> String {
     let rows: Vec<[String; 4]> = entries(program, sources)
         .into_iter()
-        .map(|e| [e.id, e.severity.to_string(), format!("{}:{}", e.file, e.line), e.summary])
+        .map(|e| {
+            [
+                e.id,
+                e.severity.to_string(),
+                format!("{}:{}", e.file, e.line),
+                e.summary,
+            ]
+        })
         .collect();
     let width = |i: usize| {
         rows.iter()
@@ -63,7 +70,10 @@ pub fn table(program: &Program, sources: &Sources) -> String {
             .unwrap_or(0)
     };
     let (w0, w1, w2) = (width(0).max(2), width(1).max(8), width(2).max(8));
-    let mut out = format!("{:<w0$}  {:<w1$}  {:<w2$}  {}\n", "id", "severity", "location", "what it checks");
+    let mut out = format!(
+        "{:<w0$}  {:<w1$}  {:<w2$}  {}\n",
+        "id", "severity", "location", "what it checks"
+    );
     for [id, severity, place, summary] in &rows {
         out.push_str(format!("{id:<w0$}  {severity:<w1$}  {place:<w2$}  {summary}").trim_end());
         out.push('\n');
@@ -81,7 +91,9 @@ pub fn explain(program: &Program, sources: &Sources, id: &str) -> Result<String,
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("the pack's rules are {}", suggest::list_names(ids, 40)),
         };
-        return Err(Diagnostic::error(Code::UnknownName, format!("the pack has no rule `{id}`")).help(help));
+        return Err(
+            Diagnostic::error(Code::UnknownName, format!("the pack has no rule `{id}`")).help(help),
+        );
     };
     let place = sources.get(rule.span.file).map_or(String::new(), |f| {
         let (line, column) = f.line_col(rule.span.start as usize);
@@ -119,8 +131,16 @@ pub fn explain(program: &Program, sources: &Sources, id: &str) -> Result<String,
         out.push_str("\ndata it reads:\n");
         for i in data {
             if let Some(d) = program.data.get(i as usize) {
-                let path = d.path.as_ref().map(|(p, _)| format!(" = {p:?}")).unwrap_or_default();
-                out.push_str(&format!("  {}: {}{path}\n", d.name, d.ty.display(&program.schema)));
+                let path = d
+                    .path
+                    .as_ref()
+                    .map(|(p, _)| format!(" = {p:?}"))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "  {}: {}{path}\n",
+                    d.name,
+                    d.ty.display(&program.schema)
+                ));
             }
         }
     }
@@ -151,5 +171,8 @@ pub fn reads(rule: &Rule) -> (BTreeSet<u32>, BTreeSet<u32>) {
 }
 
 fn first_line(doc: Option<&str>) -> String {
-    doc.and_then(|d| d.lines().next()).unwrap_or("").trim().to_string()
+    doc.and_then(|d| d.lines().next())
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }

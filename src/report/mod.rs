@@ -5,9 +5,9 @@
 
 pub mod diagnostics_human;
 pub mod diagnostics_json;
+pub mod findings_github;
 pub mod findings_human;
 pub mod findings_json;
-pub mod findings_github;
 pub mod findings_junit;
 pub mod findings_sarif;
 pub mod json_schema;

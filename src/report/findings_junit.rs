@@ -242,10 +242,18 @@ fn belongs_to(d: &Diagnostic, doc: &DocumentResult, sources: &Sources) -> bool {
 /// A suite of one testcase in error with these problems.
 fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Sources) -> Suite {
     let name = escape(suite, true);
+    // In a suite of its own, the document need not be named again.
+    let prefix = format!("{suite}: ");
+    let said = |d: &Diagnostic| {
+        d.message
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(&d.message)
+            .to_string()
+    };
     let message = match errors {
         [] => "could not be checked".to_string(),
-        [one] => one.message.clone(),
-        [first, more @ ..] => format!("{} (and {} more)", first.message, more.len()),
+        [one] => said(one),
+        [first, more @ ..] => format!("{} (and {} more)", said(first), more.len()),
     };
     let kind = errors
         .first()
@@ -254,10 +262,10 @@ fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Source
     for d in errors {
         match d.primary_span().and_then(|s| location(sources, s)) {
             Some(l) => {
-                let _ = writeln!(text, "{}:{}:{}: {}", l.file, l.line, l.column, d.message);
+                let _ = writeln!(text, "{}:{}:{}: {}", l.file, l.line, l.column, said(d));
             }
             None => {
-                let _ = writeln!(text, "{}", d.message);
+                let _ = writeln!(text, "{}", said(d));
             }
         }
         if let Some(help) = &d.help {

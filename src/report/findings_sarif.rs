@@ -117,7 +117,7 @@ pub struct ReportingDescriptor {
     pub id: String,
     /// The first sentence of the doc comment, or the id.
     pub short_description: Text,
-    /// The whole doc comment, when there is one.
+    /// The whole doc comment, when there is one, its paragraphs reflowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_description: Option<Text>,
     /// The level of its findings.
@@ -287,12 +287,11 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 .to_string();
             let mut related = Vec::new();
             if let Some(place) = f.policy.and_then(|s| physical(sources, s)) {
-                let what = if f.error.is_some() {
-                    "the expression that could not be evaluated"
-                } else {
-                    "the failing requirement"
+                let what = match &f.error {
+                    Some(e) => format!("could not be evaluated: {e}"),
+                    None => "the failing requirement".to_string(),
                 };
-                related.push(located(place, what.to_string()));
+                related.push(located(place, what));
             }
             for v in &f.values {
                 let text = format!("{}: {}", v.expr, v.display);
@@ -376,9 +375,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         short_description: Text {
             text: doc.map_or_else(|| rule.id.clone(), first_sentence),
         },
-        full_description: doc.map(|d| Text {
-            text: d.to_string(),
-        }),
+        full_description: doc.map(|d| Text { text: reflow(d) }),
         default_configuration: Configuration {
             level: level(rule.severity),
         },
@@ -410,6 +407,32 @@ fn first_sentence(doc: &str) -> String {
         end += 1;
     }
     paragraph
+}
+
+/// A doc comment with the lines of each paragraph joined, since viewers wrap
+/// text themselves; blank lines, and lines that start a list item or are
+/// indented, are kept.
+fn reflow(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut previous_blank = true;
+    for line in doc.lines() {
+        let blank = line.trim().is_empty();
+        let item = line.starts_with(char::is_whitespace)
+            || ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m))
+            || line
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if !out.is_empty() {
+            out.push(if blank || previous_blank || item {
+                '\n'
+            } else {
+                ' '
+            });
+        }
+        out.push_str(if blank { "" } else { line });
+        previous_blank = blank;
+    }
+    out
 }
 
 /// A problem of the run as a notification.
@@ -523,6 +546,14 @@ mod tests {
         assert_eq!(
             first_sentence("Offers, e.g. Office 365 E3, must\nbe sold\n\nMore."),
             "Offers, e.g. Office 365 E3, must be sold"
+        );
+    }
+
+    #[test]
+    fn full_descriptions_are_reflowed() {
+        assert_eq!(
+            reflow("One\nparagraph.\n\nA list:\n- a\n- b\n  more\n2. c\nd"),
+            "One paragraph.\n\nA list:\n- a\n- b\n  more\n2. c d"
         );
     }
 }

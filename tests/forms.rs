@@ -1,0 +1,632 @@
+//! The machine output forms of `check`: SARIF, JUnit and GitHub workflow
+//! commands. Each is snapshotted on the failing example plan and on runs with
+//! problems, and checked for what its consumers need: SARIF against the SARIF
+//! 2.1.0 schema, JUnit as well-formed XML whose counts add up, GitHub as one
+//! command per finding.
+
+use std::path::PathBuf;
+
+use preflight::check::program::Program;
+use preflight::eval::{Keep, OutcomeKind};
+use preflight::pack::Pack;
+use preflight::report::{findings_github, findings_junit, findings_sarif};
+use preflight::run::{self, Checked, Input, Options};
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+
+fn options(keep: Keep) -> Options {
+    Options {
+        data: vec![],
+        params: vec![],
+        today: Some("2026-03-01".into()),
+        keep,
+        input_format: None,
+    }
+}
+
+/// The embedded default pack on the failing example: six planted findings.
+fn failing_example() -> (Pack, Checked) {
+    let pack = Pack::embedded();
+    let checked = run::check(
+        &pack,
+        &[Input::File("examples/csp/failing-plan.yaml".into())],
+        &options(Keep::Findings),
+    );
+    (pack, checked)
+}
+
+/// The test pack on `tests/check/DIR/FILE` for each input (extra policy files
+/// from `policies`).
+fn on_test_pack(policies: &[&str], inputs: &[&str], keep: Keep) -> (Pack, Checked) {
+    let mut paths: Vec<PathBuf> = vec!["tests/check/_pack".into()];
+    paths.extend(policies.iter().map(PathBuf::from));
+    let pack = Pack::load(&paths);
+    assert!(
+        pack.program.is_some(),
+        "the test pack does not load: {:?}",
+        pack.diagnostics
+    );
+    let inputs: Vec<Input> = inputs.iter().map(|i| Input::File(i.into())).collect();
+    let checked = run::check(&pack, &inputs, &options(keep));
+    (pack, checked)
+}
+
+/// A plan with a misspelt field: the document cannot be conformed.
+fn conformance_error() -> (Pack, Checked) {
+    let (pack, checked) = on_test_pack(
+        &[],
+        &["tests/check/yaml-typo-field/plan.yaml"],
+        Keep::Findings,
+    );
+    assert_eq!(checked.errors.len(), 1);
+    (pack, checked)
+}
+
+fn program(pack: &Pack) -> &Program {
+    pack.program.as_ref().expect("the pack loads")
+}
+
+fn findings(checked: &Checked) -> usize {
+    checked
+        .documents
+        .iter()
+        .flat_map(|d| &d.outcomes)
+        .filter(|o| o.finding.is_some())
+        .count()
+}
+
+// --- SARIF ---------------------------------------------------------------------
+
+/// The errors of a SARIF log against the vendored SARIF 2.1.0 schema (draft-07),
+/// formats included (`uri`, `uri-reference`, `date-time`).
+fn sarif_errors(instance: &serde_json::Value) -> Vec<String> {
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif-schema-2.1.0.json").expect("the schema"),
+    )
+    .expect("the schema is JSON");
+    // The official schema's `language` patterns have a stray `]`, which the
+    // `regex` format check of the draft-07 meta-schema rejects, so the schema
+    // would not compile. Read as JavaScript reads it, the `]` is a literal:
+    // escaping it keeps the patterns' meaning.
+    let fixed = fix_language_patterns(&mut schema);
+    assert_eq!(fixed, 2, "the vendored schema changed: revisit this fix");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Parses a SARIF log and checks it against the schema; fails with every error.
+fn assert_valid_sarif(text: &str) -> serde_json::Value {
+    let instance: serde_json::Value = serde_json::from_str(text).expect("SARIF output is JSON");
+    let errors = sarif_errors(&instance);
+    assert!(
+        errors.is_empty(),
+        "the SARIF output does not match the SARIF 2.1.0 schema:\n{}",
+        errors.join("\n")
+    );
+    instance
+}
+
+/// Escapes the stray `]` of the schema's `language` patterns; how many it fixed.
+fn fix_language_patterns(schema: &mut serde_json::Value) -> usize {
+    const BROKEN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    match schema {
+        serde_json::Value::Object(map) => {
+            let mut fixed = 0;
+            for (key, value) in map.iter_mut() {
+                if key == "pattern" && value == BROKEN {
+                    *value = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$".into();
+                    fixed += 1;
+                } else {
+                    fixed += fix_language_patterns(value);
+                }
+            }
+            fixed
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(fix_language_patterns).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn sarif_on_the_failing_example() {
+    let (pack, checked) = failing_example();
+    let program = program(&pack);
+    let text = findings_sarif::render(&checked, program);
+    assert!(text.ends_with("}\n"));
+    let sarif = assert_valid_sarif(&text);
+    insta::assert_snapshot!("sarif", text);
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "preflight");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), program.rules.len());
+    for (rule, descriptor) in program.rules.iter().zip(rules) {
+        assert_eq!(descriptor["id"], rule.id.as_str());
+        assert!(descriptor["shortDescription"]["text"].is_string());
+    }
+
+    // Same findings, same order as the JSON form.
+    let json = preflight::report::findings_json::output(&checked, program, &[], false);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), json.findings.len());
+    assert_eq!(results.len(), 6);
+    for (result, finding) in results.iter().zip(&json.findings) {
+        assert_eq!(result["ruleId"], finding.rule.as_str());
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], finding.rule.as_str());
+        let level = match finding.severity {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "note",
+        };
+        assert_eq!(result["level"], level);
+        assert_eq!(result["message"]["text"], finding.message.as_str());
+        let place = &result["locations"][0]["physicalLocation"];
+        let location = finding.location.as_ref().unwrap();
+        assert_eq!(place["artifactLocation"]["uri"], location.file.as_str());
+        assert_eq!(place["region"]["startLine"], location.line);
+        assert_eq!(place["region"]["startColumn"], location.column);
+        let related = result["relatedLocations"].as_array().unwrap();
+        assert_eq!(related[0]["id"], 0);
+        assert_eq!(related[0]["message"]["text"], "the failing requirement");
+        assert_eq!(result["properties"]["document"], finding.document.as_str());
+        assert_eq!(result["properties"]["subject"], finding.subject.as_str());
+        assert_eq!(result["properties"]["outcome"], "fail");
+    }
+}
+
+#[test]
+fn the_sarif_schema_check_catches_mistakes() {
+    let (pack, checked) = failing_example();
+    let text = findings_sarif::render(&checked, program(&pack));
+    let mut sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    sarif["runs"][0]["results"][0]["level"] = "fatal".into();
+    sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        "a b<c>".into();
+    let message = sarif_errors(&sarif).join("\n");
+    assert!(message.contains("\"fatal\""), "{message}");
+    assert!(message.contains("uri-reference"), "{message}");
+}
+
+#[test]
+fn sarif_with_a_conformance_error() {
+    let (pack, checked) = conformance_error();
+    let text = findings_sarif::render(&checked, program(&pack));
+    let sarif = assert_valid_sarif(&text);
+    insta::assert_snapshot!("sarif_conformance_error", text);
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(notes[0]["descriptor"]["id"], "preflight::data");
+    let place = &notes[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        place["artifactLocation"]["uri"],
+        "tests/check/yaml-typo-field/plan.yaml"
+    );
+    assert_eq!(place["region"]["startLine"], 27);
+    assert_eq!(place["region"]["startColumn"], 5);
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn sarif_with_error_outcomes_and_escapes_is_valid() {
+    for (policies, input) in [
+        (
+            &["tests/check/error-outcome-missing-map-key/offer-name.policy"][..],
+            "tests/check/error-outcome-missing-map-key/plan.yaml",
+        ),
+        (&[][..], "tests/check/terminal-escapes-in-values/plan.yaml"),
+        (&[][..], "tests/check/jsonl-batch-one-bad-line/plans.jsonl"),
+    ] {
+        let (pack, checked) = on_test_pack(policies, &[input], Keep::All);
+        let text = findings_sarif::render(&checked, program(&pack));
+        let sarif = assert_valid_sarif(&text);
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), findings(&checked), "{input}");
+        for (result, outcome) in results.iter().zip(
+            checked
+                .documents
+                .iter()
+                .flat_map(|d| {
+                    preflight::report::findings_human::sorted(&d.outcomes, program(&pack))
+                })
+                .filter(|o| o.finding.is_some()),
+        ) {
+            assert_eq!(result["properties"]["outcome"], outcome.kind.as_str());
+            if outcome.kind == OutcomeKind::Error {
+                let error = outcome.finding.as_ref().unwrap().error.as_ref().unwrap();
+                let text = result["message"]["text"].as_str().unwrap();
+                assert!(
+                    text.contains("could not be evaluated"),
+                    "{input}: an error outcome says so: {text} ({error})"
+                );
+                let policy = &result["relatedLocations"][0];
+                assert_eq!(policy["id"], 0);
+                assert_eq!(
+                    policy["message"]["text"],
+                    format!("could not be evaluated: {error}")
+                );
+            }
+        }
+    }
+}
+
+// --- JUnit ---------------------------------------------------------------------
+
+/// What a JUnit document holds, read back with quick-xml.
+#[derive(Debug, Default)]
+struct Junit {
+    root: String,
+    /// Counts on `<testsuites>`: tests, failures, errors, skipped.
+    totals: [usize; 4],
+    suites: Vec<JunitSuite>,
+}
+
+#[derive(Debug, Default)]
+struct JunitSuite {
+    name: String,
+    /// Counts on `<testsuite>`.
+    counts: [usize; 4],
+    /// Each testcase: name and what it came to (`pass`, `failure`, `error`,
+    /// `skipped`), with the text of a failure or error.
+    cases: Vec<(String, &'static str, String)>,
+}
+
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .map(|a| a.expect("a well-formed attribute"))
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .expect("an attribute value")
+                .into_owned()
+        })
+}
+
+fn counts(e: &quick_xml::events::BytesStart<'_>) -> [usize; 4] {
+    ["tests", "failures", "errors", "skipped"].map(|n| {
+        attribute(e, n)
+            .unwrap_or_else(|| panic!("`{n}` is missing"))
+            .parse()
+            .unwrap()
+    })
+}
+
+/// Parses JUnit XML, failing on anything not well-formed.
+fn parse_junit(text: &str) -> Junit {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut junit = Junit::default();
+    let mut depth = 0usize;
+    let mut in_outcome = false;
+    loop {
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed at {}: {e}", reader.buffer_position()));
+        match event {
+            Event::Eof => break,
+            Event::Decl(_) => assert_eq!(depth, 0),
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let name = e.name().as_ref().to_string();
+                match (depth, name.as_str()) {
+                    (0, _) => {
+                        assert!(junit.root.is_empty(), "a second root element");
+                        junit.root = name.clone();
+                        junit.totals = counts(e);
+                    }
+                    (1, "testsuite") => junit.suites.push(JunitSuite {
+                        name: attribute(e, "name").unwrap(),
+                        counts: counts(e),
+                        cases: vec![],
+                    }),
+                    (2, "testcase") => {
+                        let suite = junit.suites.last_mut().unwrap();
+                        assert_eq!(attribute(e, "classname").unwrap(), suite.name);
+                        suite
+                            .cases
+                            .push((attribute(e, "name").unwrap(), "pass", String::new()));
+                    }
+                    (3, "failure" | "error" | "skipped") => {
+                        let case = junit.suites.last_mut().unwrap().cases.last_mut().unwrap();
+                        assert_eq!(case.1, "pass", "one outcome per testcase");
+                        case.1 = match name.as_str() {
+                            "failure" => "failure",
+                            "error" => "error",
+                            _ => "skipped",
+                        };
+                        if name != "skipped" {
+                            assert!(attribute(e, "message").is_some());
+                            assert!(attribute(e, "type").is_some());
+                        }
+                        in_outcome = !empty;
+                    }
+                    (d, n) => panic!("unexpected <{n}> at depth {d}"),
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                depth -= 1;
+                in_outcome = false;
+            }
+            Event::Text(t) => {
+                let text = t.xml10_content().into_owned();
+                if in_outcome {
+                    junit.suites.last_mut().unwrap().cases.last_mut().unwrap().2 += &text;
+                } else {
+                    assert!(text.trim().is_empty(), "stray text {text:?}");
+                }
+            }
+            Event::GeneralRef(r) => {
+                // quick-xml reports entity references apart from the text.
+                let c = match r.resolve_char_ref().expect("a valid character reference") {
+                    Some(c) => c,
+                    None => match &*r {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        n => panic!("unknown entity &{n};"),
+                    },
+                };
+                assert!(in_outcome, "an entity outside a failure or error");
+                junit
+                    .suites
+                    .last_mut()
+                    .unwrap()
+                    .cases
+                    .last_mut()
+                    .unwrap()
+                    .2
+                    .push(c);
+            }
+            e => panic!("unexpected event {e:?}"),
+        }
+    }
+    assert_eq!(depth, 0);
+    junit
+}
+
+/// The counts of a suite agree with its testcases, and the totals with the
+/// suites.
+fn assert_counts_agree(junit: &Junit) {
+    assert_eq!(junit.root, "testsuites");
+    let mut totals = [0; 4];
+    for suite in &junit.suites {
+        let count = |kind: &str| suite.cases.iter().filter(|c| c.1 == kind).count();
+        let actual = [
+            suite.cases.len(),
+            count("failure"),
+            count("error"),
+            count("skipped"),
+        ];
+        assert_eq!(suite.counts, actual, "counts of suite {}", suite.name);
+        for (t, n) in totals.iter_mut().zip(actual) {
+            *t += n;
+        }
+    }
+    assert_eq!(junit.totals, totals, "counts of <testsuites>");
+}
+
+#[test]
+fn junit_on_the_failing_example() {
+    let (pack, checked) = failing_example();
+    let program = program(&pack);
+    let text = findings_junit::render(&checked, program);
+    insta::assert_snapshot!("junit", text);
+    let junit = parse_junit(&text);
+    assert_counts_agree(&junit);
+    assert_eq!(junit.suites.len(), 1);
+    let suite = &junit.suites[0];
+    assert_eq!(suite.name, "examples/csp/failing-plan.yaml");
+    // One testcase per rule, not per subject.
+    assert_eq!(suite.cases.len(), program.rules.len());
+    let doc = &checked.documents[0];
+    let mut failed: Vec<&str> = doc
+        .outcomes
+        .iter()
+        .filter(|o| o.kind == OutcomeKind::Fail)
+        .map(|o| program.rules[o.rule].id.as_str())
+        .collect();
+    failed.dedup();
+    assert_eq!(failed.len(), 6);
+    for id in failed {
+        let case = suite.cases.iter().find(|c| c.0 == id).unwrap();
+        assert_eq!(case.1, "failure", "{id}");
+        assert!(
+            case.2.contains("examples/csp/failing-plan.yaml:"),
+            "{id}: {}",
+            case.2
+        );
+    }
+    // Without `--show all`, a rule without a finding passed.
+    assert_eq!(suite.counts, [program.rules.len(), 6, 0, 0]);
+}
+
+#[test]
+fn junit_with_a_conformance_error() {
+    let (pack, checked) = conformance_error();
+    let text = findings_junit::render(&checked, program(&pack));
+    insta::assert_snapshot!("junit_conformance_error", text);
+    let junit = parse_junit(&text);
+    assert_counts_agree(&junit);
+    assert_eq!(junit.suites.len(), 1);
+    let suite = &junit.suites[0];
+    assert_eq!(suite.name, "tests/check/yaml-typo-field/plan.yaml");
+    assert_eq!(suite.cases.len(), 1);
+    let (name, kind, text) = &suite.cases[0];
+    assert_eq!((name.as_str(), *kind), ("load", "error"));
+    assert!(text.contains("tests/check/yaml-typo-field/plan.yaml:27:5: unknown field `auto_renw`"));
+}
+
+#[test]
+fn junit_of_a_batch_with_show_all() {
+    // Four plans, one of which does not parse; and a missing input file, which
+    // belongs to no document. `--show all` keeps every outcome, so skips show.
+    let (pack, checked) = on_test_pack(
+        &[],
+        &[
+            "tests/check/jsonl-batch-one-bad-line/plans.jsonl",
+            "tests/check/no-such-plan.yaml",
+        ],
+        Keep::All,
+    );
+    let text = findings_junit::render(&checked, program(&pack));
+    insta::assert_snapshot!("junit_batch_show_all", text);
+    let junit = parse_junit(&text);
+    assert_counts_agree(&junit);
+    let names: Vec<&str> = junit.suites.iter().map(|s| s.name.as_str()).collect();
+    let docs: Vec<&str> = checked.documents.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names[..docs.len()], docs[..]);
+    assert_eq!(names.last(), Some(&"preflight"));
+    for (suite, doc) in junit.suites.iter().zip(&checked.documents) {
+        if !doc.evaluated {
+            assert_eq!(suite.cases.len(), 1);
+            assert_eq!(suite.cases[0].1, "error");
+            let text = &suite.cases[0].2;
+            assert!(text.starts_with(&format!("{}:3:", doc.file)), "{text}");
+        }
+    }
+    let skipped: usize = junit.suites.iter().map(|s| s.counts[3]).sum();
+    assert!(skipped > 0, "rules without subjects are skipped");
+    let run = junit.suites.last().unwrap();
+    assert!(run.cases[0].2.contains("no-such-plan.yaml"));
+}
+
+#[test]
+fn junit_with_an_error_outcome() {
+    let (pack, checked) = on_test_pack(
+        &["tests/check/error-outcome-missing-map-key/offer-name.policy"],
+        &["tests/check/error-outcome-missing-map-key/plan.yaml"],
+        Keep::Findings,
+    );
+    let program = program(&pack);
+    let text = findings_junit::render(&checked, program);
+    let junit = parse_junit(&text);
+    assert_counts_agree(&junit);
+    let errored: Vec<&str> = checked.documents[0]
+        .outcomes
+        .iter()
+        .filter(|o| o.kind == OutcomeKind::Error)
+        .map(|o| program.rules[o.rule].id.as_str())
+        .collect();
+    assert!(!errored.is_empty());
+    for id in errored {
+        let case = junit.suites[0].cases.iter().find(|c| c.0 == id).unwrap();
+        assert!(matches!(case.1, "error" | "failure"), "{id}: {}", case.1);
+    }
+}
+
+#[test]
+fn junit_escapes_values_from_the_input() {
+    let (pack, checked) = on_test_pack(
+        &[],
+        &["tests/check/terminal-escapes-in-values/plan.yaml"],
+        Keep::Findings,
+    );
+    let text = findings_junit::render(&checked, program(&pack));
+    assert!(!text.contains('\u{1b}'));
+    assert_counts_agree(&parse_junit(&text));
+}
+
+// --- GitHub --------------------------------------------------------------------
+
+/// The properties of a workflow command line, and its command.
+fn github_command(line: &str) -> (&str, Vec<(&str, &str)>) {
+    let rest = line.strip_prefix("::").expect("a command starts with ::");
+    let (head, _message) = rest.split_once("::").expect("`::` before the message");
+    let (command, properties) = head.split_once(' ').expect("properties");
+    let properties = properties
+        .split(',')
+        .map(|p| p.split_once('=').expect("NAME=VALUE"))
+        .collect();
+    (command, properties)
+}
+
+#[test]
+fn github_on_the_failing_example() {
+    let (pack, checked) = failing_example();
+    let program = program(&pack);
+    let text = findings_github::render(&checked, program);
+    insta::assert_snapshot!("github", text);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), findings(&checked));
+    let json = preflight::report::findings_json::output(&checked, program, &[], false);
+    for (line, finding) in lines.iter().zip(&json.findings) {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+        let (command, properties) = github_command(line);
+        assert_eq!(command, finding.severity);
+        let names: Vec<&str> = properties.iter().map(|p| p.0).collect();
+        assert_eq!(names, ["file", "line", "col", "title"]);
+        let location = finding.location.as_ref().unwrap();
+        assert_eq!(properties[0].1, location.file);
+        assert_eq!(properties[1].1, location.line.to_string());
+        assert_eq!(properties[2].1, location.column.to_string());
+        assert_eq!(properties[3].1, finding.rule);
+        assert!(line.contains("%0Ahelp: "), "the help follows: {line}");
+    }
+}
+
+#[test]
+fn github_with_a_conformance_error() {
+    let (pack, checked) = conformance_error();
+    let text = findings_github::render(&checked, program(&pack));
+    insta::assert_snapshot!("github_conformance_error", text);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1);
+    let (command, properties) = github_command(lines[0]);
+    assert_eq!(command, "error");
+    assert_eq!(
+        properties,
+        [
+            ("file", "tests/check/yaml-typo-field/plan.yaml"),
+            ("line", "27"),
+            ("col", "5"),
+            ("title", "preflight%3A%3Adata"),
+        ]
+    );
+}
+
+#[test]
+fn github_lines_stay_one_command_each() {
+    for input in [
+        "tests/check/terminal-escapes-in-values/plan.yaml",
+        "tests/check/jsonl-batch-one-bad-line/plans.jsonl",
+    ] {
+        let (pack, checked) = on_test_pack(&[], &[input], Keep::Findings);
+        let text = findings_github::render(&checked, program(&pack));
+        assert_eq!(
+            text.lines().count(),
+            findings(&checked) + checked.errors.len(),
+            "{input}:\n{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+        assert!(!text.contains('\r'));
+        for line in text.lines() {
+            let (command, _) = github_command(line);
+            assert!(matches!(command, "error" | "warning" | "notice"), "{line}");
+        }
+    }
+}

@@ -10,15 +10,3 @@ pub fn format_source(name: &str, text: &str) -> Result<String, (Sources, Vec<Dia
     let _ = name;
     Ok(text.to_string())
 }
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn spans() {
-        let text = "input a: A // c1\nrecord A { x: int // c2\n , y: [int] // c3\n}\nrule r {\n  require x // c4\n  require f(x) // c5\n  require x.y // c6\n  message \"a\" // c7\n}\nparam p: int = 1 // c8\n";
-        let mut sources = crate::source::Sources::new();
-        let id = sources.add("t", text);
-        let (ast, diags) = crate::syntax::parse(id, text);
-        println!("{diags:?}");
-        for d in &ast.decls { println!("{d:#?}"); }
-    }
-}

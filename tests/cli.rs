@@ -322,3 +322,31 @@ fn the_examples_exit_as_documented() {
     assert_eq!(v["summary"]["documents"], 300);
     assert!(v["errors"].as_array().unwrap().is_empty());
 }
+
+// ----- fmt ------------------------------------------------------------------------
+
+#[test]
+fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
+    let out = preflight(&["fmt", "--check", "policies/csp", "examples/quickstart"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let dir = std::env::temp_dir().join(format!("preflight-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = dir.join("messy.policy");
+    std::fs::write(&messy, "record   Plan{id:string,n:int}\ninput plan:Plan\nrule r{require plan.n>0   // why\n}\n").unwrap();
+    let broken = dir.join("broken.policy");
+    std::fs::write(&broken, "rule r { require }\n").unwrap();
+    let out = preflight(&["fmt", "--check", messy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("would reformat"));
+    let out = preflight(&["fmt", messy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&messy).unwrap();
+    assert_eq!(
+        formatted,
+        "record Plan {\n  id: string,\n  n: int,\n}\ninput plan: Plan\nrule r {\n  require plan.n > 0 // why\n}\n"
+    );
+    let out = preflight(&["fmt", "--check", "--color", "never", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("does not parse, so it was not formatted"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

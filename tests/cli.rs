@@ -332,7 +332,11 @@ fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
     let dir = std::env::temp_dir().join(format!("preflight-fmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let messy = dir.join("messy.policy");
-    std::fs::write(&messy, "record   Plan{id:string,n:int}\ninput plan:Plan\nrule r{require plan.n>0   // why\n}\n").unwrap();
+    std::fs::write(
+        &messy,
+        "record   Plan{id:string,n:int}\ninput plan:Plan\nrule r{require plan.n>0   // why\n}\n",
+    )
+    .unwrap();
     let broken = dir.join("broken.policy");
     std::fs::write(&broken, "rule r { require }\n").unwrap();
     let out = preflight(&["fmt", "--check", messy.to_str().unwrap()]);
@@ -345,7 +349,13 @@ fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
         formatted,
         "record Plan {\n  id: string,\n  n: int,\n}\ninput plan: Plan\nrule r {\n  require plan.n > 0 // why\n}\n"
     );
-    let out = preflight(&["fmt", "--check", "--color", "never", broken.to_str().unwrap()]);
+    let out = preflight(&[
+        "fmt",
+        "--check",
+        "--color",
+        "never",
+        broken.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("does not parse, so it was not formatted"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -11,6 +11,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(u32);
 
+impl FileId {
+    /// An id that names no file (for placeholders that are never rendered).
+    pub const NONE: FileId = FileId(u32::MAX);
+}
+
 /// A byte range in one source file.
 ///
 /// Offsets are `u32` to keep spans small (they sit on every AST node); the loader

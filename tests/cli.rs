@@ -360,3 +360,24 @@ fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
     assert!(text(&out.stderr).contains("does not parse, so it was not formatted"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn machine_forms_describe_a_pack_that_does_not_load() {
+    let pack = "tests/ui/multi/errors-in-several-rules.policy";
+    let plan = "tests/check/yaml-clean/plan.yaml";
+    let sarif = preflight(&["check", "-p", pack, plan, "-f", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let invocation = &v["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(
+        !invocation["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let junit = preflight(&["check", "-p", pack, plan, "-f", "junit"]);
+    assert!(text(&junit.stdout).contains("<error "));
+    let github = preflight(&["check", "-p", pack, plan, "-f", "github"]);
+    assert!(text(&github.stdout).starts_with("::error file="));
+}

@@ -28,6 +28,24 @@ pub struct Program {
 }
 
 impl Program {
+    /// A program with no rules and no declarations: what output forms render
+    /// against when a pack did not load, so that they still describe the run
+    /// (its errors) in their own format.
+    pub fn empty() -> Program {
+        Program {
+            schema: Schema::default(),
+            input: Global {
+                name: String::new(),
+                doc: None,
+                ty: Type::Unknown,
+                span: Span::new(crate::source::FileId::NONE, 0, 0),
+            },
+            data: Vec::new(),
+            params: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)

@@ -125,14 +125,16 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
                 args.color.for_stderr(),
             );
             let _ = stderr.write_all(text.as_bytes());
-            if let Some(program) = pack.program.as_ref() {
-                let form = match args.format {
-                    CheckFormat::Sarif => crate::report::findings_sarif::render(&checked, program),
-                    CheckFormat::Junit => crate::report::findings_junit::render(&checked, program),
-                    _ => crate::report::findings_github::render(&checked, program),
-                };
-                let _ = stdout.write_all(form.as_bytes());
-            }
+            // A pack that did not load still gets a well-formed report of the
+            // run's errors: consumers reject an empty file.
+            let empty = crate::check::program::Program::empty();
+            let program = pack.program.as_ref().unwrap_or(&empty);
+            let form = match args.format {
+                CheckFormat::Sarif => crate::report::findings_sarif::render(&checked, program),
+                CheckFormat::Junit => crate::report::findings_junit::render(&checked, program),
+                _ => crate::report::findings_github::render(&checked, program),
+            };
+            let _ = stdout.write_all(form.as_bytes());
         }
         CheckFormat::Json => {
             // Serialized straight from the structs, so fields keep cli.md's order.

@@ -18,7 +18,7 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
     let mut trouble = false;
     for root in &roots {
         if root.is_dir() {
-            collect(root, &mut files);
+            collect(root, &mut files, &mut trouble);
         } else if root.is_file() {
             files.push(root.clone());
         } else {
@@ -91,21 +91,36 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
     }
 }
 
-/// The `.policy` files under `dir`, recursively (`target/` and hidden directories
-/// skipped).
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+/// The `.policy` files under `dir`, recursively (`target/`, hidden directories
+/// and links to directories skipped).
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, trouble: &mut bool) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot read `{}`: {}",
+                dir.display(),
+                crate::pack::io_reason(&e)
+            );
+            *trouble = true;
+            return;
+        }
     };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if path.is_dir() {
+        // The entry's own type: symbolic links to directories are not followed,
+        // so a link loop cannot make the walk endless.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
             if !name.starts_with('.') && name != "target" {
-                collect(&path, out);
+                collect(&path, out, trouble);
             }
-        } else if path.extension().is_some_and(|e| e == "policy") {
+        } else if path.extension().is_some_and(|e| e == "policy") && path.is_file() {
             out.push(path);
         }
     }

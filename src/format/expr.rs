@@ -88,6 +88,10 @@ impl<'a> ExprPrinter<'a> {
             ExprKind::Unary(op, operand) => Doc::Concat(vec![
                 Doc::text(match op {
                     UnaryOp::Not => "not ",
+                    // `- -x`, not `--x`, which reads like a decrement.
+                    UnaryOp::Neg if matches!(operand.kind, ExprKind::Unary(UnaryOp::Neg, _)) => {
+                        "- "
+                    }
                     UnaryOp::Neg => "-",
                 }),
                 self.expr(operand),

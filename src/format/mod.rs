@@ -15,8 +15,7 @@
 //! # The canonical layout
 //!
 //! **Lines.** Indentation is two spaces per level. Lines end with a line feed
-//! (`\r\n` becomes `\n`), carry no trailing white space (the inside of a `message`
-//! or `help` string written over several lines is copied as is), and the file ends with
+//! (`\r\n` becomes `\n`), carry no trailing white space, and the file ends with
 //! exactly one line feed (a file with nothing in it becomes empty). A byte-order
 //! mark is dropped. Lines aim at 100 columns, but only list literals and `and`/`or`
 //! chains are ever broken to get there: other long lines, such as a long

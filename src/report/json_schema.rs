@@ -105,9 +105,13 @@ pub fn input_schema(program: &Program) -> Value {
 fn type_schema(ty: &Type, program: &Program) -> Value {
     match ty {
         Type::Bool => json!({ "type": "boolean" }),
-        Type::Int => json!({ "type": "integer" }),
+        Type::Int => json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }),
         Type::String => json!({ "type": "string" }),
-        Type::Date => json!({ "type": "string", "format": "date" }),
+        // The pattern lets editors catch the shape; conformance also checks
+        // that the day exists.
+        Type::Date => {
+            json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+        }
         Type::Enum(_) | Type::Record(_) => {
             json!({ "$ref": format!("#/$defs/{}", ty.display(&program.schema)) })
         }

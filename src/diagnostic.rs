@@ -392,6 +392,8 @@ pub(crate) struct CharColumnSource {
     name: String,
     text: std::sync::Arc<str>,
     line_starts: std::sync::Arc<[usize]>,
+    /// Lines of the whole file before this text (see `SourceFile::first_line`).
+    first_line: usize,
 }
 
 /// Lines longer than this many bytes are cropped around the label they carry.
@@ -408,6 +410,7 @@ impl CharColumnSource {
             name: f.name().to_string(),
             text: f.display_text(),
             line_starts: std::sync::Arc::clone(f.line_starts()),
+            first_line: f.first_line(),
         })
     }
 
@@ -517,7 +520,7 @@ impl SourceCode for CharColumnSource {
             self.name.clone(),
             inner.data(),
             SourceSpan::new(contents_start.into(), inner.span().len()),
-            self.line_of(contents_start),
+            self.line_of(contents_start) + self.first_line,
             self.char_column(if before == 0 && after == 0 {
                 start
             } else {

@@ -92,6 +92,10 @@ pub struct SourceFile {
     /// Whether the text is all ASCII: columns are then byte differences, which
     /// keeps locations on a long minified line cheap.
     ascii: bool,
+    /// How many lines of the real file come before this text: non-zero for a
+    /// fragment (one line of a JSON Lines file read as a stream), so that its
+    /// positions are reported as the whole file's.
+    first_line: usize,
     /// The text as a terminal may show it: control characters and bidirectional
     /// overrides replaced by characters of the same length in bytes (so that every
     /// offset still fits), or `None` when there are none.
@@ -139,7 +143,12 @@ impl SourceFile {
                 .get(line_start..offset)
                 .map_or(0, |s| s.chars().count())
         };
-        (line + 1, column + 1)
+        (line + 1 + self.first_line, column + 1)
+    }
+
+    /// See the field.
+    pub(crate) fn first_line(&self) -> usize {
+        self.first_line
     }
 
     /// The line starts (see the field).
@@ -229,6 +238,18 @@ impl Sources {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        self.add_fragment(name, text, 0)
+    }
+
+    /// Adds a piece of a file that starts at line `first_line + 1` of it (a line
+    /// of a JSON Lines file read as a stream): positions in it are reported as
+    /// positions in the whole file.
+    pub fn add_fragment(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        first_line: usize,
+    ) -> FileId {
         let text: Arc<str> = text.into();
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
@@ -236,6 +257,7 @@ impl Sources {
             line_starts: line_starts(&text),
             ascii: text.is_ascii(),
             display: displayable(&text),
+            first_line,
             text,
         });
         id

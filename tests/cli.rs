@@ -381,3 +381,27 @@ fn machine_forms_describe_a_pack_that_does_not_load() {
     let github = preflight(&["check", "-p", pack, plan, "-f", "github"]);
     assert!(text(&github.stdout).starts_with("::error file="));
 }
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_threads() {
+    // A streamed JSON Lines batch and a JSON array, in both main forms.
+    let array = std::env::temp_dir().join(format!("preflight-array-{}.json", std::process::id()));
+    let batch = std::fs::read_to_string("examples/csp/batch.jsonl").unwrap();
+    let docs: Vec<&str> = batch.lines().collect();
+    std::fs::write(&array, format!("[\n{}\n]\n", docs.join(",\n"))).unwrap();
+    for input in ["examples/csp/batch.jsonl", array.to_str().unwrap()] {
+        for form in ["human", "json"] {
+            let run = |jobs: &str| {
+                preflight(&["check", "--color", "never", "-f", form, "-j", jobs, input])
+            };
+            let one = run("1");
+            let two = run("2");
+            let four = run("4");
+            assert_eq!(one.status.code(), Some(1));
+            assert_eq!(text(&one.stdout), text(&two.stdout), "{input} {form}");
+            assert_eq!(text(&one.stdout), text(&four.stdout), "{input} {form}");
+            assert_eq!(text(&one.stderr), text(&two.stderr));
+        }
+    }
+    let _ = std::fs::remove_file(&array);
+}

@@ -58,7 +58,15 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     // A malformed option stops the run before anything is read, like the other
     // setting errors (`run::check` reports those).
     let mut checked = if usage.is_empty() {
-        run::check(&pack, &inputs, &options)
+        let run = || run::check(&pack, &inputs, &options);
+        match args
+            .jobs
+            .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n.get()).build())
+        {
+            Some(Ok(pool)) => pool.install(run),
+            // No pool of that size could be made: the default one will do.
+            _ => run(),
+        }
     } else {
         run::Checked::failed(pack.sources.clone(), Vec::new())
     };

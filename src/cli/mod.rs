@@ -145,6 +145,10 @@ pub struct CheckArgs {
     /// name does not end in a known extension.
     #[arg(long, value_enum)]
     pub input_format: Option<crate::data::load::Format>,
+    /// Threads evaluating documents (default: one per core). The output is the
+    /// same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 impl CheckArgs {

@@ -230,14 +230,35 @@ impl<'p> Session<'p> {
         name: String,
         prefix: bool,
     ) {
-        let mut result = DocumentResult {
-            name,
-            file: self
-                .sources
-                .get(file)
-                .map_or(String::new(), |f| f.name().to_string()),
-            evaluated: false,
-            outcomes: Vec::new(),
+        let file_name = self
+            .sources
+            .get(file)
+            .map_or(String::new(), |f| f.name().to_string());
+        let out = self.evaluate_document(file, &file_name, text, node, name, prefix);
+        self.merge(out);
+    }
+
+    /// Checks one document without touching the session, so that documents can
+    /// be checked on several threads and merged in input order afterwards.
+    fn evaluate_document(
+        &self,
+        file: FileId,
+        file_name: &str,
+        text: &str,
+        node: &Node,
+        name: String,
+        prefix: bool,
+    ) -> DocOutput {
+        let mut out = DocOutput {
+            result: DocumentResult {
+                name,
+                file: file_name.to_string(),
+                evaluated: false,
+                outcomes: Vec::new(),
+            },
+            errors: Vec::new(),
+            tally: Tally::default(),
+            fragment: None,
         };
         let program = self.program;
         match conform_text(
@@ -249,36 +270,198 @@ impl<'p> Session<'p> {
             &program.input.name,
         ) {
             Err(e) => {
-                let doc = result.name.clone();
-                self.errors.extend(e.into_iter().map(|mut d| {
-                    if prefix {
-                        d.message = format!("{doc}: {}", d.message);
-                    }
-                    d
-                }));
+                let doc = &out.result.name;
+                out.errors = e
+                    .into_iter()
+                    .map(|mut d| {
+                        if prefix {
+                            d.message = format!("{doc}: {}", d.message);
+                        }
+                        d
+                    })
+                    .collect();
             }
             Ok(value) => {
                 let outcomes = self.evaluator.evaluate(&value, self.keep);
-                self.tally.merge(outcomes.tally);
+                out.tally = outcomes.tally;
                 let places = Places {
                     sources: &self.pack.sources,
                     program,
                     doc: (file, node),
                     data: &self.data_nodes,
                 };
-                result.outcomes = outcomes
+                out.result.outcomes = outcomes
                     .outcomes
                     .into_iter()
                     .map(|o| places.resolve(o))
                     .collect();
-                result.evaluated = true;
+                out.result.evaluated = true;
             }
         }
-        self.documents.push(result);
+        out
+    }
+
+    /// Adds a checked document to the run. A document read as a stream brings
+    /// its line along when something must point into it; the line becomes a
+    /// source of its own, and the placeholder spans are pointed at it.
+    fn merge(&mut self, mut out: DocOutput) {
+        if let Some((text, first_line)) = out.fragment.take() {
+            let needed =
+                !out.errors.is_empty() || out.result.outcomes.iter().any(|o| o.finding.is_some());
+            if needed {
+                let id = self
+                    .sources
+                    .add_fragment(out.result.file.clone(), text, first_line);
+                out.repoint(FileId::NONE, id);
+            }
+        }
+        self.errors.extend(out.errors);
+        self.tally.merge(out.tally);
+        self.documents.push(out.result);
+    }
+
+    /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
+    /// checked on all threads and merged in order. Only the lines that something
+    /// points into are kept, so memory stays flat however long the file is.
+    fn check_jsonl_stream(&mut self, path: &std::path::Path, name: &str) {
+        use rayon::prelude::*;
+        use std::io::BufRead;
+        const BATCH: usize = 2048;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.errors.push(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                ));
+                return;
+            }
+        };
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+        let mut line_index = 0usize;
+        let mut documents = 0usize;
+        let mut buf = Vec::new();
+        loop {
+            // (line index, document index, the line) for one batch.
+            let mut batch: Vec<(usize, usize, Result<String, Diagnostic>)> =
+                Vec::with_capacity(BATCH);
+            let mut done = false;
+            while batch.len() < BATCH {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => {
+                        done = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.errors.push(Diagnostic::error(
+                            Code::Io,
+                            format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                        ));
+                        done = true;
+                        break;
+                    }
+                }
+                let index = line_index;
+                line_index += 1;
+                let mut bytes: &[u8] = &buf;
+                if index == 0 {
+                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                }
+                while let [rest @ .., b'\n' | b'\r'] = bytes {
+                    bytes = rest;
+                }
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let line = match std::str::from_utf8(bytes) {
+                    Ok(t) => Ok(t.to_string()),
+                    Err(e) => Err(Diagnostic::error(
+                        Code::Data,
+                        format!(
+                            "`{name}` line {}: not UTF-8 text (invalid byte at column {})",
+                            index + 1,
+                            e.valid_up_to() + 1
+                        ),
+                    )
+                    .help("save the file as UTF-8")),
+                };
+                batch.push((index, documents, line));
+                documents += 1;
+            }
+            let outputs: Vec<DocOutput> = batch
+                .into_par_iter()
+                .map(|(index, n, line)| self.check_line(name, index, n, line))
+                .collect();
+            for out in outputs {
+                self.merge(out);
+            }
+            if done {
+                break;
+            }
+        }
+        if documents == 0 {
+            self.errors.push(
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
+                    .help("a JSON Lines file holds one document (an object) per line"),
+            );
+        }
+    }
+
+    /// Checks one line of a JSON Lines stream (spans point at a placeholder file
+    /// until [`Session::merge`] gives the line a source of its own).
+    fn check_line(
+        &self,
+        name: &str,
+        index: usize,
+        n: usize,
+        line: Result<String, Diagnostic>,
+    ) -> DocOutput {
+        let doc_name = format!("{name}#{n}");
+        let failed = |errors: Vec<Diagnostic>, fragment| DocOutput {
+            result: DocumentResult {
+                name: doc_name.clone(),
+                file: name.to_string(),
+                evaluated: false,
+                outcomes: Vec::new(),
+            },
+            errors,
+            tally: Tally::default(),
+            fragment,
+        };
+        let text = match line {
+            Ok(t) => t,
+            Err(d) => return failed(vec![d], None),
+        };
+        match crate::data::json::parse_json(&text, 0) {
+            Err(e) => {
+                let mut d = load_error(&e, FileId::NONE);
+                if e.message.starts_with("unexpected end") {
+                    d.message = d.message.replace("end of the file", "end of the line");
+                    d.help = Some(
+                        "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
+                    );
+                }
+                d.message = format!("{doc_name}: {}", d.message);
+                failed(vec![d], Some((text, index)))
+            }
+            Ok(node) => {
+                let mut out =
+                    self.evaluate_document(FileId::NONE, name, &text, &node, doc_name, true);
+                out.fragment = Some((text, index));
+                out
+            }
+        }
     }
 
     /// Reads, splits and checks every document of an input file.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
+        if let Input::File(path) = input
+            && Format::from_path(path).or(input_format) == Some(Format::Jsonl)
+        {
+            return self.check_jsonl_stream(path, &path.display().to_string());
+        }
         let (name, text) = match read_input(input) {
             Ok(read) => read,
             Err(e) => {
@@ -320,40 +503,51 @@ impl<'p> Session<'p> {
                 Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
             );
         }
-        for (n, doc) in parts.docs.into_iter().enumerate() {
-            // In a file of several documents, names and errors say which one.
-            let doc_name = if parts.numbered {
-                format!("{name}#{n}")
-            } else {
-                name.clone()
-            };
-            match doc {
-                Err(e) => {
-                    let mut d = load_error(&e, file);
-                    if matches!(input, Input::Stdin(Format::Json)) && looks_like_yaml(&text) {
-                        d.help = Some(
-                            "standard input is read as JSON; for YAML give `--input-format yaml`"
-                                .into(),
-                        );
-                    } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
-                        d.message = d.message.replace("end of the file", "end of the line");
-                        d.help = Some(
-                            "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
-                        );
+        // Documents are checked on all threads, then merged in input order.
+        use rayon::prelude::*;
+        let numbered = parts.numbered;
+        let stdin_json = matches!(input, Input::Stdin(Format::Json)) && looks_like_yaml(&text);
+        let outputs: Vec<DocOutput> = parts
+            .docs
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, doc)| {
+                // In a file of several documents, names and errors say which one.
+                let doc_name = if numbered { format!("{name}#{n}") } else { name.clone() };
+                match doc {
+                    Err(e) => {
+                        let mut d = load_error(&e, file);
+                        if stdin_json {
+                            d.help = Some(
+                                "standard input is read as JSON; for YAML give `--input-format yaml`".into(),
+                            );
+                        } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
+                            d.message = d.message.replace("end of the file", "end of the line");
+                            d.help = Some(
+                                "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
+                            );
+                        }
+                        if numbered {
+                            d.message = format!("{doc_name}: {}", d.message);
+                        }
+                        DocOutput {
+                            result: DocumentResult {
+                                name: doc_name,
+                                file: name.clone(),
+                                evaluated: false,
+                                outcomes: Vec::new(),
+                            },
+                            errors: vec![d],
+                            tally: Tally::default(),
+                            fragment: None,
+                        }
                     }
-                    if parts.numbered {
-                        d.message = format!("{doc_name}: {}", d.message);
-                    }
-                    self.errors.push(d);
-                    self.documents.push(DocumentResult {
-                        name: doc_name,
-                        file: name.clone(),
-                        evaluated: false,
-                        outcomes: Vec::new(),
-                    });
+                    Ok(node) => self.evaluate_document(file, &name, &text, &node, doc_name, numbered),
                 }
-                Ok(node) => self.check_node(file, &text, &node, doc_name, parts.numbered),
-            }
+            })
+            .collect();
+        for out in outputs {
+            self.merge(out);
         }
     }
 
@@ -364,6 +558,44 @@ impl<'p> Session<'p> {
             errors: self.errors,
             documents: self.documents,
             tally: self.tally,
+        }
+    }
+}
+
+/// One checked document, before it is merged into the run.
+struct DocOutput {
+    result: DocumentResult,
+    errors: Vec<Diagnostic>,
+    tally: Tally,
+    /// For a document read as a stream: its text and the number of lines before
+    /// it in the file.
+    fragment: Option<(String, usize)>,
+}
+
+impl DocOutput {
+    /// Points every span in file `from` at file `to`.
+    fn repoint(&mut self, from: FileId, to: FileId) {
+        let fix = |span: &mut Span| {
+            if span.file == from {
+                span.file = to;
+            }
+        };
+        for o in &mut self.result.outcomes {
+            if let Some(f) = &mut o.finding {
+                if let Some(s) = &mut f.location {
+                    fix(s);
+                }
+                for v in &mut f.values {
+                    if let Some(s) = &mut v.location {
+                        fix(s);
+                    }
+                }
+            }
+        }
+        for d in &mut self.errors {
+            for l in &mut d.labels {
+                fix(&mut l.span);
+            }
         }
     }
 }

@@ -234,8 +234,8 @@ pub struct Rule {
 impl Rule {
     /// Calls `f` on every expression of the rule, sub-expressions included
     /// (clauses, `message` and `help` interpolations), iteratively.
-    pub fn visit(&self, mut f: impl FnMut(&TExpr)) {
-        let mut stack: Vec<&TExpr> = Vec::new();
+    pub fn visit<'a>(&'a self, mut f: impl FnMut(&'a TExpr)) {
+        let mut stack: Vec<&'a TExpr> = Vec::new();
         for step in &self.steps {
             match step {
                 Step::For { iter: e, .. } | Step::Let { value: e, .. } | Step::When(e) => {

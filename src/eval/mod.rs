@@ -476,71 +476,18 @@ fn binders_of(rule: &Rule) -> Vec<Binder<'_>> {
             *x = b;
         }
     };
-    let mut stack: Vec<&TExpr> = Vec::new();
     for (i, step) in rule.steps.iter().enumerate() {
         match step {
-            Step::For { slot, iter } => {
-                set(*slot, Binder::For(i, iter));
-                stack.push(iter);
-            }
-            Step::Let { slot, value } => {
-                set(*slot, Binder::Let(value));
-                stack.push(value);
-            }
-            Step::When(e) => stack.push(e),
+            Step::For { slot, iter } => set(*slot, Binder::For(i, iter)),
+            Step::Let { slot, value } => set(*slot, Binder::Let(value)),
+            Step::When(_) => {}
         }
     }
-    stack.extend(rule.requires.iter().map(|r| &r.expr));
-    for t in rule.message.iter().chain(rule.help.iter()) {
-        for part in &t.parts {
-            if let TemplatePart::Expr(e) = part {
-                stack.push(e);
-            }
+    // Generator slots, found in every expression of the rule.
+    rule.visit(|e| {
+        if let TExprKind::Generator { slot, iter, .. } = &e.kind {
+            set(*slot, Binder::Generator(iter));
         }
-    }
-    // Generator slots, found by walking every expression (iteratively: policy
-    // expressions may nest a few hundred levels).
-    while let Some(e) = stack.pop() {
-        match &e.kind {
-            TExprKind::Generator {
-                slot,
-                iter,
-                filter,
-                body,
-                ..
-            } => {
-                set(*slot, Binder::Generator(iter));
-                stack.push(iter);
-                stack.push(body);
-                if let Some(f) = filter {
-                    stack.push(f);
-                }
-            }
-            TExprKind::List(items) => stack.extend(items.iter()),
-            TExprKind::Call { args, .. } => stack.extend(args.iter()),
-            TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => stack.push(target),
-            TExprKind::Default { value, default } => {
-                stack.push(value);
-                stack.push(default);
-            }
-            TExprKind::Index { target, index: k } | TExprKind::Lookup { target, key: k } => {
-                stack.push(target);
-                stack.push(k);
-            }
-            TExprKind::Not(x) | TExprKind::Neg(x) => stack.push(x),
-            TExprKind::Binary { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.push(rhs);
-            }
-            TExprKind::Matches { subject, .. } => stack.push(subject),
-            TExprKind::Aggregate { list, .. } => stack.push(list),
-            TExprKind::Const(_)
-            | TExprKind::Input
-            | TExprKind::Data(_)
-            | TExprKind::Param(_)
-            | TExprKind::Local(_)
-            | TExprKind::Invalid => {}
-        }
-    }
+    });
     binders
 }

@@ -503,8 +503,10 @@ impl Checker<'_> {
                     )
                 }
             }
+            // A computed value (a call, a generator) is not a path, so a `has`
+            // test of it proves nothing about a second computation: name it.
             None => format!(
-                "test it with `has {}` first, or give a default: `{default}`",
+                "a computed value cannot be guarded in place: name it with `let`, then test that name with `has {}`; or give a default: `{default}`",
                 first.field
             ),
         };

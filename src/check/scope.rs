@@ -129,9 +129,9 @@ impl Scope {
         self.aliases.insert(name.to_string(), path);
     }
 
-    /// The canonical text of a variable/field chain such as `s.target`, with
-    /// `let` aliases expanded, or `None` for any other expression (those cannot
-    /// be narrowed) and for paths longer than [`MAX_PATH_KEY`].
+    /// The canonical text of a variable/field/index chain such as `s.target` or
+    /// `transfer.subscriptions[0].target`, with `let` aliases expanded, or `None`
+    /// for any other expression (those cannot be narrowed) and for paths longer than [`MAX_PATH_KEY`].
     pub(crate) fn path_key(&self, e: &Expr) -> Option<String> {
         let key = match &e.unparen().kind {
             ExprKind::Var(v) => self
@@ -140,6 +140,16 @@ impl Scope {
                 .cloned()
                 .unwrap_or_else(|| v.name.clone()),
             ExprKind::Field(target, field) => format!("{}.{}", self.path_key(target)?, field.name),
+            // An element picked by a literal or by another path is the same element
+            // wherever the path is written within one subject.
+            ExprKind::Index(target, key) => {
+                let key = match &key.unparen().kind {
+                    ExprKind::Int(n) => n.to_string(),
+                    ExprKind::Str(s) => format!("{s:?}"),
+                    _ => self.path_key(key)?,
+                };
+                format!("{}[{key}]", self.path_key(target)?)
+            }
             _ => return None,
         };
         (key.len() <= MAX_PATH_KEY).then_some(key)

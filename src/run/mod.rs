@@ -38,6 +38,16 @@ pub enum Input {
     File(PathBuf),
     /// Standard input, in the given format.
     Stdin(Format),
+    /// Bytes already in memory, named `name` in reports: for programs that embed
+    /// preflight (and its fuzz targets), which should not need a file.
+    Memory {
+        /// The name reports give the input.
+        name: String,
+        /// The raw bytes, decoded like a file's.
+        bytes: Vec<u8>,
+        /// Their format.
+        format: Format,
+    },
 }
 
 /// The settings of a run (cli.md, `check` options).
@@ -323,21 +333,10 @@ impl<'p> Session<'p> {
     /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
     /// checked on all threads and merged in order. Only the lines that something
     /// points into are kept, so memory stays flat however long the file is.
-    fn check_jsonl_stream(&mut self, path: &std::path::Path, name: &str) {
+    fn check_jsonl_stream(&mut self, mut reader: impl std::io::BufRead, name: &str) {
         use rayon::prelude::*;
-        use std::io::BufRead;
+        use std::io::{BufRead, Read};
         const BATCH: usize = 2048;
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                self.errors.push(Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                ));
-                return;
-            }
-        };
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
         let mut line_index = 0usize;
         let mut documents = 0usize;
         let mut buf = Vec::new();
@@ -348,8 +347,23 @@ impl<'p> Session<'p> {
             let mut done = false;
             while batch.len() < BATCH {
                 buf.clear();
-                match reader.read_until(b'\n', &mut buf) {
+                // A line is read whole, but never past the size spans can address.
+                match (&mut reader)
+                    .take(MAX_DATA_FILE_BYTES + 1)
+                    .read_until(b'\n', &mut buf)
+                {
                     Ok(0) => {
+                        done = true;
+                        break;
+                    }
+                    Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
+                        self.errors.push(
+                            Diagnostic::error(
+                                Code::Limit,
+                                format!("`{name}` line {}: longer than 4 GiB", line_index + 1),
+                            )
+                            .help("split the batch into several files"),
+                        );
                         done = true;
                         break;
                     }
@@ -457,10 +471,33 @@ impl<'p> Session<'p> {
 
     /// Reads, splits and checks every document of an input file.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
-        if let Input::File(path) = input
-            && Format::from_path(path).or(input_format) == Some(Format::Jsonl)
-        {
-            return self.check_jsonl_stream(path, &path.display().to_string());
+        match input {
+            Input::File(path)
+                if Format::from_path(path).or(input_format) == Some(Format::Jsonl) =>
+            {
+                let name = path.display().to_string();
+                match std::fs::File::open(path) {
+                    Ok(file) => self.check_jsonl_stream(
+                        std::io::BufReader::with_capacity(1 << 20, file),
+                        &name,
+                    ),
+                    Err(e) => self.errors.push(Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                    )),
+                }
+                return;
+            }
+            Input::Stdin(Format::Jsonl) => {
+                let stdin = std::io::stdin();
+                return self.check_jsonl_stream(stdin.lock(), "<stdin>");
+            }
+            Input::Memory {
+                name,
+                bytes,
+                format: Format::Jsonl,
+            } => return self.check_jsonl_stream(bytes.as_slice(), name),
+            _ => {}
         }
         let (name, text) = match read_input(input) {
             Ok(read) => read,
@@ -470,7 +507,7 @@ impl<'p> Session<'p> {
             }
         };
         let format = match input {
-            Input::Stdin(f) => *f,
+            Input::Stdin(f) | Input::Memory { format: f, .. } => *f,
             Input::File(path) => match Format::from_path(path).or(input_format) {
                 Some(f) => f,
                 None => {
@@ -744,6 +781,7 @@ fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
                 })?;
             ("<stdin>".to_string(), bytes)
         }
+        Input::Memory { name, bytes, .. } => (name.clone(), bytes.clone()),
         Input::File(path) => {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| {

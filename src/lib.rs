@@ -26,6 +26,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod format;
+pub mod limits;
 pub mod pack;
 pub mod report;
 pub mod run;

@@ -43,6 +43,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             Keep::Findings
         },
         input_format: args.input_format,
+        limits: args.limits(),
     };
     let inputs: Vec<Input> = args
         .inputs
@@ -59,13 +60,17 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     // setting errors (`run::check` reports those).
     let mut checked = if usage.is_empty() {
         let run = || run::check(&pack, &inputs, &options);
-        match args
-            .jobs
-            .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n.get()).build())
-        {
-            Some(Ok(pool)) => pool.install(run),
-            // No pool of that size could be made: the default one will do.
-            _ => run(),
+        // Worker threads evaluate documents, which recurses once per level of a
+        // policy expression: they get the main thread's deep stack, not rayon's
+        // 2 MiB default (reserved, not used, like the main thread's).
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.map_or(0, std::num::NonZeroUsize::get))
+            .stack_size(super::WORKER_STACK_BYTES)
+            .build();
+        match pool {
+            Ok(pool) => pool.install(run),
+            // No pool could be made (a tiny address space): work on this thread.
+            Err(_) => run(),
         }
     } else {
         run::Checked::failed(pack.sources.clone(), Vec::new())

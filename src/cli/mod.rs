@@ -22,6 +22,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::report::diagnostics_human::ColorChoice;
 
 /// Exit code: everything checked, nothing to report.
+/// Stack of each thread that evaluates documents (see `check`); the main
+/// thread's is set in `main.rs`.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 pub const EXIT_OK: u8 = 0;
 /// Exit code: findings at or above the failing severity.
 pub const EXIT_FINDINGS: u8 = 1;
@@ -149,9 +153,30 @@ pub struct CheckArgs {
     /// same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
+    /// How deep arrays and objects may nest in input and data files (at most
+    /// 1000).
+    #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_INPUT_DEPTH as u16,
+          value_parser = clap::value_parser!(u16).range(1..=crate::limits::MAX_INPUT_DEPTH_CEILING as i64))]
+    pub max_input_depth: u16,
+    /// How many values YAML aliases may expand to in one file.
+    #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_YAML_ALIAS_VALUES)]
+    pub max_yaml_aliases: usize,
+    /// Evaluation steps one document may take before it gets an `error` outcome
+    /// (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_EVAL_STEPS)]
+    pub max_steps: u64,
 }
 
 impl CheckArgs {
+    /// The limits given on the command line.
+    pub fn limits(&self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            input_depth: usize::from(self.max_input_depth),
+            yaml_alias_values: self.max_yaml_aliases,
+            eval_steps: self.max_steps,
+        }
+    }
+
     /// Whether `--show all` was given.
     pub fn show_all(&self) -> bool {
         self.show == Some(Show::All)

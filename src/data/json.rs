@@ -10,7 +10,7 @@
 //!   token's range: trailing commas, comments, `NaN`, single quotes, raw control
 //!   characters in strings, lone surrogates, text after the value;
 //! - reject a key written twice in one object, pointing at both places;
-//! - bound the nesting depth at [`MAX_DATA_DEPTH`] with an explicit stack, so no
+//! - bound the nesting depth ([`Limits::input_depth`]) with an explicit stack, so no
 //!   input can overflow the stack.
 //!
 //! It works on bytes and allocates once per string (no escapes: one `to_owned`
@@ -18,7 +18,8 @@
 
 use std::collections::HashMap;
 
-use super::node::{Entry, LoadError, MAX_DATA_DEPTH, Node, NodeKind};
+use super::node::{Entry, LoadError, Node, NodeKind};
+use crate::limits::Limits;
 
 /// Parses one JSON value that makes up all of `text`.
 ///
@@ -26,7 +27,12 @@ use super::node::{Entry, LoadError, MAX_DATA_DEPTH, Node, NodeKind};
 /// that a piece of a larger file (a JSONL line) reports offsets in that file. A
 /// leading byte order mark (U+FEFF) is skipped.
 pub fn parse_json(text: &str, base: u32) -> Result<Node, LoadError> {
-    parse_value_text(text, base, true)
+    parse_json_with(text, base, &Limits::default())
+}
+
+/// [`parse_json`] with the nesting limit of `limits`.
+pub fn parse_json_with(text: &str, base: u32, limits: &Limits) -> Result<Node, LoadError> {
+    parse_value_text(text, base, true, limits.input_depth)
 }
 
 /// Parses JSON Lines: one JSON value per line.
@@ -35,6 +41,11 @@ pub fn parse_json(text: &str, base: u32) -> Result<Node, LoadError> {
 /// byte order mark at the start of the file is skipped. Each entry is the line's
 /// number (from 1) and its value or why it cannot be read; offsets are in `text`.
 pub fn parse_jsonl(text: &str) -> Vec<(u32, Result<Node, LoadError>)> {
+    parse_jsonl_with(text, &Limits::default())
+}
+
+/// [`parse_jsonl`] with the nesting limit of `limits`.
+pub fn parse_jsonl_with(text: &str, limits: &Limits) -> Vec<(u32, Result<Node, LoadError>)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut offset = 0usize;
@@ -52,7 +63,10 @@ pub fn parse_jsonl(text: &str) -> Vec<(u32, Result<Node, LoadError>)> {
         let consumed = rest.len() - next.len();
         let line = line.strip_suffix('\r').unwrap_or(line);
         if !line.bytes().all(is_ws) {
-            out.push((line_no, parse_value_text(line, to_u32(offset), false)));
+            out.push((
+                line_no,
+                parse_value_text(line, to_u32(offset), false, limits.input_depth),
+            ));
         }
         offset += consumed;
         rest = next;
@@ -62,12 +76,18 @@ pub fn parse_jsonl(text: &str) -> Vec<(u32, Result<Node, LoadError>)> {
 
 /// The entry point shared by [`parse_json`] and [`parse_jsonl`] (which allows no
 /// byte order mark on its lines).
-fn parse_value_text(text: &str, base: u32, skip_bom: bool) -> Result<Node, LoadError> {
+fn parse_value_text(
+    text: &str,
+    base: u32,
+    skip_bom: bool,
+    max_depth: usize,
+) -> Result<Node, LoadError> {
     let mut p = JsonParser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         base,
+        max_depth,
     };
     if skip_bom && text.starts_with('\u{feff}') {
         p.pos = '\u{feff}'.len_utf8();
@@ -186,6 +206,8 @@ struct JsonParser<'a> {
     bytes: &'a [u8],
     pos: usize,
     base: u32,
+    /// How deep arrays and objects may nest.
+    max_depth: usize,
 }
 
 impl JsonParser<'_> {
@@ -222,14 +244,15 @@ impl JsonParser<'_> {
                 None => return Err(self.eof_error(stack.last(), "a value")),
                 Some(open_byte @ (b'[' | b'{')) => {
                     let open = self.pos;
-                    if stack.len() >= MAX_DATA_DEPTH {
+                    if stack.len() >= self.max_depth {
+                        let max = self.max_depth;
                         let mut e = self.error(
-                            format!("the data nests deeper than {MAX_DATA_DEPTH} levels"),
+                            format!("the data nests deeper than {max} levels"),
                             open,
                             open + 1,
                         );
                         e.help = Some(format!(
-                            "arrays and objects may be nested at most {MAX_DATA_DEPTH} deep"
+                            "arrays and objects may be nested at most {max} deep (`--max-input-depth`)"
                         ));
                         return Err(e);
                     }
@@ -937,6 +960,21 @@ mod tests {
     }
 
     #[test]
+    fn the_depth_limit_can_be_changed() {
+        let limits = |input_depth| Limits {
+            input_depth,
+            ..Limits::default()
+        };
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse_json(&deep, 0).is_err());
+        assert!(parse_json_with(&deep, 0, &limits(200)).is_ok());
+        let e = parse_json_with("[[1]]", 0, &limits(1)).unwrap_err();
+        assert_eq!(e.message, "the data nests deeper than 1 levels");
+        assert!(parse_jsonl_with("[[1]]\n[1]\n", &limits(1))[0].1.is_err());
+        assert!(parse_jsonl_with("[[1]]\n[1]\n", &limits(1))[1].1.is_ok());
+    }
+
+    #[test]
     fn scalars() {
         assert_eq!(ok("null").kind, NodeKind::Null);
         assert_eq!(ok("true").kind, NodeKind::Bool(true));
@@ -1072,13 +1110,13 @@ mod tests {
     #[test]
     fn depth_limit() {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        ok(&deep(MAX_DATA_DEPTH));
-        let e = err(&deep(MAX_DATA_DEPTH + 1));
+        ok(&deep(crate::limits::DEFAULT_INPUT_DEPTH));
+        let e = err(&deep(crate::limits::DEFAULT_INPUT_DEPTH + 1));
         assert_eq!(e.message, "the data nests deeper than 128 levels");
         assert_eq!((e.start, e.end), (128, 129));
         let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
-        ok(&objects(MAX_DATA_DEPTH));
-        let e = err(&objects(MAX_DATA_DEPTH + 1));
+        ok(&objects(crate::limits::DEFAULT_INPUT_DEPTH));
+        let e = err(&objects(crate::limits::DEFAULT_INPUT_DEPTH + 1));
         assert_eq!(e.message, "the data nests deeper than 128 levels");
         assert_eq!(e.start, 5 * 128);
         // Very deep input fails without overflowing the stack.

@@ -8,8 +8,9 @@
 
 use std::path::Path;
 
-use super::json::{parse_json, parse_jsonl};
+use super::json::{parse_json_with, parse_jsonl_with};
 use super::node::{LoadError, Node, NodeKind};
+use crate::limits::Limits;
 
 /// The syntax of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,8 +49,13 @@ pub struct Split {
 
 /// Splits `text` into documents.
 pub fn split(text: &str, format: Format) -> Split {
+    split_with(text, format, &Limits::default())
+}
+
+/// [`split`] with the nesting and alias limits of `limits`.
+pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
     match format {
-        Format::Json => match parse_json(text, 0) {
+        Format::Json => match parse_json_with(text, 0, limits) {
             Ok(node) => one_or_elements(node),
             Err(e) => Split {
                 docs: vec![Err(e)],
@@ -57,11 +63,14 @@ pub fn split(text: &str, format: Format) -> Split {
             },
         },
         Format::Jsonl => Split {
-            docs: parse_jsonl(text).into_iter().map(|(_, d)| d).collect(),
+            docs: parse_jsonl_with(text, limits)
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect(),
             numbered: true,
         },
         Format::Yaml => {
-            let (mut nodes, error) = parse_yaml(text);
+            let (mut nodes, error) = parse_yaml_with(text, limits);
             // A document with nothing in it (a trailing `---`, a stream of
             // comments) is no document: skipped, not reported as `null`.
             nodes.retain(|n| !(n.kind == NodeKind::Null && n.start == n.end));
@@ -110,7 +119,12 @@ fn one_or_elements(node: Node) -> Split {
 /// a load error: saphyr-parser is not written against panics, and a bad input
 /// file must never crash a run.
 pub fn parse_yaml(text: &str) -> (Vec<Node>, Option<LoadError>) {
-    std::panic::catch_unwind(|| super::yaml::parse_yaml(text)).unwrap_or_else(|_| {
+    parse_yaml_with(text, &Limits::default())
+}
+
+/// [`parse_yaml`] with the nesting and alias limits of `limits`.
+pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadError>) {
+    std::panic::catch_unwind(|| super::yaml::parse_yaml_with(text, limits)).unwrap_or_else(|_| {
         let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
         (
             Vec::new(),

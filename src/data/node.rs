@@ -6,10 +6,6 @@
 //! conformance can say precisely what is wrong with it; the evaluator never sees
 //! nodes, only the conformed [`crate::eval::Value`]s built from them.
 
-/// How deeply arrays and objects may nest in a data file. Deeper input is a load
-/// error, never a stack overflow; real plans nest a handful of levels.
-pub const MAX_DATA_DEPTH: usize = 128;
-
 /// A value of a data file with where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

@@ -3,7 +3,7 @@
 //! `saphyr-parser` turns the text into events with character positions; this
 //! module builds the same [`Node`] tree as the JSON parser from them, with an
 //! explicit stack of open sequences and mappings (so depth costs heap, never call
-//! stack, and is bounded by [`MAX_DATA_DEPTH`]). It owns the decisions that make
+//! stack, and is bounded by [`Limits::input_depth`]). It owns the decisions that make
 //! YAML data as unambiguous as JSON data:
 //!
 //! - plain scalars are resolved with the YAML 1.2 core schema (`yes`, `on` and
@@ -21,12 +21,8 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::json::{KeyIndex, duplicate_key_error, snippet, to_u32};
-use super::node::{Entry, LoadError, MAX_DATA_DEPTH, Node, NodeKind};
-
-/// How many values alias expansion may produce in one YAML stream, counting
-/// every value (and key) of every copy.
-pub const MAX_ALIAS_VALUES: usize = 100_000;
-// (A string counts as one value per started 64 bytes.)
+use super::node::{Entry, LoadError, Node, NodeKind};
+use crate::limits::Limits;
 
 /// Parses a YAML stream: one [`Node`] per document.
 ///
@@ -34,7 +30,14 @@ pub const MAX_ALIAS_VALUES: usize = 100_000;
 /// there is one. A stream with no document (empty, or only comments) gives no
 /// nodes. Offsets are byte offsets in `text`.
 pub fn parse_yaml(text: &str) -> (Vec<Node>, Option<LoadError>) {
+    parse_yaml_with(text, &Limits::default())
+}
+
+/// [`parse_yaml`] with the nesting and alias limits of `limits`.
+pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadError>) {
     let mut builder = Builder {
+        max_depth: limits.input_depth,
+        max_alias_values: limits.yaml_alias_values,
         text,
         offsets: Offsets::new(text),
         docs: Vec::new(),
@@ -169,6 +172,10 @@ struct Builder<'t> {
     anchors: HashMap<usize, Anchored>,
     /// Values produced by alias expansion so far in the stream.
     expanded: usize,
+    /// How deep sequences and mappings may nest.
+    max_depth: usize,
+    /// How many values aliases may produce in the stream.
+    max_alias_values: usize,
 }
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -220,14 +227,14 @@ fn unsupported_tag(tag: &Tag, start: u32, end: u32) -> LoadError {
     e
 }
 
-fn depth_error(start: u32, end: u32) -> LoadError {
+fn depth_error(max: usize, start: u32, end: u32) -> LoadError {
     let mut e = LoadError::new(
-        format!("the data nests deeper than {MAX_DATA_DEPTH} levels"),
+        format!("the data nests deeper than {max} levels"),
         start,
         end,
     );
     e.help = Some(format!(
-        "sequences and mappings may be nested at most {MAX_DATA_DEPTH} deep"
+        "sequences and mappings may be nested at most {max} deep (`--max-input-depth`)"
     ));
     e
 }
@@ -594,20 +601,24 @@ impl Builder<'_> {
             });
             return Err(e);
         };
-        if self.stack.len() + anchored.height > MAX_DATA_DEPTH {
-            return Err(depth_error(start, end));
+        if self.stack.len() + anchored.height > self.max_depth {
+            return Err(depth_error(self.max_depth, start, end));
         }
         self.expanded = self.expanded.saturating_add(anchored.size);
-        if self.expanded > MAX_ALIAS_VALUES {
+        if self.expanded > self.max_alias_values {
+            let max = self.max_alias_values;
             let mut e = LoadError::new(
                 format!(
-                    "aliases expand to more than {MAX_ALIAS_VALUES} values (or {} MB of text)",
-                    MAX_ALIAS_VALUES * 64 / 1_000_000
+                    "aliases expand to more than {max} values (or {} MB of text)",
+                    max.saturating_mul(64) / 1_000_000
                 ),
                 start,
                 end,
             );
-            e.help = Some("write the data out, or use fewer aliases of large values".to_owned());
+            e.help = Some(
+                "write the data out, or use fewer aliases of large values (`--max-yaml-aliases` raises the limit)"
+                    .to_owned(),
+            );
             return Err(e);
         }
         let is_key = self.expects_key();
@@ -641,8 +652,8 @@ impl Builder<'_> {
             return Err(e);
         }
         check_collection_tag(tag, seq, start, end)?;
-        if self.stack.len() >= MAX_DATA_DEPTH {
-            return Err(depth_error(start, end));
+        if self.stack.len() >= self.max_depth {
+            return Err(depth_error(self.max_depth, start, end));
         }
         let kind = if seq {
             Kind::Seq(Vec::new())
@@ -1241,8 +1252,8 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     #[test]
     fn depth_limit() {
         let flow = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        one(&flow(MAX_DATA_DEPTH));
-        let e = err(&flow(MAX_DATA_DEPTH + 1));
+        one(&flow(crate::limits::DEFAULT_INPUT_DEPTH));
+        let e = err(&flow(crate::limits::DEFAULT_INPUT_DEPTH + 1));
         assert_eq!(e.message, "the data nests deeper than 128 levels");
         assert_eq!((e.start, e.end), (128, 129));
         let block = |n: usize| -> String {
@@ -1252,8 +1263,8 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
                 + &"  ".repeat(n)
                 + "v\n"
         };
-        one(&block(MAX_DATA_DEPTH));
-        let text = block(MAX_DATA_DEPTH + 1);
+        one(&block(crate::limits::DEFAULT_INPUT_DEPTH));
+        let text = block(crate::limits::DEFAULT_INPUT_DEPTH + 1);
         let e = err(&text);
         assert_eq!(e.message, "the data nests deeper than 128 levels");
         assert_eq!(
@@ -1280,6 +1291,32 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     }
 
     #[test]
+    fn limits_can_be_changed() {
+        let lower = Limits {
+            input_depth: 2,
+            yaml_alias_values: 3,
+            ..Limits::default()
+        };
+        let (_, e) = parse_yaml_with("a: [[1]]\n", &lower);
+        assert_eq!(e.unwrap().message, "the data nests deeper than 2 levels");
+        let (docs, e) = parse_yaml_with("a: [1]\n", &lower);
+        assert!(e.is_none() && docs.len() == 1);
+        let (_, e) = parse_yaml_with("a: &x [1, 2, 3]\nb: *x\n", &lower);
+        assert!(
+            e.unwrap()
+                .message
+                .starts_with("aliases expand to more than 3 values")
+        );
+        let higher = Limits {
+            input_depth: 300,
+            ..Limits::default()
+        };
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse_yaml(&deep).1.is_some());
+        assert!(parse_yaml_with(&deep, &higher).1.is_none());
+    }
+
+    #[test]
     fn scan_error_message_is_lower_case_without_period() {
         let b = Builder {
             text: "ab",
@@ -1289,6 +1326,8 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
             stack: Vec::new(),
             anchors: HashMap::new(),
             expanded: 0,
+            max_depth: 8,
+            max_alias_values: 8,
         };
         let e = b.scan_error(&ScanError::new_str(
             saphyr_parser::Marker::new(1, 1, 1),

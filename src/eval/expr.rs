@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::path::{Path, Root, Seg};
 use super::trace::{Computed, Read, Recorder, Tracer};
 use super::value::Value;
-use super::{Binder, EvalError, Evaluator};
+use super::{Binder, Budget, EvalError, Evaluator};
 use crate::check::program::{Aggregate, BinOp, Builtin, Rule, Step, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::source::Span;
@@ -29,6 +29,8 @@ pub(crate) struct Frame<'e, 'a> {
     rule: &'a Rule,
     binders: &'e [Binder<'a>],
     doc: &'e Value,
+    /// The document's evaluation steps left, shared by all its rules.
+    budget: &'e Budget,
     /// The value bound to each slot, `None` while unbound.
     locals: Vec<Option<Value>>,
     /// For `for` and generator slots: the position of the bound element.
@@ -43,12 +45,14 @@ impl<'e, 'a> Frame<'e, 'a> {
         rule: &'a Rule,
         binders: &'e [Binder<'a>],
         doc: &'e Value,
+        budget: &'e Budget,
     ) -> Frame<'e, 'a> {
         Frame {
             ev,
             rule,
             binders,
             doc,
+            budget,
             locals: vec![None; rule.slots as usize],
             index: vec![0; rule.slots as usize],
         }
@@ -120,7 +124,32 @@ impl<'e, 'a> Frame<'e, 'a> {
         }
     }
 
+    /// After the budget ran out: a few steps to report the subject in hand.
+    pub(crate) fn allow_report(&self) {
+        self.budget.allow_report();
+    }
+
+    /// Takes `steps` from the document's budget; the error when it is spent.
+    fn charge(&self, steps: usize, e: &'a TExpr) -> Result<(), EvalError> {
+        if self.budget.take(steps as u64) {
+            return Ok(());
+        }
+        let limit = self.budget.limit();
+        Err(self
+            .error(
+                format!(
+                    "evaluation stopped after {limit} steps (`--max-steps`); the document's remaining subjects and rules were not evaluated"
+                ),
+                e,
+                None,
+            )
+            .with_help(
+                "raise `--max-steps` (0 for no limit) if the document is really this large, or simplify nested generators".to_string(),
+            ))
+    }
+
     fn eval_in<T: Tracer>(&mut self, e: &'a TExpr, t: &mut T, in_path: bool) -> Eval {
+        self.charge(1, e)?;
         let v = match &e.kind {
             TExprKind::Const(c) => Value::from_const(c),
             TExprKind::List(items) => {
@@ -264,6 +293,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let Value::Str(s) = self.eval_in(subject, t, false)? else {
                     return Err(self.internal(subject.span));
                 };
+                self.charge(s.len() / 64, e)?;
                 Value::Bool(regex.is_match(&s))
             }
             TExprKind::Generator {
@@ -277,6 +307,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let Value::List(xs) = self.eval_in(list, t, false)? else {
                     return Err(self.internal(list.span));
                 };
+                self.charge(xs.len(), e)?;
                 self.aggregate(e, *kind, list, &xs)?
             }
             TExprKind::Invalid => return Err(self.internal(e.span)),
@@ -371,6 +402,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 let r = self.eval_in(rhs, t, false)?;
                 self.note_operand(t, lhs, &l);
                 self.note_operand(t, rhs, &r);
+                self.charge(l.walk_cost(), e)?;
                 Value::Bool((l == r) == (op == BinOp::Eq))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -405,6 +437,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                     let Value::List(xs) = list else {
                         return Err(self.internal(rhs.span));
                     };
+                    self.charge(xs.len().saturating_mul(x.walk_cost().max(1)), e)?;
                     xs.contains(&x)
                 };
                 Value::Bool(found == (op == BinOp::InList))
@@ -461,6 +494,9 @@ impl<'e, 'a> Frame<'e, 'a> {
             self.note_operand(t, arg, &v);
             values.push(v);
         }
+        // Walking strings, lists and maps costs steps in proportion to them.
+        let walked: usize = values.iter().map(Value::walk_cost).sum();
+        self.charge(walked, e)?;
         let bad = || self.internal(e.span);
         let count = |n: usize| i64::try_from(n).map_err(|_| self.overflow(e));
         Ok(match (func, values.as_slice()) {
@@ -795,7 +831,7 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// A copy of this frame, to evaluate a sub-expression again while building a
     /// path (only on the reporting path, never for passing subjects).
     fn scratch(&self) -> Frame<'e, 'a> {
-        let mut frame = Frame::new(self.ev, self.rule, self.binders, self.doc);
+        let mut frame = Frame::new(self.ev, self.rule, self.binders, self.doc, self.budget);
         frame.locals.clone_from(&self.locals);
         frame.index.clone_from(&self.index);
         frame

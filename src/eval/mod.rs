@@ -17,6 +17,7 @@ pub mod value;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -170,6 +171,68 @@ pub struct Evaluator<'a> {
     pub(crate) today: Date,
     /// Per rule, per slot: what binds it (for paths of subjects and traces).
     pub(crate) binders: Vec<Vec<Binder<'a>>>,
+    /// Evaluation steps each document may take; 0 for no limit.
+    pub(crate) max_steps: u64,
+}
+
+/// The evaluation steps a document has left ([`crate::limits::Limits::eval_steps`]).
+///
+/// One per document, shared by its rules; when it runs out, the expression in
+/// hand fails with an error, that subject's outcome is recorded (with a small
+/// allowance to render its message), and the document's evaluation stops.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    limit: u64,
+    left: Cell<u64>,
+    spent: Cell<bool>,
+}
+
+/// Steps allowed, after the budget ran out, to report the subject it ran out
+/// on (its message and what the clause read).
+const REPORT_ALLOWANCE: u64 = 100_000;
+
+impl Budget {
+    fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            left: Cell::new(limit),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Takes `steps`; false when there were not that many left.
+    #[inline]
+    pub(crate) fn take(&self, steps: u64) -> bool {
+        if self.limit == 0 {
+            return true;
+        }
+        match self.left.get().checked_sub(steps) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.left.set(0);
+                self.spent.set(true);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    fn is_spent(&self) -> bool {
+        self.spent.get()
+    }
+
+    /// Lends a few steps to report the subject the budget ran out on.
+    pub(crate) fn allow_report(&self) {
+        if self.is_spent() {
+            self.left.set(REPORT_ALLOWANCE);
+        }
+    }
 }
 
 /// What binds a rule-local slot.
@@ -205,7 +268,14 @@ impl<'a> Evaluator<'a> {
             params,
             today,
             binders,
+            max_steps: crate::limits::DEFAULT_EVAL_STEPS,
         }
+    }
+
+    /// Sets how many evaluation steps one document may take (0: no limit).
+    pub fn with_step_budget(mut self, steps: u64) -> Evaluator<'a> {
+        self.max_steps = steps;
+        self
     }
 
     /// The program being run.
@@ -216,8 +286,12 @@ impl<'a> Evaluator<'a> {
     /// Evaluates every rule on one conformed document.
     pub fn evaluate(&self, doc: &Value, keep: Keep) -> DocumentOutcomes {
         let mut out = DocumentOutcomes::default();
+        let budget = Budget::new(self.max_steps);
         for (i, rule) in self.program.rules.iter().enumerate() {
-            self.evaluate_rule(i, rule, doc, keep, &mut out);
+            self.evaluate_rule(i, rule, doc, keep, &budget, &mut out);
+            if budget.is_spent() {
+                break;
+            }
         }
         out
     }
@@ -228,10 +302,11 @@ impl<'a> Evaluator<'a> {
         rule: &'a Rule,
         doc: &Value,
         keep: Keep,
+        budget: &Budget,
         out: &mut DocumentOutcomes,
     ) {
         let binders = self.binders.get(index).map_or(&[][..], Vec::as_slice);
-        let mut frame = Frame::new(self, rule, binders, doc);
+        let mut frame = Frame::new(self, rule, binders, doc, budget);
         // The `for` loops currently open: (step, list, next element).
         let mut open: Vec<(usize, Arc<[Value]>, usize)> = Vec::new();
         let mut step = 0;
@@ -297,6 +372,9 @@ impl<'a> Evaluator<'a> {
                         out,
                     ),
                     None => self.requires(index, rule, &mut frame, &open, keep, out),
+                }
+                if budget.is_spent() {
+                    return;
                 }
             }
             // Move to the next element of the innermost open loop, closing
@@ -403,6 +481,7 @@ impl<'a> Evaluator<'a> {
         if failure.is_none() && keep == Keep::Findings {
             return;
         }
+        frame.allow_report();
         let subject = match open.last() {
             Some((step, ..)) => frame.subject_at(*step),
             None => Path::input(),

@@ -130,6 +130,8 @@ struct Setup {
     params: Vec<(String, Value)>,
     /// What `today()` returns.
     today: Date,
+    /// Evaluation steps per document, when not the default.
+    steps: Option<u64>,
 }
 
 impl Setup {
@@ -146,7 +148,14 @@ impl Setup {
             data: Vec::new(),
             params: Vec::new(),
             today: ymd(2024, 3, 15),
+            steps: None,
         }
+    }
+
+    /// Sets the evaluation step budget per document.
+    fn steps(mut self, steps: u64) -> Setup {
+        self.steps = Some(steps);
+        self
     }
 
     /// Replaces the document.
@@ -216,9 +225,11 @@ impl Setup {
                 .unwrap_or_else(|| panic!("no param `{name}`"));
             params[i] = value.clone();
         }
-        let outcomes = Evaluator::new(program, &pack.sources, data, params, self.today)
-            .evaluate(&doc, Keep::All)
-            .outcomes;
+        let mut evaluator = Evaluator::new(program, &pack.sources, data, params, self.today);
+        if let Some(steps) = self.steps {
+            evaluator = evaluator.with_step_budget(steps);
+        }
+        let outcomes = evaluator.evaluate(&doc, Keep::All).outcomes;
         Evaluated { pack, outcomes }
     }
 }
@@ -2474,4 +2485,64 @@ fn min_of_an_empty_document_list_locates_the_list() {
         error.path.as_ref().map(ToString::to_string).as_deref(),
         Some("/empty")
     );
+}
+
+/// Nested generators over the document's lists: quadratic work, to spend the
+/// step budget.
+const QUADRATIC: &str = r#"
+rule a-pairs {
+  for s in transfer.subscriptions
+  require all(all(x + y > 0 or x + y <= 0 for y in transfer.nums) for x in transfer.nums)
+  message "pairs of {s.id}"
+}
+
+rule b-after {
+  require true
+}
+"#;
+
+#[test]
+fn a_document_that_spends_its_step_budget_gets_one_error_and_stops() {
+    let e = Setup::new(QUADRATIC).steps(40).run();
+    let rows = e.rows();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let row = &rows[0];
+    assert_eq!((row.rule.as_str(), row.kind), ("a-pairs", "error"));
+    assert_eq!(row.subject, "/subscriptions/0");
+    let error = row.error.as_deref().unwrap();
+    assert!(
+        error.starts_with("evaluation stopped after 40 steps (`--max-steps`)"),
+        "{error}"
+    );
+    // The message is still rendered, with the allowance for reporting.
+    assert_eq!(row.message.as_deref(), Some("pairs of S0"));
+    let help = e.outcomes[0]
+        .finding
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .help
+        .clone();
+    assert!(help.unwrap().contains("--max-steps"));
+}
+
+#[test]
+fn a_budget_large_enough_or_none_changes_nothing() {
+    let unlimited = Setup::new(QUADRATIC).steps(0).run().rows();
+    let default = Setup::new(QUADRATIC).run().rows();
+    let enough = Setup::new(QUADRATIC).steps(10_000).run().rows();
+    assert_eq!(unlimited, default);
+    assert_eq!(unlimited, enough);
+    assert_eq!(unlimited.len(), 4);
+    assert!(unlimited.iter().all(|r| r.kind == "pass"), "{unlimited:#?}");
+}
+
+#[test]
+fn operations_that_walk_a_list_are_charged_per_element() {
+    // Nine expression nodes, and two walks of a list of three: 15 steps.
+    let rule = "rule r {\n  require 4 not in transfer.nums and 9 not in transfer.nums\n}\n";
+    assert_eq!(Setup::new(rule).steps(14).run().rows()[0].kind, "error");
+    assert_eq!(Setup::new(rule).steps(15).run().rows()[0].kind, "pass");
 }

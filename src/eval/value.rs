@@ -104,6 +104,19 @@ impl PartialEq for Map {
 impl Eq for Map {}
 
 impl Value {
+    /// The evaluation steps an operation that walks this value at its top level
+    /// is charged (see [`crate::limits::Limits::eval_steps`]): one per element,
+    /// entry or field, one per 64 bytes of text.
+    pub fn walk_cost(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len() / 64,
+            Value::List(xs) => xs.len(),
+            Value::Map(m) => m.len(),
+            Value::Record(fields) => fields.len(),
+            Value::Bool(_) | Value::Int(_) | Value::Date(_) | Value::Enum(_) => 0,
+        }
+    }
+
     /// A constant of the program (a literal, a param's default) as a value.
     pub fn from_const(c: &Const) -> Value {
         match c {

@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::check::program::Program;
 use crate::data::conform::conform_text;
-use crate::data::load::{Format, split};
+use crate::data::load::{Format, split_with};
 use crate::data::locate::locate;
 use crate::data::node::{LoadError, Node};
 use crate::diagnostic::{Code, Diagnostic};
@@ -24,6 +24,7 @@ use crate::eval::path::{Path, Root};
 use crate::eval::trace::{Computed, Read};
 use crate::eval::value::Value;
 use crate::eval::{Evaluator, Keep, Outcome, OutcomeKind, Tally};
+use crate::limits::Limits;
 use crate::pack::Pack;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::RuleSeverity;
@@ -64,6 +65,8 @@ pub struct Options {
     /// `--input-format`: the format of files whose name does not say it (and of
     /// standard input).
     pub input_format: Option<Format>,
+    /// Bounds on input nesting, YAML aliases and evaluation steps.
+    pub limits: Limits,
 }
 
 /// The result of a run.
@@ -176,6 +179,7 @@ pub struct Session<'p> {
     evaluator: Evaluator<'p>,
     data_nodes: Vec<(FileId, Node)>,
     keep: Keep,
+    limits: Limits,
     /// Every file read, for reports.
     pub sources: Sources,
     /// Problems found so far (exit code 2).
@@ -208,6 +212,7 @@ impl<'p> Session<'p> {
             program,
             &options.data,
             true,
+            &options.limits,
             &mut sources,
             &mut errors,
         );
@@ -218,9 +223,11 @@ impl<'p> Session<'p> {
         Ok(Session {
             pack,
             program,
-            evaluator: Evaluator::new(program, &pack.sources, data_values, params, today),
+            evaluator: Evaluator::new(program, &pack.sources, data_values, params, today)
+                .with_step_budget(options.limits.eval_steps),
             data_nodes,
             keep: options.keep,
+            limits: options.limits,
             sources,
             errors: Vec::new(),
             documents: Vec::new(),
@@ -448,7 +455,7 @@ impl<'p> Session<'p> {
             Ok(t) => t,
             Err(d) => return failed(vec![d], None),
         };
-        match crate::data::json::parse_json(&text, 0) {
+        match crate::data::json::parse_json_with(&text, 0, &self.limits) {
             Err(e) => {
                 let mut d = load_error(&e, FileId::NONE);
                 if e.message.starts_with("unexpected end") {
@@ -529,7 +536,7 @@ impl<'p> Session<'p> {
                 numbered: false,
             }
         } else {
-            split(&text, format)
+            split_with(&text, format, &self.limits)
         };
         if parts.docs.is_empty() {
             let help = match format {
@@ -658,7 +665,15 @@ pub fn validate_data(pack: &Pack) -> (Sources, Vec<Diagnostic>) {
     let mut sources = pack.sources.clone();
     let mut errors = Vec::new();
     if let Some(program) = pack.program.as_ref() {
-        load_data(pack, program, &[], false, &mut sources, &mut errors);
+        load_data(
+            pack,
+            program,
+            &[],
+            false,
+            &Limits::default(),
+            &mut sources,
+            &mut errors,
+        );
     }
     (sources, errors)
 }
@@ -669,6 +684,7 @@ fn load_data(
     program: &Program,
     overrides: &[(String, PathBuf)],
     missing_is_error: bool,
+    limits: &Limits,
     sources: &mut Sources,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(Value, (FileId, Node))> {
@@ -730,9 +746,9 @@ fn load_data(
         let file = sources.add(name.clone(), text.as_str());
         let format = Format::from_path(FsPath::new(&name)).unwrap_or(Format::Yaml);
         let node = match format {
-            Format::Json => crate::data::json::parse_json(&text, 0),
+            Format::Json => crate::data::json::parse_json_with(&text, 0, limits),
             Format::Yaml => {
-                let (mut docs, error) = crate::data::load::parse_yaml(&text);
+                let (mut docs, error) = crate::data::load::parse_yaml_with(&text, limits);
                 match (error, docs.len()) {
                     (Some(e), _) => Err(e),
                     (None, 1) => docs

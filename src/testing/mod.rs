@@ -164,6 +164,7 @@ fn run_case(
         today: case.today.clone(),
         keep: Keep::All,
         input_format: None,
+        limits: crate::limits::Limits::default(),
     };
     let mut session = match Session::start(pack, &options) {
         Ok(s) => s,

@@ -154,7 +154,19 @@ impl Pack {
                 }),
                 _ => None,
             })
-            .collect();
+            .collect::<Vec<DefaultData>>();
+        for data in &default_data {
+            if let Some(why) = data_path_problem(&data.path) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::Io,
+                        format!("the default file of `{}` must be inside the pack", data.name),
+                    )
+                    .label(data.span, why)
+                    .help("write a path relative to the policy file's directory, without `..`; a file elsewhere is given at run time with `--data NAME=PATH`"),
+                );
+            }
+        }
         let mut program = None;
         if !asts.is_empty() {
             let (checked, diags) = check::check(&sources, &asts);
@@ -187,14 +199,27 @@ impl Pack {
     pub fn check_default_data_files(&mut self) {
         let mut problems = Vec::new();
         for data in &self.default_data {
-            if self.embedded_data(&data.path).is_some() {
+            // Paths written to leave the pack were reported when it loaded.
+            if self.embedded_data(&data.path).is_some() || data_path_problem(&data.path).is_some() {
                 continue;
             }
             let Some(file) = self.sources.get(data.span.file) else {
                 continue;
             };
-            let dir = Path::new(file.name()).parent().unwrap_or(Path::new("."));
-            let full = dir.join(&data.path);
+            let full = match default_data_path(Path::new(file.name()), &data.path) {
+                Ok(full) => full,
+                Err(why) => {
+                    problems.push(
+                        Diagnostic::error(
+                            Code::Io,
+                            format!("the default file of `{}` must be inside the pack", data.name),
+                        )
+                        .label(data.span, why)
+                        .help("keep data files inside the pack's directory; a file elsewhere is given at run time with `--data NAME=PATH`"),
+                    );
+                    continue;
+                }
+            };
             if !full.is_file() {
                 problems.push(
                     Diagnostic::error(Code::Io, format!("data file `{}` not found", full.display()))
@@ -208,6 +233,47 @@ impl Pack {
             self.program = None;
         }
     }
+}
+
+/// Why a default data path written in a pack could reach outside the pack, if
+/// it could: an absolute path, or one with a `..` step. (A pack is not trusted
+/// to read files elsewhere just because someone checks data with it.)
+fn data_path_problem(path: &str) -> Option<&'static str> {
+    use std::path::Component;
+    let path = Path::new(path);
+    if path.has_root() || path.is_absolute() {
+        return Some("an absolute path");
+    }
+    path.components()
+        .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        .then_some("a path with `..` leaves the pack's directory")
+}
+
+/// The file a `data` declaration's default `path` names, for the policy file
+/// `policy_file` that declares it: `path` joined to that file's directory. An
+/// error when the path could reach outside that directory, written so
+/// (absolute, `..`) or through a symbolic link.
+pub fn default_data_path(policy_file: &Path, path: &str) -> Result<PathBuf, String> {
+    if let Some(why) = data_path_problem(path) {
+        return Err(why.to_string());
+    }
+    let dir = policy_file.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let full = dir.join(path);
+    // A file that does not exist cannot lead anywhere; reading it reports that.
+    if let (Ok(real_dir), Ok(real_file)) = (dir.canonicalize(), full.canonicalize())
+        && !real_file.starts_with(&real_dir)
+    {
+        return Err(format!(
+            "this path leads outside the pack's directory, to `{}` (through a symbolic link)",
+            real_file.display()
+        ));
+    }
+    Ok(full)
 }
 
 /// The policy files of a pack path, in byte order of file name.

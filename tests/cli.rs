@@ -405,3 +405,40 @@ fn output_is_the_same_whatever_the_number_of_threads() {
     }
     let _ = std::fs::remove_file(&array);
 }
+
+#[test]
+fn a_default_data_file_reached_through_a_link_out_of_the_pack_is_refused() {
+    let root = std::env::temp_dir().join(format!("preflight-link-{}", std::process::id()));
+    let pack = root.join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(root.join("secret.yaml"), "offers: [a]\n").unwrap();
+    std::fs::write(
+        pack.join("pack.policy"),
+        "record Catalog { offers: [string] }\nrecord Plan { id: string }\ninput plan: Plan\ndata catalog: Catalog = \"catalog.yaml\"\nrule r {\n  require plan.id in catalog.offers\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root.join("secret.yaml"), pack.join("catalog.yaml")).unwrap();
+    std::fs::write(root.join("plan.json"), "{\"id\": \"a\"}").unwrap();
+    let pack_arg = pack.display().to_string();
+    let plan_arg = root.join("plan.json").display().to_string();
+    for args in [
+        vec!["validate", "--color", "never", "-p", &pack_arg],
+        vec!["check", "--color", "never", "-p", &pack_arg, &plan_arg],
+    ] {
+        let out = preflight(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the default file of `catalog` must be inside the pack")
+                && stderr.contains("through a symbolic link"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A link that stays inside the pack is fine.
+    std::fs::rename(root.join("secret.yaml"), pack.join("real.yaml")).unwrap();
+    std::fs::remove_file(pack.join("catalog.yaml")).unwrap();
+    std::os::unix::fs::symlink(pack.join("real.yaml"), pack.join("catalog.yaml")).unwrap();
+    let out = preflight(&["check", "--color", "never", "-p", &pack_arg, &plan_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&root).unwrap();
+}

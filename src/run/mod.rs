@@ -709,14 +709,31 @@ fn load_data(
         let path = match overrides.iter().rev().find(|(n, _)| n == &def.name) {
             Some((_, p)) => p.clone(),
             None => match &def.path {
-                Some((rel, span)) => {
-                    let dir = pack
+                Some((rel, span)) if pack.embedded_data(rel).is_none() => {
+                    let policy_file = pack
                         .sources
                         .get(span.file)
-                        .and_then(|f| FsPath::new(f.name()).parent().map(FsPath::to_path_buf))
+                        .map(|f| PathBuf::from(f.name()))
                         .unwrap_or_default();
-                    dir.join(rel)
+                    match crate::pack::default_data_path(&policy_file, rel) {
+                        Ok(path) => path,
+                        Err(why) => {
+                            errors.push(
+                                Diagnostic::error(
+                                    Code::Io,
+                                    format!("the default file of `{}` must be inside the pack", def.name),
+                                )
+                                .label(*span, why)
+                                .help(format!(
+                                    "keep data files inside the pack's directory, or give the file with `--data {}=PATH`",
+                                    def.name
+                                )),
+                            );
+                            continue;
+                        }
+                    }
                 }
+                Some((rel, _)) => PathBuf::from(rel),
                 None if !missing_is_error => continue,
                 None => {
                     errors.push(

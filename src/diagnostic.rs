@@ -132,6 +132,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// What to write instead, when there is something to say.
     pub help: Option<String>,
+    /// The input document the problem belongs to (`FILE` or `FILE#N`), for
+    /// problems of one document: so that every document of a run can be
+    /// accounted for, evaluated or reported.
+    pub document: Option<String>,
 }
 
 impl Diagnostic {
@@ -143,6 +147,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            document: None,
         }
     }
 

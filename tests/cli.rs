@@ -442,3 +442,91 @@ fn a_default_data_file_reached_through_a_link_out_of_the_pack_is_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// Every document of a batch appears in the JSON output, evaluated (with its
+/// outcomes, under `--show all`) or not (with its errors, named by `document`),
+/// whatever mix of conforming, non-conforming and unparsable documents it holds,
+/// in each format that holds several documents.
+#[test]
+fn no_document_is_lost() {
+    let batch = std::fs::read_to_string("examples/csp/batch.jsonl").unwrap();
+    let mut lines = batch.lines();
+    let good = [lines.next().unwrap(), lines.next().unwrap()];
+    let typo = good[0].replacen("\"auto_renew\"", "\"auto_renw\"", 1);
+    assert_ne!(typo, good[0]);
+    let dir = std::env::temp_dir().join(format!("preflight-lost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // JSON Lines: (line, evaluated?)
+    let mut jsonl: Vec<u8> = Vec::new();
+    for line in [good[0], &typo, "{\"id\": ", "[1]", good[1]] {
+        jsonl.extend_from_slice(line.as_bytes());
+        jsonl.extend_from_slice(b"\n\n");
+    }
+    jsonl.extend_from_slice(b"{\"id\": \"\xff\"}\n");
+    jsonl.extend_from_slice(good[0].as_bytes());
+    std::fs::write(dir.join("mixed.jsonl"), &jsonl).unwrap();
+    let jsonl_expect = [true, false, false, false, true, false, true];
+    // A YAML stream (JSON is YAML), with a document that does not parse.
+    let yaml = format!(
+        "---\n{}\n---\n{typo}\n---\nid: [\n---\n{}\n",
+        good[0], good[1]
+    );
+    std::fs::write(dir.join("mixed.yaml"), yaml).unwrap();
+    let yaml_expect = [true, false, false, true];
+    // A JSON array.
+    std::fs::write(
+        dir.join("mixed.json"),
+        format!("[{}, {typo}, 7, {}]", good[0], good[1]),
+    )
+    .unwrap();
+    let json_expect = [true, false, false, true];
+
+    let files = ["mixed.jsonl", "mixed.yaml", "mixed.json"];
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["check", "-f", "json", "--show", "all"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = preflight(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evaluated: std::collections::BTreeSet<&str> = json["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["document"].as_str().unwrap())
+        .collect();
+    let reported: std::collections::BTreeSet<&str> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["document"].as_str())
+        .collect();
+    let mut total = 0;
+    for (path, expect) in paths
+        .iter()
+        .zip([&jsonl_expect[..], &yaml_expect[..], &json_expect[..]])
+    {
+        for (n, evaluated_expected) in expect.iter().enumerate() {
+            let name = format!("{path}#{n}");
+            assert_eq!(
+                (
+                    evaluated.contains(name.as_str()),
+                    reported.contains(name.as_str())
+                ),
+                (*evaluated_expected, !evaluated_expected),
+                "{name}: evaluated {evaluated:?}, reported {reported:?}"
+            );
+            total += 1;
+        }
+    }
+    assert_eq!(evaluated.len() + reported.len(), total);
+    let summary = &json["summary"];
+    assert_eq!(summary["documents"].as_u64(), Some(evaluated.len() as u64));
+    assert_eq!(
+        summary["not_evaluated"].as_u64(),
+        Some(reported.len() as u64)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -21,6 +21,7 @@ fn options(keep: Keep) -> Options {
         today: Some("2026-03-01".into()),
         keep,
         input_format: None,
+        ..Options::default()
     }
 }
 

@@ -239,6 +239,7 @@ fn evaluate(rule_body: &str, doc: &str) -> preflight::run::Checked {
         today: Some("2026-03-01".into()),
         keep: preflight::eval::Keep::All,
         input_format: None,
+        ..Options::default()
     };
     let checked = check(&pack, &[Input::File(path)], &options);
     let _ = std::fs::remove_dir_all(&dir);

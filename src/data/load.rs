@@ -70,35 +70,104 @@ pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
             numbered: true,
         },
         Format::Yaml => {
-            let (mut nodes, error) = parse_yaml_with(text, limits);
+            let (mut nodes, mut error) = parse_yaml_with(text, limits);
             // A document with nothing in it (a trailing `---`, a stream of
             // comments) is no document: skipped, not reported as `null`.
-            nodes.retain(|n| !(n.kind == NodeKind::Null && n.start == n.end));
-            let mut split = match (nodes.len(), &error) {
-                (1, None) => {
-                    let mut nodes = nodes;
-                    match nodes.pop() {
-                        Some(node) => one_or_elements(node),
-                        None => Split {
-                            docs: Vec::new(),
-                            numbered: false,
-                        },
-                    }
-                }
-                _ => Split {
-                    numbered: nodes.len() > 1,
-                    docs: nodes.into_iter().map(Ok).collect(),
-                },
-            };
-            if let Some(e) = error {
-                split.docs.push(Err(e));
-                // The documents before the error keep the names they would have
-                // had without it.
-                split.numbered |= split.docs.len() > 1;
+            let empty = |n: &Node| n.kind == NodeKind::Null && n.start == n.end;
+            nodes.retain(|n| !empty(n));
+            if error.is_none() && nodes.len() == 1 {
+                return match nodes.pop() {
+                    Some(node) => one_or_elements(node),
+                    None => Split {
+                        docs: Vec::new(),
+                        numbered: false,
+                    },
+                };
             }
-            split
+            let mut docs: Vec<Result<Node, LoadError>> = nodes.into_iter().map(Ok).collect();
+            // After a syntax error, reading resumes at the next `---` line, so
+            // that one broken document does not hide the ones after it.
+            // Each restart reads the rest of the file again, so there are at
+            // most [`MAX_YAML_RESTARTS`]; past that, the rest is reported unread.
+            let mut resumed_at = 0;
+            let mut restarts = 0;
+            while let Some(e) = error.take() {
+                let from = line_start(text, e.start as usize).max(resumed_at + 1);
+                docs.push(Err(e));
+                let Some(next) = next_document_marker(text, from) else {
+                    break;
+                };
+                if restarts == MAX_YAML_RESTARTS {
+                    let mut e = LoadError::new(
+                        format!(
+                            "more than {MAX_YAML_RESTARTS} documents of this file do not parse; the rest of the file was not read"
+                        ),
+                        u32::try_from(next).unwrap_or(u32::MAX),
+                        u32::try_from(next + 3).unwrap_or(u32::MAX),
+                    );
+                    e.label = Some("not read from here on".into());
+                    docs.push(Err(e));
+                    break;
+                }
+                restarts += 1;
+                resumed_at = next;
+                let (more, more_error) = parse_yaml_with(&blank_before(text, next), limits);
+                docs.extend(more.into_iter().filter(|n| !empty(n)).map(Ok));
+                error = more_error;
+            }
+            Split {
+                numbered: docs.len() > 1,
+                docs,
+            }
         }
     }
+}
+
+/// How many times reading a YAML stream starts again after a broken document.
+pub const MAX_YAML_RESTARTS: usize = 20;
+
+/// The offset of the start of the line holding `offset`.
+fn line_start(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The start of the first line at or after `from` that starts a YAML document
+/// (`---` alone or followed by a space). Such a line ends whatever came before
+/// it, even a broken document, so parsing can start again there.
+fn next_document_marker(text: &str, from: usize) -> Option<usize> {
+    let mut at = line_start(text, from);
+    if at < from {
+        at = from + text.get(from..)?.find('\n')? + 1;
+    }
+    loop {
+        let rest = text.get(at..)?;
+        if let Some(after) = rest.strip_prefix("---")
+            && (after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']))
+        {
+            return Some(at);
+        }
+        at += rest.find('\n')? + 1;
+    }
+}
+
+/// `text` with every byte before `offset` turned into a space (newlines kept),
+/// so a parse of the rest reports the offsets of the whole file.
+fn blank_before(text: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if i >= offset {
+            out.push_str(text.get(i..).unwrap_or(""));
+            break;
+        }
+        if c == '\n' {
+            out.push('\n');
+        } else {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    out
 }
 
 /// A top-level array is a list of documents; anything else is one document.
@@ -135,4 +204,45 @@ pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadEr
             )),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(split: &Split) -> Vec<&'static str> {
+        split
+            .docs
+            .iter()
+            .map(|d| if d.is_ok() { "ok" } else { "err" })
+            .collect()
+    }
+
+    #[test]
+    fn a_broken_yaml_document_does_not_hide_the_ones_after_it() {
+        let text = "---\na: 1\n---\nb: [\n---\nc: 3\n--- \nd: 4\n";
+        let split = split(text, Format::Yaml);
+        assert_eq!(kinds(&split), ["ok", "err", "ok", "ok"]);
+        assert!(split.numbered);
+        // Offsets after the restart are offsets in the file.
+        let Ok(c) = &split.docs[2] else { panic!() };
+        assert_eq!(text.get(c.start as usize..c.end as usize), Some("c: 3"));
+    }
+
+    #[test]
+    fn indented_dashes_do_not_start_a_document() {
+        let text = "a: [\n ---\nb: 1\n";
+        assert_eq!(kinds(&split(text, Format::Yaml)), ["err"]);
+    }
+
+    #[test]
+    fn restarts_are_bounded_and_the_rest_is_reported() {
+        let text = "---\nx: [\n".repeat(30);
+        let split = split(&text, Format::Yaml);
+        assert_eq!(split.docs.len(), MAX_YAML_RESTARTS + 2);
+        let Some(Err(last)) = split.docs.last() else {
+            panic!()
+        };
+        assert!(last.message.contains("the rest of the file was not read"));
+    }
 }

@@ -31,6 +31,10 @@ pub struct JsonDiagnostic {
     /// The primary location.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The input document the problem belongs to (`FILE` or `FILE#N`), for
+    /// problems of one document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
     /// `error` or `warning`.
     pub severity: &'static str,
     /// What to do, when there is something to say.
@@ -75,6 +79,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<JsonDia
             message: d.message.clone(),
             help: d.help.clone(),
             location: d.primary_span().and_then(|s| location(sources, s)),
+            document: d.document.clone(),
             labels: d
                 .labels
                 .iter()

@@ -87,6 +87,9 @@ pub struct JsonValue {
 pub struct Summary {
     /// Documents evaluated.
     pub documents: usize,
+    /// Documents read but not evaluated (they did not parse or conform); each
+    /// has its errors in `errors`, with a `document` field naming it.
+    pub not_evaluated: usize,
     /// Rules in the pack.
     pub rules: usize,
     /// Outcomes by kind.
@@ -203,6 +206,7 @@ pub fn output(
         warnings: diagnostics_json::diagnostics(warnings, sources),
         summary: Summary {
             documents: checked.documents.iter().filter(|d| d.evaluated).count(),
+            not_evaluated: checked.documents.iter().filter(|d| !d.evaluated).count(),
             rules: program.rules.len(),
             outcomes: Outcomes {
                 pass: t.pass,
@@ -226,6 +230,7 @@ pub fn failed(checked: &Checked) -> Output {
         warnings: Vec::new(),
         summary: Summary {
             documents: 0,
+            not_evaluated: 0,
             rules: 0,
             outcomes: Outcomes {
                 pass: 0,

@@ -69,6 +69,20 @@ pub struct Options {
     pub limits: Limits,
 }
 
+impl Default for Options {
+    /// No overrides, the system's date, findings only, default limits.
+    fn default() -> Options {
+        Options {
+            data: Vec::new(),
+            params: Vec::new(),
+            today: None,
+            keep: Keep::Findings,
+            input_format: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
 /// The result of a run.
 #[derive(Debug)]
 pub struct Checked {
@@ -332,7 +346,11 @@ impl<'p> Session<'p> {
                 out.repoint(FileId::NONE, id);
             }
         }
-        self.errors.extend(out.errors);
+        let name = &out.result.name;
+        self.errors.extend(out.errors.into_iter().map(|mut d| {
+            d.document = Some(name.clone());
+            d
+        }));
         self.tally.merge(out.tally);
         self.documents.push(out.result);
     }

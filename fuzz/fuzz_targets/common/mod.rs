@@ -42,6 +42,7 @@ pub fn check_bytes(
         today: Some("2026-03-01".into()),
         keep: preflight::eval::Keep::All,
         input_format: Some(format),
+        ..Options::default()
     };
     let input = Input::Memory {
         name: name.into(),

@@ -19,30 +19,59 @@ fn pack() -> &'static Pack {
     PACK.get_or_init(Pack::embedded)
 }
 
+/// A small catalog (loading the whole default one for every input would be most
+/// of the time spent): offers of the examples, a discontinued one, an add-on.
+const CATALOG: &str = r#"offers:
+  "796B6B5F-613C-4E24-A17C-EBA730D49C02": {name: E3, discontinued: false, equivalents: ["CFQ7TTC0LF8R:0001"], min_quantity: 1}
+  "CFQ7TTC0LF8R:0001": {name: E3, discontinued: false, equivalents: ["796B6B5F-613C-4E24-A17C-EBA730D49C02"], max_quantity: 300}
+  "LEGACY-O365-E4": {name: E4, discontinued: true, equivalents: ["CFQ7TTC0LF8R:0001"]}
+  "ADDON": {name: Add-on, discontinued: false, equivalents: [], add_on: true}
+"#;
+
+fn catalog() -> &'static std::path::Path {
+    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!(
+            "preflight-fuzz-catalog-{}.yaml",
+            std::process::id()
+        ));
+        let _ = std::fs::write(&path, CATALOG);
+        path
+    })
+}
+
 fuzz_target!(|bytes: &[u8]| {
     let pack = pack();
     let Some(program) = pack.program.as_ref() else {
         return;
     };
-    for (format, name) in [
-        (Format::Json, "fuzz.json"),
-        (Format::Yaml, "fuzz.yaml"),
-        (Format::Jsonl, "fuzz.jsonl"),
-    ] {
-        let checked = common::check_bytes(pack, bytes, format, name);
-        for doc in &checked.documents {
-            assert!(
-                doc.evaluated
-                    || checked
-                        .errors
-                        .iter()
-                        .any(|e| e.document.as_deref() == Some(doc.name.as_str())),
-                "{} was neither evaluated nor reported",
-                doc.name
-            );
-        }
-        let first = common::render_checked(&checked, program);
-        let again = common::render_checked(&common::check_bytes(pack, bytes, format, name), program);
-        assert_eq!(first, again, "the same input gives the same report");
+    // The first byte picks the format, the rest is the input.
+    let Some((&selector, bytes)) = bytes.split_first() else {
+        return;
+    };
+    let (format, name) = match selector % 3 {
+        0 => (Format::Json, "fuzz.json"),
+        1 => (Format::Yaml, "fuzz.yaml"),
+        _ => (Format::Jsonl, "fuzz.jsonl"),
+    };
+    let data = [("catalog".to_string(), catalog().to_path_buf())];
+    let checked = common::check_bytes(pack, bytes, format, name, &data);
+    for doc in &checked.documents {
+        assert!(
+            doc.evaluated
+                || checked
+                    .errors
+                    .iter()
+                    .any(|e| e.document.as_deref() == Some(doc.name.as_str())),
+            "{} was neither evaluated nor reported",
+            doc.name
+        );
     }
+    let first = common::render_checked(&checked, program);
+    let again = common::check_bytes(pack, bytes, format, name, &data);
+    assert_eq!(
+        first,
+        common::render_checked(&again, program),
+        "the same input gives the same report"
+    );
 });

@@ -133,7 +133,16 @@ impl Gen<'_, '_> {
 
     fn string_literal(&mut self) -> String {
         const RAW: [&str; 10] = [
-            "", "a", "b", "x", "Contoso", "é中", "a\"b", "back\\slash", "{brace}", "tab\tnl\n",
+            "",
+            "a",
+            "b",
+            "x",
+            "Contoso",
+            "é中",
+            "a\"b",
+            "back\\slash",
+            "{brace}",
+            "tab\tnl\n",
         ];
         let raw = RAW.get(self.pick(RAW.len())).copied().unwrap_or("");
         let mut out = String::from("\"");
@@ -168,7 +177,10 @@ impl Gen<'_, '_> {
             "0001-01-01",
             "9999-12-31",
         ];
-        let d = DATES.get(self.pick(DATES.len())).copied().unwrap_or("2026-03-01");
+        let d = DATES
+            .get(self.pick(DATES.len()))
+            .copied()
+            .unwrap_or("2026-03-01");
         format!("date(\"{d}\")")
     }
 
@@ -209,7 +221,11 @@ impl Gen<'_, '_> {
                 _ => "doc has limit".into(),
             },
             Ty::Bool => match self.pick(20) {
-                0 => format!("({} and {})", self.expr(Ty::Bool, d), self.expr(Ty::Bool, d)),
+                0 => format!(
+                    "({} and {})",
+                    self.expr(Ty::Bool, d),
+                    self.expr(Ty::Bool, d)
+                ),
                 1 => format!("({} or {})", self.expr(Ty::Bool, d), self.expr(Ty::Bool, d)),
                 2 => format!("(not {})", self.expr(Ty::Bool, d)),
                 3 => {
@@ -219,16 +235,27 @@ impl Gen<'_, '_> {
                 }
                 4 => {
                     let t = if self.coin() { Ty::Int } else { Ty::Date };
-                    let op = ["<", "<=", ">", ">="].get(self.pick(4)).copied().unwrap_or("<");
+                    let op = ["<", "<=", ">", ">="]
+                        .get(self.pick(4))
+                        .copied()
+                        .unwrap_or("<");
                     format!("({} {op} {})", self.expr(t, d), self.expr(t, d))
                 }
                 5 => {
                     let op = if self.coin() { "in" } else { "not in" };
-                    format!("({} {op} {})", self.expr(Ty::Int, d), self.expr(Ty::ListInt, d))
+                    format!(
+                        "({} {op} {})",
+                        self.expr(Ty::Int, d),
+                        self.expr(Ty::ListInt, d)
+                    )
                 }
                 6 => {
                     let op = if self.coin() { "in" } else { "not in" };
-                    format!("({} {op} {})", self.expr(Ty::Str, d), self.expr(Ty::ListStr, d))
+                    format!(
+                        "({} {op} {})",
+                        self.expr(Ty::Str, d),
+                        self.expr(Ty::ListStr, d)
+                    )
                 }
                 7 => format!("({} in doc.scores)", self.expr(Ty::Str, d)),
                 8 => {
@@ -259,7 +286,11 @@ impl Gen<'_, '_> {
                     format!("({item}.kind == \"{k}\")")
                 }
                 15 => format!("({} == {})", self.item(), self.item()),
-                16 => format!("({} == {})", self.expr(Ty::ListInt, d), self.expr(Ty::ListInt, d)),
+                16 => format!(
+                    "({} == {})",
+                    self.expr(Ty::ListInt, d),
+                    self.expr(Ty::ListInt, d)
+                ),
                 17 => format!("all({})", self.expr(Ty::ListBool, d)),
                 18 => format!("any({})", self.expr(Ty::ListBool, d)),
                 _ => self.var_or(Ty::Bool, "doc.flag"),
@@ -331,7 +362,11 @@ impl Gen<'_, '_> {
                 _ => format!("({}.due ?? doc.start)", self.item()),
             },
             Ty::Date => match self.pick(4) {
-                0 => format!("add_days({}, {})", self.expr(Ty::Date, d), self.expr(Ty::Int, d)),
+                0 => format!(
+                    "add_days({}, {})",
+                    self.expr(Ty::Date, d),
+                    self.expr(Ty::Int, d)
+                ),
                 1 => {
                     let f = if self.coin() { "min" } else { "max" };
                     format!("{f}({})", self.expr(Ty::ListDate, d))
@@ -402,7 +437,10 @@ impl Gen<'_, '_> {
 
     fn rule(&mut self, index: usize) -> String {
         let mut out = format!("rule r{index} {{\n");
-        let severity = ["error", "warning", "info"].get(self.pick(3)).copied().unwrap_or("error");
+        let severity = ["error", "warning", "info"]
+            .get(self.pick(3))
+            .copied()
+            .unwrap_or("error");
         out.push_str(&format!("  severity {severity}\n"));
         let depth = 1 + self.pick(4) as u32;
         let base = self.scope.len();
@@ -442,10 +480,17 @@ impl Gen<'_, '_> {
             out.push_str(&format!("  require {}\n", self.expr(Ty::Bool, depth)));
         }
         let a = {
-            let t = [Ty::Int, Ty::Str, Ty::Date, Ty::Bool, Ty::ListInt, Ty::ListStr]
-                .get(self.pick(6))
-                .copied()
-                .unwrap_or(Ty::Int);
+            let t = [
+                Ty::Int,
+                Ty::Str,
+                Ty::Date,
+                Ty::Bool,
+                Ty::ListInt,
+                Ty::ListStr,
+            ]
+            .get(self.pick(6))
+            .copied()
+            .unwrap_or(Ty::Int);
             self.expr(t, depth)
         };
         out.push_str(&format!("  message \"r{index} {{{{ {{{a}}} }}}}\"\n"));
@@ -460,7 +505,16 @@ impl Gen<'_, '_> {
 }
 
 fn string(u: &mut Unstructured<'_>) -> Value {
-    const RAW: [&str; 8] = ["", "a", "x", "Contoso", "é中", "\u{1b}[31m", "a\"b", "\u{202e}rtl"];
+    const RAW: [&str; 8] = [
+        "",
+        "a",
+        "x",
+        "Contoso",
+        "é中",
+        "\u{1b}[31m",
+        "a\"b",
+        "\u{202e}rtl",
+    ];
     let i = u.int_in_range(0..=RAW.len() - 1).unwrap_or(0);
     json!(RAW.get(i).copied().unwrap_or(""))
 }
@@ -475,7 +529,13 @@ fn int(u: &mut Unstructured<'_>) -> Value {
 }
 
 fn date(u: &mut Unstructured<'_>) -> Value {
-    const DATES: [&str; 5] = ["2026-03-01", "2026-01-01", "2024-02-29", "0001-01-01", "9999-12-31"];
+    const DATES: [&str; 5] = [
+        "2026-03-01",
+        "2026-01-01",
+        "2024-02-29",
+        "0001-01-01",
+        "9999-12-31",
+    ];
     let i = u.int_in_range(0..=DATES.len() - 1).unwrap_or(0);
     json!(DATES.get(i).copied().unwrap_or("2026-03-01"))
 }
@@ -486,9 +546,14 @@ fn document(u: &mut Unstructured<'_>) -> Value {
         let mut item = Map::new();
         item.insert("name".into(), string(u));
         item.insert("n".into(), int(u));
-        let tags: Vec<Value> = (0..u.int_in_range(0..=3).unwrap_or(0)).map(|_| string(u)).collect();
+        let tags: Vec<Value> = (0..u.int_in_range(0..=3).unwrap_or(0))
+            .map(|_| string(u))
+            .collect();
         item.insert("tags".into(), Value::Array(tags));
-        let kind = ["a", "b", "c"].get(u.int_in_range(0..=2).unwrap_or(0)).copied().unwrap_or("a");
+        let kind = ["a", "b", "c"]
+            .get(u.int_in_range(0..=2).unwrap_or(0))
+            .copied()
+            .unwrap_or("a");
         item.insert("kind".into(), json!(kind));
         if u.arbitrary().unwrap_or(false) {
             item.insert("due".into(), date(u));
@@ -531,7 +596,9 @@ fuzz_target!(|bytes: &[u8]| {
         policy.push('\n');
         policy.push_str(&g.rule(i));
     }
-    let docs: Vec<Value> = (0..1 + u.int_in_range(0..=2).unwrap_or(0)).map(|_| document(&mut u)).collect();
+    let docs: Vec<Value> = (0..1 + u.int_in_range(0..=2).unwrap_or(0))
+        .map(|_| document(&mut u))
+        .collect();
     let pack = Pack::from_texts([("fuzz.policy", policy.as_str())]);
     let Some(program) = pack.program.as_ref().filter(|_| pack.is_ok()) else {
         panic!(
@@ -540,7 +607,7 @@ fuzz_target!(|bytes: &[u8]| {
         );
     };
     let text = serde_json::to_string(&Value::Array(docs.clone())).unwrap_or_default();
-    let checked = common::check_bytes(&pack, text.as_bytes(), Format::Json, "fuzz.json");
+    let checked = common::check_bytes(&pack, text.as_bytes(), Format::Json, "fuzz.json", &[]);
     assert!(
         checked.errors.is_empty(),
         "a generated document did not conform:\n{text}\n{}",
@@ -549,14 +616,18 @@ fuzz_target!(|bytes: &[u8]| {
     assert_eq!(checked.documents.len(), docs.len());
     assert!(checked.documents.iter().all(|d| d.evaluated));
     let first = common::render_checked(&checked, program);
-    let again = common::check_bytes(&pack, text.as_bytes(), Format::Json, "fuzz.json");
-    assert_eq!(first, common::render_checked(&again, program), "runs are deterministic");
+    let again = common::check_bytes(&pack, text.as_bytes(), Format::Json, "fuzz.json", &[]);
+    assert_eq!(
+        first,
+        common::render_checked(&again, program),
+        "runs are deterministic"
+    );
     // The same documents as JSON Lines (the streaming path) give the same outcomes.
     let lines: String = docs
         .iter()
         .map(|d| format!("{}\n", serde_json::to_string(d).unwrap_or_default()))
         .collect();
-    let streamed = common::check_bytes(&pack, lines.as_bytes(), Format::Jsonl, "fuzz.json");
+    let streamed = common::check_bytes(&pack, lines.as_bytes(), Format::Jsonl, "fuzz.json", &[]);
     assert_eq!(streamed.tally.pass, checked.tally.pass);
     assert_eq!(streamed.tally.fail, checked.tally.fail);
     assert_eq!(streamed.tally.error, checked.tally.error);

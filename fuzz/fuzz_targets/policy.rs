@@ -25,10 +25,18 @@ fuzz_target!(|bytes: &[u8]| {
     }
     if let Ok(formatted) = preflight::format::format_source("fuzz.policy", text) {
         let again = preflight::format::format_source("fuzz.policy", &formatted);
-        assert_eq!(again.as_deref().ok(), Some(formatted.as_str()), "formatting is idempotent");
+        assert_eq!(
+            again.as_deref().ok(),
+            Some(formatted.as_str()),
+            "formatting is idempotent"
+        );
         if pack.is_ok() {
             let reloaded = Pack::from_texts([("fuzz.policy", formatted.as_str())]);
-            assert!(reloaded.is_ok(), "a formatted pack still loads: {:?}", reloaded.diagnostics);
+            assert!(
+                reloaded.is_ok(),
+                "a formatted pack still loads: {:?}",
+                reloaded.diagnostics
+            );
         }
     }
 });

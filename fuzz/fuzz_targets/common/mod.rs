@@ -35,9 +35,10 @@ pub fn check_bytes(
     bytes: &[u8],
     format: preflight::data::load::Format,
     name: &str,
+    data: &[(String, std::path::PathBuf)],
 ) -> Checked {
     let options = Options {
-        data: Vec::new(),
+        data: data.to_vec(),
         params: Vec::new(),
         today: Some("2026-03-01".into()),
         keep: preflight::eval::Keep::All,

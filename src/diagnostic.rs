@@ -269,9 +269,17 @@ impl<'a> Rendered<'a> {
             .labels
             .first()
             .map(|l| (l.span.file, line_of(l.span)));
+        let first = diagnostic.labels.first().map(|l| l.span);
         let near = |span: Span| {
-            primary.is_some_and(|(file, line)| {
-                span.file == file && line_of(span).abs_diff(line) <= NEAR_LINES
+            first.is_some_and(|p| {
+                span.file == p.file
+                    && near_enough(
+                        sources,
+                        p.file,
+                        p.start as usize,
+                        span.start as usize,
+                        NEAR_LINES,
+                    )
             })
         };
         let source = diagnostic.labels.first().and_then(|l| named(l.span));
@@ -538,27 +546,71 @@ impl SourceCode for CharColumnSource {
     }
 }
 
+/// The longest label drawn, in bytes: a longer span (a 10 MB string, a huge
+/// list literal) is drawn as its beginning.
+const MAX_LABEL: usize = 160;
+
 /// A label's span as it is worth drawing: a span over more than three lines (a
 /// whole record, a long list) is cut to its first line, since drawing it would
-/// print all of it.
+/// print all of it, and a span longer than [`MAX_LABEL`] bytes to its start.
 pub(crate) fn fit_span(sources: &Sources, span: Span) -> Span {
     let Some(file) = sources.get(span.file) else {
         return span;
     };
+    let text = file.text();
     let (first, _) = file.line_col(span.start as usize);
     let (last, _) = file.line_col(span.end as usize);
-    if last.saturating_sub(first) <= 2 {
-        return span;
-    }
-    let text = file.text();
     let rest = text
         .get(span.start as usize..span.end as usize)
         .unwrap_or("");
-    let cut = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    let mut cut = rest.len();
+    if last.saturating_sub(first) > 2 {
+        cut = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    }
+    if cut > MAX_LABEL {
+        cut = MAX_LABEL;
+        while cut > 0 && !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+    }
     Span {
         end: span.start.saturating_add(u32::try_from(cut).unwrap_or(0)),
         ..span
     }
+}
+
+/// Whether a label at byte `offset` may share a snippet with one at `anchor`
+/// (same file): at most `max_lines` lines apart, and, on a line too long to show
+/// whole, close enough that one cropped window holds both.
+pub(crate) fn near_enough(
+    sources: &Sources,
+    file: crate::source::FileId,
+    anchor: usize,
+    offset: usize,
+    max_lines: usize,
+) -> bool {
+    let Some(source) = sources.get(file) else {
+        return false;
+    };
+    let (a, _) = source.line_col(anchor);
+    let (b, _) = source.line_col(offset);
+    if a.abs_diff(b) > max_lines {
+        return false;
+    }
+    let text = source.text();
+    let line_len = |o: usize| {
+        let start = text
+            .get(..o)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(o..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| o + i);
+        end - start
+    };
+    let long = line_len(anchor) > MAX_SHOWN_LINE || line_len(offset) > MAX_SHOWN_LINE;
+    !long || anchor.abs_diff(offset) <= CROP_CONTEXT
 }
 
 /// Renders diagnostics as text without colour at a fixed width: what the UI

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Program};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::{MAX_POLICY_FILE_BYTES, Sources, Span};
+use crate::source::{Decoded, MAX_POLICY_FILE_BYTES, Sources, Span, decode_text};
 use crate::syntax;
 use crate::syntax::ast;
 
@@ -58,12 +58,32 @@ impl Pack {
     pub fn load(paths: &[PathBuf]) -> Pack {
         let mut sources = Sources::new();
         let mut diagnostics = Vec::new();
+        // Files that are not UTF-8: shown (bad bytes replaced) after checking,
+        // so that the error can point at the first bad byte.
+        let mut not_utf8 = Vec::new();
         for path in paths {
             for file in policy_files(path, &mut diagnostics) {
                 let display = file.display().to_string();
                 match read_policy(&file) {
-                    Ok(text) => {
+                    Ok(Decoded::Text(text)) => {
                         sources.add(display, text);
+                    }
+                    Ok(Decoded::Utf16) => diagnostics.push(
+                        Diagnostic::error(
+                            Code::Io,
+                            format!("cannot read `{display}`: it is UTF-16 text"),
+                        )
+                        .help("save the file as UTF-8"),
+                    ),
+                    Ok(Decoded::Invalid { lossy, offset }) => {
+                        not_utf8.push((diagnostics.len(), display.clone(), lossy, offset));
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::Io,
+                                format!("cannot read `{display}`: it is not UTF-8 text"),
+                            )
+                            .help("save the file as UTF-8"),
+                        );
                     }
                     Err(message) => diagnostics.push(
                         Diagnostic::error(Code::Io, format!("cannot read `{display}`: {message}"))
@@ -72,7 +92,17 @@ impl Pack {
                 }
             }
         }
-        Pack::check_sources(sources, diagnostics, paths.to_vec())
+        let mut pack = Pack::check_sources(sources, diagnostics, paths.to_vec());
+        for (index, name, lossy, offset) in not_utf8 {
+            let file = pack.sources.add(name, lossy);
+            if let Some(d) = pack.diagnostics.get_mut(index) {
+                d.labels.push(crate::diagnostic::Label {
+                    span: crate::source::replacement_span(file, offset),
+                    text: Some("the first byte that is not UTF-8".into()),
+                });
+            }
+        }
+        pack
     }
 
     /// Loads a pack from text held in memory, e.g. a pack compiled into the
@@ -325,7 +355,7 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
 }
 
 /// Reads a policy file as UTF-8, refusing files too large for spans.
-fn read_policy(path: &Path) -> Result<String, String> {
+fn read_policy(path: &Path) -> Result<Decoded, String> {
     let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
     if bytes.len() > MAX_POLICY_FILE_BYTES {
         return Err(format!(
@@ -333,8 +363,7 @@ fn read_policy(path: &Path) -> Result<String, String> {
             bytes.len()
         ));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+    Ok(decode_text(bytes))
 }
 
 /// An I/O error as a lower-case reason without the OS error number.

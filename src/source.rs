@@ -230,6 +230,47 @@ pub struct Sources {
     files: Vec<SourceFile>,
 }
 
+/// Bytes of a file that should be UTF-8 text, decoded.
+#[derive(Debug)]
+pub enum Decoded {
+    /// Valid UTF-8.
+    Text(String),
+    /// UTF-16 (it starts with a UTF-16 byte order mark).
+    Utf16,
+    /// Not UTF-8: the text with each bad sequence replaced by U+FFFD (so the
+    /// place can still be shown), and the byte offset of the first one, which
+    /// is the same in both.
+    Invalid {
+        /// The text, bad sequences replaced.
+        lossy: String,
+        /// Where the first bad byte is.
+        offset: usize,
+    },
+}
+
+/// Decodes the bytes of a policy or input file.
+pub fn decode_text(bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Decoded::Utf16;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded::Text(text),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Decoded::Invalid {
+                lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                offset,
+            }
+        }
+    }
+}
+
+/// The span of the replacement character at `offset` of a text from
+/// [`Decoded::Invalid`].
+pub fn replacement_span(file: FileId, offset: usize) -> Span {
+    Span::new(file, offset, offset + '\u{fffd}'.len_utf8())
+}
+
 impl Sources {
     /// An empty set.
     pub fn new() -> Sources {

@@ -53,6 +53,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
 /// 10 MiB; `\\w{100}` already needs about 6). Identical patterns are compiled once.
 const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The longest pattern text accepted; parsing a pattern takes time in
+/// proportion to its length, and no real pattern comes near this.
+pub const MAX_PATTERN_BYTES: usize = 64 * 1024;
+
 /// Names other languages use for a built-in function.
 const FUNCTION_ALIASES: &[(&str, &str)] = &[
     ("length", "len"),
@@ -284,6 +288,20 @@ impl Checker<'_> {
             return invalid(span);
         };
         let pattern_span = pattern.unparen().span;
+        if text.len() > MAX_PATTERN_BYTES {
+            self.report(
+                Diagnostic::error(
+                    Code::Regex,
+                    format!(
+                        "the pattern is {} bytes long, more than the limit of {MAX_PATTERN_BYTES}",
+                        text.len()
+                    ),
+                )
+                .label(pattern_span, "this pattern")
+                .help("match with a shorter pattern; to test membership in many values, put them in a list or a data file and use `in`"),
+            );
+            return invalid(span);
+        }
         if let Err((range, message)) = regex_problem(text) {
             // Map the decoded range back to the escaped source inside the quotes.
             let raw = self.sources.slice(pattern_span);
@@ -332,10 +350,13 @@ impl Checker<'_> {
             Err(error) => {
                 self.report(
                     Diagnostic::error(Code::Regex, "regular expression cannot be compiled")
-                        .label(
-                            pattern_span,
-                            error.to_string().lines().last().unwrap_or("").to_string(),
-                        )
+                        .label(pattern_span, match error {
+                            regex::Error::CompiledTooBig(_) => format!(
+                                "compiled, this pattern needs more than {} MiB",
+                                REGEX_SIZE_LIMIT / (1024 * 1024)
+                            ),
+                            other => other.to_string().lines().last().unwrap_or("").to_string(),
+                        })
                         .help("simplify the pattern: Unicode classes such as `\\w` or `\\d` repeated many times are large; ASCII classes such as `[A-Za-z0-9_]` are much smaller"),
                 );
                 invalid(span)

@@ -796,6 +796,39 @@ impl Builder<'_> {
                 Some("an alias `*name` repeats a value written before it with `&name`".to_owned());
             return err;
         }
+        if info.contains("recursion limit exceeded") {
+            // The parser's own bound on nesting (deeper than ours, but met
+            // before the events reach the builder when a document nests very
+            // deeply in one flow).
+            // The block collections open around the flow count too.
+            let mut depth = self.stack.len().saturating_sub(1);
+            let mut first_too_deep = at as usize;
+            for (i, b) in self.text.bytes().enumerate().take(at as usize) {
+                match b {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > self.max_depth {
+                            first_too_deep = i;
+                            break;
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            let start = to_u32(first_too_deep);
+            return depth_error(self.max_depth, start, start.saturating_add(1));
+        }
+        if let Some(tab) = indenting_tab(self.text, at as usize) {
+            let tab = to_u32(tab);
+            let mut err = LoadError::new(
+                "a tab indents this line; YAML indents with spaces only",
+                tab,
+                tab.saturating_add(1),
+            );
+            err.help = Some("replace the tab with spaces".to_owned());
+            return err;
+        }
         let mut message = String::with_capacity(info.len());
         let mut chars = info.trim_end_matches('.').chars();
         if let Some(first) = chars.next() {
@@ -804,6 +837,23 @@ impl Builder<'_> {
         }
         LoadError::new(message, at, at)
     }
+}
+
+/// The offset of a tab in the indentation of the line holding `at` or of the
+/// next line, if there is one: YAML forbids tabs there, and the parser reports
+/// them somewhere near, in its own words.
+fn indenting_tab(text: &str, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    for _ in 0..2 {
+        let line = text.get(start..)?;
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line.get(..indent)?.find('\t') {
+            return Some(start + i);
+        }
+        start += line.find('\n')? + 1;
+    }
+    None
 }
 
 #[cfg(test)]

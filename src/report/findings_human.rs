@@ -229,12 +229,17 @@ fn reports(
     if let Some(location) = finding.location
         && let Some((file, labels)) = files.first_mut()
         && *file == location.file
-        && let Some(source) = sources.get(*file)
     {
-        let (line, _) = source.line_col(location.start as usize);
-        let (near, away): (Vec<LabeledSpan>, Vec<LabeledSpan>) = std::mem::take(labels)
-            .into_iter()
-            .partition(|l| source.line_col(l.offset()).0.abs_diff(line) <= NEAR_LINES);
+        let (near, away): (Vec<LabeledSpan>, Vec<LabeledSpan>) =
+            std::mem::take(labels).into_iter().partition(|l| {
+                crate::diagnostic::near_enough(
+                    sources,
+                    *file,
+                    location.start as usize,
+                    l.offset(),
+                    NEAR_LINES,
+                )
+            });
         *labels = near;
         far = away;
     }

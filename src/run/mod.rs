@@ -367,7 +367,7 @@ impl<'p> Session<'p> {
         let mut buf = Vec::new();
         loop {
             // (line index, document index, the line) for one batch.
-            let mut batch: Vec<(usize, usize, Result<String, Diagnostic>)> =
+            let mut batch: Vec<(usize, usize, StreamLine)> =
                 Vec::with_capacity(BATCH);
             let mut done = false;
             while batch.len() < BATCH {
@@ -416,15 +416,7 @@ impl<'p> Session<'p> {
                 }
                 let line = match std::str::from_utf8(bytes) {
                     Ok(t) => Ok(t.to_string()),
-                    Err(e) => Err(Diagnostic::error(
-                        Code::Data,
-                        format!(
-                            "`{name}` line {}: not UTF-8 text (invalid byte at column {})",
-                            index + 1,
-                            e.valid_up_to() + 1
-                        ),
-                    )
-                    .help("save the file as UTF-8")),
+                    Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
                 };
                 batch.push((index, documents, line));
                 documents += 1;
@@ -455,7 +447,7 @@ impl<'p> Session<'p> {
         name: &str,
         index: usize,
         n: usize,
-        line: Result<String, Diagnostic>,
+        line: StreamLine,
     ) -> DocOutput {
         let doc_name = format!("{name}#{n}");
         let failed = |errors: Vec<Diagnostic>, fragment| DocOutput {
@@ -471,7 +463,18 @@ impl<'p> Session<'p> {
         };
         let text = match line {
             Ok(t) => t,
-            Err(d) => return failed(vec![d], None),
+            Err((lossy, offset)) => {
+                let d = Diagnostic::error(
+                    Code::Data,
+                    format!("{doc_name}: line {} is not UTF-8 text", index + 1),
+                )
+                .label(
+                    crate::source::replacement_span(FileId::NONE, offset),
+                    "the first byte that is not UTF-8",
+                )
+                .help("save the file as UTF-8");
+                return failed(vec![d], Some((lossy, index)));
+            }
         };
         match crate::data::json::parse_json_with(&text, 0, &self.limits) {
             Err(e) => {
@@ -527,7 +530,8 @@ impl<'p> Session<'p> {
         let (name, text) = match read_input(input) {
             Ok(read) => read,
             Err(e) => {
-                self.errors.push(e);
+                let d = e.into_diagnostic(&mut self.sources);
+                self.errors.push(d);
                 return;
             }
         };
@@ -774,7 +778,7 @@ fn load_data(
         let (name, text) = match read {
             Ok(read) => read,
             Err(e) => {
-                errors.push(e);
+                errors.push(e.into_diagnostic(sources));
                 continue;
             }
         };
@@ -816,7 +820,7 @@ fn load_data(
 }
 
 /// Reads an input file (or standard input) as UTF-8 text.
-fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
+fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
     let (name, bytes) = match input {
         Input::Stdin(_) => {
             let mut bytes = Vec::new();
@@ -845,27 +849,60 @@ fn read_input(input: &Input) -> Result<(String, String), Diagnostic> {
         }
     };
     if bytes.len() as u64 > MAX_DATA_FILE_BYTES {
-        return Err(
+        return Err(Unreadable::from(
             Diagnostic::error(Code::Limit, format!("`{name}` is larger than 4 GiB"))
                 .help("split the batch into several files"),
-        );
+        ));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
+    match crate::source::decode_text(bytes) {
+        crate::source::Decoded::Text(text) => Ok((name, text)),
+        crate::source::Decoded::Utf16 => Err(Unreadable::from(
             Diagnostic::error(Code::Data, format!("`{name}` is UTF-16 text"))
                 .help("save the file as UTF-8"),
-        );
+        )),
+        crate::source::Decoded::Invalid { lossy, offset } => Err(Unreadable {
+            diagnostic: Diagnostic::error(Code::Data, format!("`{name}` is not UTF-8 text"))
+                .help("save the file as UTF-8"),
+            text: Some(Box::new((name, lossy, offset))),
+        }),
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
-        Err(e) => Err(Diagnostic::error(
-            Code::Data,
-            format!(
-                "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("save the file as UTF-8")),
+}
+
+/// A line of a JSON Lines stream: its text, or, when it is not UTF-8, its text
+/// with the bad bytes replaced and the offset of the first one.
+type StreamLine = Result<String, (String, usize)>;
+
+/// Why an input or data file could not be read; for a file that is not UTF-8,
+/// its text with the bad bytes replaced, so the error can show where.
+struct Unreadable {
+    diagnostic: Diagnostic,
+    /// The file's name, its text with bad bytes replaced, the first bad byte.
+    text: Option<Box<(String, String, usize)>>,
+}
+
+impl From<Diagnostic> for Unreadable {
+    fn from(diagnostic: Diagnostic) -> Unreadable {
+        Unreadable {
+            diagnostic,
+            text: None,
+        }
+    }
+}
+
+impl Unreadable {
+    /// The diagnostic, pointing at the first bad byte when there is one (its
+    /// file is added to `sources`).
+    fn into_diagnostic(self, sources: &mut Sources) -> Diagnostic {
+        match self.text.map(|t| *t) {
+            Some((name, lossy, offset)) => {
+                let file = sources.add(name, lossy);
+                self.diagnostic.label(
+                    crate::source::replacement_span(file, offset),
+                    "the first byte that is not UTF-8",
+                )
+            }
+            None => self.diagnostic,
+        }
     }
 }
 

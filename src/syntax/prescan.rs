@@ -16,6 +16,11 @@ use crate::source::{FileId, Span};
 /// policy may use.
 pub const MAX_BRACKET_DEPTH: usize = 64;
 
+/// The most comma-separated items one pair of brackets may hold (list
+/// elements, call arguments, record fields). Parsing costs microseconds per
+/// item; a list this long belongs in a data file.
+pub const MAX_BRACKET_ITEMS: usize = 10_000;
+
 /// Where the scanner is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Context {
@@ -35,6 +40,8 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
         interpolation: None,
     }];
     let mut depth = 0usize;
+    // For each open bracket: where it is, and the commas seen directly inside.
+    let mut open: Vec<(usize, usize)> = Vec::new();
     let mut last_word: &str = "";
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
@@ -75,12 +82,25 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                     if depth > MAX_BRACKET_DEPTH {
                         return vec![too_deep(file, i)];
                     }
+                    open.push((i, 0));
+                }
+                b',' => {
+                    if let Some((at, commas)) = open.last_mut() {
+                        *commas += 1;
+                        if *commas >= MAX_BRACKET_ITEMS {
+                            return vec![too_many_items(file, *at, i)];
+                        }
+                    }
                 }
                 b'}' if interpolation.is_some_and(|(d, _)| d == depth) => {
                     depth = depth.saturating_sub(1);
+                    open.pop();
                     stack.pop();
                 }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    open.pop();
+                }
                 _ => {}
             },
             Context::Str { template, start } => match b {
@@ -126,6 +146,7 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                     if depth > MAX_BRACKET_DEPTH {
                         return vec![too_deep(file, i)];
                     }
+                    open.push((i, 0));
                     stack.push(Context::Code {
                         interpolation: Some((depth, i)),
                     });
@@ -185,6 +206,16 @@ fn too_deep(file: FileId, at: usize) -> Diagnostic {
     )
     .label(Span::new(file, at, at + 1), "this bracket is too deep")
     .help("split the expression with `let` clauses")
+}
+
+fn too_many_items(file: FileId, open: usize, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::Limit,
+        format!("more than {MAX_BRACKET_ITEMS} items inside one pair of brackets"),
+    )
+    .label(Span::new(file, open, open + 1), "these brackets")
+    .label(Span::new(file, at, at + 1), format!("item {} starts after this comma", MAX_BRACKET_ITEMS + 1))
+    .help("a list this long belongs in a data file: declare it with `data NAME: T = \"FILE\"` and read it from there")
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {

@@ -96,7 +96,11 @@ impl Conformer<'_> {
         self.fail(
             node,
             format!("`{what}` is out of the range of a 64-bit integer"),
-            "too large",
+            if self.literal(node).trim_start().starts_with('-') {
+                "too small"
+            } else {
+                "too large"
+            },
             Some(format!("integers go from {} to {}", i64::MIN, i64::MAX)),
         )
     }
@@ -231,14 +235,18 @@ impl Conformer<'_> {
                         ty.display(self.schema)
                     )
                 } else {
-                    "the document is empty".to_string()
+                    "a document is an object of fields: `{ … }` in JSON, `key: value` lines in YAML".to_string()
                 }),
             ),
             (Type::Int, NodeKind::Str(s)) if s.trim().parse::<i64>().is_ok() => self.fail(
                 node,
                 format!("`{what}` must be an integer, found a string"),
                 "a string",
-                Some(format!("write the number without quotes: `{}`", s.trim())),
+                Some(if self.literal(node).trim_start().starts_with('!') {
+                    format!("drop the tag: `{}`", s.trim())
+                } else {
+                    format!("write the number without quotes: `{}`", s.trim())
+                }),
             ),
             (Type::Bool, NodeKind::Str(s))
                 if matches!(

@@ -508,6 +508,15 @@ impl JsonParser<'_> {
                         "JSON literals are lower case: `true`, `false` and `null`".to_owned()
                     }
                     "None" | "nil" | "undefined" => "JSON writes no value as `null`".to_owned(),
+                    w if !w.is_empty()
+                        && ["true", "false", "null"].iter().any(|l| l.starts_with(w)) =>
+                    {
+                        let full = ["true", "false", "null"]
+                            .into_iter()
+                            .find(|l| l.starts_with(w))
+                            .unwrap_or("null");
+                        format!("did you mean `{full}`? (the file may be cut short here)")
+                    }
                     _ => format!(
                         "JSON strings are written in double quotes: `\"{}\"`",
                         snippet(word)

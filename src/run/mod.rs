@@ -367,8 +367,7 @@ impl<'p> Session<'p> {
         let mut buf = Vec::new();
         loop {
             // (line index, document index, the line) for one batch.
-            let mut batch: Vec<(usize, usize, StreamLine)> =
-                Vec::with_capacity(BATCH);
+            let mut batch: Vec<(usize, usize, StreamLine)> = Vec::with_capacity(BATCH);
             let mut done = false;
             while batch.len() < BATCH {
                 buf.clear();
@@ -442,13 +441,7 @@ impl<'p> Session<'p> {
 
     /// Checks one line of a JSON Lines stream (spans point at a placeholder file
     /// until [`Session::merge`] gives the line a source of its own).
-    fn check_line(
-        &self,
-        name: &str,
-        index: usize,
-        n: usize,
-        line: StreamLine,
-    ) -> DocOutput {
+    fn check_line(&self, name: &str, index: usize, n: usize, line: StreamLine) -> DocOutput {
         let doc_name = format!("{name}#{n}");
         let failed = |errors: Vec<Diagnostic>, fragment| DocOutput {
             result: DocumentResult {

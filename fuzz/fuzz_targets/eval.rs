@@ -110,9 +110,15 @@ impl Gen<'_, '_> {
     fn item(&mut self) -> String {
         let vars = self.vars(Ty::Item);
         if vars.is_empty() {
-            let list = self.expr(Ty::ListItem, 1);
-            let i = self.expr(Ty::Int, 1);
-            format!("{list}[{i}]")
+            // A literal index: an expression here could itself need an item,
+            // and the nesting would not end.
+            let list = if self.coin() {
+                "doc.items".to_string()
+            } else {
+                let v = self.fresh("g");
+                format!("list({v} for {v} in doc.items)")
+            };
+            format!("{list}[{}]", self.pick(4))
         } else {
             let i = self.pick(vars.len());
             vars.get(i).cloned().unwrap_or_default()

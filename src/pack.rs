@@ -187,14 +187,7 @@ impl Pack {
             .collect::<Vec<DefaultData>>();
         for data in &default_data {
             if let Some(why) = data_path_problem(&data.path) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::Io,
-                        format!("the default file of `{}` must be inside the pack", data.name),
-                    )
-                    .label(data.span, why)
-                    .help("write a path relative to the policy file's directory, without `..`; a file elsewhere is given at run time with `--data NAME=PATH`"),
-                );
+                diagnostics.push(outside_pack(&data.name, data.span, why));
             }
         }
         let mut program = None;
@@ -239,14 +232,7 @@ impl Pack {
             let full = match default_data_path(Path::new(file.name()), &data.path) {
                 Ok(full) => full,
                 Err(why) => {
-                    problems.push(
-                        Diagnostic::error(
-                            Code::Io,
-                            format!("the default file of `{}` must be inside the pack", data.name),
-                        )
-                        .label(data.span, why)
-                        .help("keep data files inside the pack's directory; a file elsewhere is given at run time with `--data NAME=PATH`"),
-                    );
+                    problems.push(outside_pack(&data.name, data.span, why));
                     continue;
                 }
             };
@@ -263,6 +249,19 @@ impl Pack {
             self.program = None;
         }
     }
+}
+
+/// The error for the default file of `data NAME` (written at `span`) that is
+/// not inside the pack, for the reason `why`.
+pub(crate) fn outside_pack(name: &str, span: Span, why: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(
+        Code::Io,
+        format!("the default file of `{name}` must be inside the pack"),
+    )
+    .label(span, why)
+    .help(format!(
+        "write a path relative to the policy file's directory, without `..`, to a file in the pack; a file elsewhere is given at run time with `--data {name}=PATH`"
+    ))
 }
 
 /// Why a default data path written in a pack could reach outside the pack, if

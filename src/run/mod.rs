@@ -733,17 +733,7 @@ fn load_data(
                     match crate::pack::default_data_path(&policy_file, rel) {
                         Ok(path) => path,
                         Err(why) => {
-                            errors.push(
-                                Diagnostic::error(
-                                    Code::Io,
-                                    format!("the default file of `{}` must be inside the pack", def.name),
-                                )
-                                .label(*span, why)
-                                .help(format!(
-                                    "keep data files inside the pack's directory, or give the file with `--data {}=PATH`",
-                                    def.name
-                                )),
-                            );
+                            errors.push(crate::pack::outside_pack(&def.name, *span, why));
                             continue;
                         }
                     }

@@ -592,24 +592,23 @@ pub(crate) fn near_enough(
     let Some(source) = sources.get(file) else {
         return false;
     };
-    let (a, _) = source.line_col(anchor);
-    let (b, _) = source.line_col(offset);
+    // Line numbers and lengths from the file's table of line starts.
+    let starts = source.line_starts();
+    let bytes = source.text().as_bytes();
+    let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
+    let line_len = |line: usize| {
+        let start = starts.get(line).copied().unwrap_or(0);
+        let mut end = starts.get(line + 1).copied().unwrap_or(bytes.len());
+        while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        end - start
+    };
+    let (a, b) = (line_of(anchor), line_of(offset));
     if a.abs_diff(b) > max_lines {
         return false;
     }
-    let text = source.text();
-    let line_len = |o: usize| {
-        let start = text
-            .get(..o)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let end = text
-            .get(o..)
-            .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| o + i);
-        end - start
-    };
-    let long = line_len(anchor) > MAX_SHOWN_LINE || line_len(offset) > MAX_SHOWN_LINE;
+    let long = line_len(a) > MAX_SHOWN_LINE || line_len(b) > MAX_SHOWN_LINE;
     !long || anchor.abs_diff(offset) <= CROP_CONTEXT
 }
 

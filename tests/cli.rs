@@ -1,19 +1,10 @@
 //! The `preflight` binary as users run it: exit codes, output streams, JSON shape.
 
+mod common;
+
 use std::process::{Command, Output};
 
-fn preflight(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{preflight, text};
 
 #[test]
 fn valid_pack_exits_zero() {

@@ -1,19 +1,8 @@
 //! `rules`, `explain`, `schema` and `completions` as users run them.
 
-use std::process::{Command, Output};
+mod common;
 
-fn preflight(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{preflight, text};
 
 /// A YAML or JSON plan as a JSON value, through preflight's own loader.
 fn plan_json(path: &str) -> serde_json::Value {

@@ -933,6 +933,7 @@ impl JsonParser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::node::test_support::{array, object};
 
     fn ok(text: &str) -> Node {
         match parse_json(text, 0) {
@@ -952,20 +953,6 @@ mod tests {
     fn err_at(text: &str) -> (String, u32, u32) {
         let e = err(text);
         (e.message, e.start, e.end)
-    }
-
-    fn object(n: &Node) -> &[Entry] {
-        match &n.kind {
-            NodeKind::Object(e) => e,
-            k => panic!("not an object: {k:?}"),
-        }
-    }
-
-    fn array(n: &Node) -> &[Node] {
-        match &n.kind {
-            NodeKind::Array(e) => e,
-            k => panic!("not an array: {k:?}"),
-        }
     }
 
     #[test]

@@ -119,3 +119,25 @@ impl Node {
         }
     }
 }
+
+/// Assertions shared by the JSON and YAML parser tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Entry, Node, NodeKind};
+
+    /// The entries of an object node (panics on any other kind).
+    pub(crate) fn object(n: &Node) -> &[Entry] {
+        match &n.kind {
+            NodeKind::Object(e) => e,
+            k => panic!("not an object: {k:?}"),
+        }
+    }
+
+    /// The elements of an array node (panics on any other kind).
+    pub(crate) fn array(n: &Node) -> &[Node] {
+        match &n.kind {
+            NodeKind::Array(e) => e,
+            k => panic!("not an array: {k:?}"),
+        }
+    }
+}

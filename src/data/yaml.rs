@@ -859,6 +859,7 @@ fn indenting_tab(text: &str, at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::node::test_support::{array, object};
 
     fn one(text: &str) -> Node {
         let (mut docs, err) = parse_yaml(text);
@@ -876,20 +877,6 @@ mod tests {
 
     fn kind(text: &str) -> NodeKind {
         one(text).kind
-    }
-
-    fn object(n: &Node) -> &[Entry] {
-        match &n.kind {
-            NodeKind::Object(e) => e,
-            k => panic!("not an object: {k:?}"),
-        }
-    }
-
-    fn array(n: &Node) -> &[Node] {
-        match &n.kind {
-            NodeKind::Array(e) => e,
-            k => panic!("not an array: {k:?}"),
-        }
     }
 
     fn slice(text: &str, start: u32, end: u32) -> &str {

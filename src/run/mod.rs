@@ -172,6 +172,18 @@ pub struct FindingValue {
 }
 
 impl Checked {
+    /// Documents that were neither evaluated nor named by an error: always none
+    /// (an invariant the tests and fuzz targets check, ARCHITECTURE.md).
+    pub fn unaccounted(&self) -> impl Iterator<Item = &DocumentResult> {
+        self.documents.iter().filter(|doc| {
+            !doc.evaluated
+                && !self
+                    .errors
+                    .iter()
+                    .any(|e| e.document.as_deref() == Some(doc.name.as_str()))
+        })
+    }
+
     /// A run that stopped before any document was read, for these reasons.
     pub fn failed(sources: Sources, errors: Vec<Diagnostic>) -> Checked {
         Checked {

@@ -235,22 +235,31 @@ impl Rule {
     /// Calls `f` on every expression of the rule, sub-expressions included
     /// (clauses, `message` and `help` interpolations), iteratively.
     pub fn visit<'a>(&'a self, mut f: impl FnMut(&'a TExpr)) {
-        let mut stack: Vec<&'a TExpr> = Vec::new();
         for step in &self.steps {
             match step {
                 Step::For { iter: e, .. } | Step::Let { value: e, .. } | Step::When(e) => {
-                    stack.push(e)
+                    e.visit(&mut f)
                 }
             }
         }
-        stack.extend(self.requires.iter().map(|r| &r.expr));
+        for require in &self.requires {
+            require.expr.visit(&mut f);
+        }
         for template in self.message.iter().chain(self.help.iter()) {
             for part in &template.parts {
                 if let TemplatePart::Expr(e) = part {
-                    stack.push(e);
+                    e.visit(&mut f);
                 }
             }
         }
+    }
+}
+
+impl TExpr {
+    /// Calls `f` on this expression and every sub-expression, iteratively (an
+    /// expression may be as deep as the checker allows).
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a TExpr)) {
+        let mut stack: Vec<&'a TExpr> = vec![self];
         while let Some(e) = stack.pop() {
             f(e);
             match &e.kind {

@@ -11,9 +11,10 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::path::{Path, Root, Seg};
+use super::trace::NoTrace;
 use super::trace::{Computed, Read, Recorder, Tracer};
 use super::value::Value;
-use super::{Binder, Budget, EvalError, Evaluator};
+use super::{Binder, Budget, EvalError, Evaluator, Layout};
 use crate::check::program::{Aggregate, BinOp, Builtin, Rule, Step, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::source::Span;
@@ -23,18 +24,41 @@ use crate::source::Span;
 /// a location). Bounds the recursion for rules with long chains of `let`s.
 const MAX_PATH_STEPS: usize = 64;
 
+/// How many failed `let`s a trace follows into, one inside the other, to show
+/// what the failing one read (see [`Frame::local`]).
+const MAX_RETRACE: u32 = 64;
+
+/// The state of a rule-local slot for the subject in hand.
+#[derive(Debug, Clone)]
+enum Local {
+    /// Its clause was not reached for this subject.
+    Unbound,
+    /// A `let` that was reached but not computed yet: it is computed when first
+    /// read (decision 60), so a value that only a message shows costs nothing for
+    /// a passing subject.
+    Pending,
+    /// A `let` about to be computed, with the `let`s it reads (see [`Frame::force`]).
+    Queued,
+    /// Bound to a value.
+    Ready(Value),
+    /// A `let` whose value could not be computed.
+    Failed(Box<EvalError>),
+}
+
 /// The state of one rule's evaluation on one document.
 pub(crate) struct Frame<'e, 'a> {
     ev: &'e Evaluator<'a>,
     rule: &'a Rule,
-    binders: &'e [Binder<'a>],
+    layout: &'e Layout<'a>,
     doc: &'e Value,
     /// The document's evaluation steps left, shared by all its rules.
     budget: &'e Budget,
-    /// The value bound to each slot, `None` while unbound.
-    locals: Vec<Option<Value>>,
+    /// What each slot holds.
+    locals: Vec<Local>,
     /// For `for` and generator slots: the position of the bound element.
     index: Vec<usize>,
+    /// How many failed `let`s the trace in progress has followed into.
+    retrace: u32,
 }
 
 type Eval = Result<Value, EvalError>;
@@ -43,31 +67,39 @@ impl<'e, 'a> Frame<'e, 'a> {
     pub(crate) fn new(
         ev: &'e Evaluator<'a>,
         rule: &'a Rule,
-        binders: &'e [Binder<'a>],
+        layout: &'e Layout<'a>,
         doc: &'e Value,
         budget: &'e Budget,
     ) -> Frame<'e, 'a> {
         Frame {
             ev,
             rule,
-            binders,
+            layout,
             doc,
             budget,
-            locals: vec![None; rule.slots as usize],
+            locals: vec![Local::Unbound; rule.slots as usize],
             index: vec![0; rule.slots as usize],
+            retrace: 0,
+        }
+    }
+
+    fn set(&mut self, slot: u32, state: Local) {
+        if let Some(l) = self.locals.get_mut(slot as usize) {
+            *l = state;
         }
     }
 
     pub(crate) fn bind(&mut self, slot: u32, value: Value) {
-        if let Some(l) = self.locals.get_mut(slot as usize) {
-            *l = Some(value);
-        }
+        self.set(slot, Local::Ready(value));
+    }
+
+    /// A `let` was reached: its value is computed when first read.
+    pub(crate) fn bind_lazy(&mut self, slot: u32) {
+        self.set(slot, Local::Pending);
     }
 
     pub(crate) fn unbind(&mut self, slot: u32) {
-        if let Some(l) = self.locals.get_mut(slot as usize) {
-            *l = None;
-        }
+        self.set(slot, Local::Unbound);
     }
 
     pub(crate) fn bind_element(&mut self, slot: u32, value: Value, index: usize) {
@@ -172,16 +204,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 .get(*i as usize)
                 .cloned()
                 .ok_or_else(|| self.internal(e.span))?,
-            TExprKind::Local(slot) => match self.locals.get(*slot as usize) {
-                Some(Some(v)) => v.clone(),
-                _ => {
-                    return Err(self.error(
-                        format!("`{}` was not computed for this subject", self.text(e.span)),
-                        e,
-                        None,
-                    ));
-                }
-            },
+            TExprKind::Local(slot) => self.local(*slot, e, t)?,
             TExprKind::Field { target, field } => {
                 let record = self.eval_in(target, t, true)?;
                 let Value::Record(fields) = record else {
@@ -316,6 +339,75 @@ impl<'e, 'a> Frame<'e, 'a> {
             self.note_read(t, e, &v);
         }
         Ok(v)
+    }
+
+    /// The value of a local variable, computing a pending `let` first.
+    fn local<T: Tracer>(&mut self, slot: u32, e: &'a TExpr, t: &mut T) -> Eval {
+        if matches!(self.locals.get(slot as usize), Some(Local::Pending)) {
+            self.force(slot);
+        }
+        match self.locals.get(slot as usize) {
+            Some(Local::Ready(v)) => Ok(v.clone()),
+            Some(Local::Failed(error)) => {
+                // A trace of the clause that read a failed `let` follows into the
+                // `let`, so that the report shows what it read.
+                if T::ON
+                    && self.retrace < MAX_RETRACE
+                    && let Some(Binder::Let(value)) = self.layout.binders.get(slot as usize)
+                {
+                    let error = (**error).clone();
+                    self.retrace += 1;
+                    let traced = self.eval_in(value, t, false);
+                    self.retrace -= 1;
+                    return traced.and(Err(error));
+                }
+                Err((**error).clone())
+            }
+            _ => Err(self.error(
+                format!("`{}` was not computed for this subject", self.text(e.span)),
+                e,
+                None,
+            )),
+        }
+    }
+
+    /// Computes the pending `let` in `slot`, and first the pending `let`s it
+    /// reads, directly or through others, in the order written: each then finds
+    /// what it reads computed, so a long chain of `let`s is computed without
+    /// recursion. (A `let` read only on a branch not taken is computed all the
+    /// same; its error, if any, is kept until something reads it.)
+    fn force(&mut self, slot: u32) {
+        let layout = self.layout;
+        let pending = |s: &u32| matches!(self.locals.get(*s as usize), Some(Local::Pending));
+        if !layout.let_reads(slot).iter().any(pending) {
+            self.compute_let(slot);
+            return;
+        }
+        let mut order = Vec::new();
+        let mut todo = vec![slot];
+        while let Some(s) = todo.pop() {
+            if let Some(l @ Local::Pending) = self.locals.get_mut(s as usize) {
+                *l = Local::Queued;
+                order.push(s);
+                todo.extend_from_slice(layout.let_reads(s));
+            }
+        }
+        // Slots are numbered in the order they are written.
+        order.sort_unstable();
+        for s in order {
+            self.compute_let(s);
+        }
+    }
+
+    fn compute_let(&mut self, slot: u32) {
+        let Some(Binder::Let(value)) = self.layout.binders.get(slot as usize) else {
+            return;
+        };
+        let state = match self.eval_in(value, &mut NoTrace, false) {
+            Ok(v) => Local::Ready(v),
+            Err(e) => Local::Failed(Box::new(e)),
+        };
+        self.set(slot, state);
     }
 
     /// Evaluates a chain of field accesses under `??`: `None` when an optional
@@ -782,7 +874,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 // The side that gave the value: the chain when all of it is
                 // present, else the default.
                 let mut scratch = self.scratch();
-                match scratch.eval_chain(value, &mut super::trace::NoTrace) {
+                match scratch.eval_chain(value, &mut NoTrace) {
                     Ok(Some(_)) => self.path_of(value, depth + 1),
                     Ok(None) => self.path_of(default, depth + 1),
                     Err(_) => None,
@@ -791,7 +883,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             TExprKind::Index { target, index } => {
                 let base = self.path_of(target, depth + 1)?;
                 let mut scratch = self.scratch();
-                let Ok(Value::Int(i)) = scratch.eval(index, &mut super::trace::NoTrace) else {
+                let Ok(Value::Int(i)) = scratch.eval(index, &mut NoTrace) else {
                     return None;
                 };
                 Some(base.child(Seg::Index(usize::try_from(i).ok()?)))
@@ -799,7 +891,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             TExprKind::Lookup { target, key } => {
                 let base = self.path_of(target, depth + 1)?;
                 let mut scratch = self.scratch();
-                let Ok(Value::Str(k)) = scratch.eval(key, &mut super::trace::NoTrace) else {
+                let Ok(Value::Str(k)) = scratch.eval(key, &mut NoTrace) else {
                     return None;
                 };
                 Some(base.child(Seg::Key(k)))
@@ -814,7 +906,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             return None;
         }
         let index = self.index.get(slot as usize).copied().unwrap_or(0);
-        match self.binders.get(slot as usize)? {
+        match self.layout.binders.get(slot as usize)? {
             Binder::Let(value) => self.path_of(value, depth + 1),
             Binder::For(step, iter) => Some(match self.element_path(iter, index, depth) {
                 Some(p) => p,
@@ -831,7 +923,7 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// A copy of this frame, to evaluate a sub-expression again while building a
     /// path (only on the reporting path, never for passing subjects).
     fn scratch(&self) -> Frame<'e, 'a> {
-        let mut frame = Frame::new(self.ev, self.rule, self.binders, self.doc, self.budget);
+        let mut frame = Frame::new(self.ev, self.rule, self.layout, self.doc, self.budget);
         frame.locals.clone_from(&self.locals);
         frame.index.clone_from(&self.index);
         frame
@@ -853,7 +945,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         let map = args.first()?;
         let base = self.path_of(map, depth + 1)?;
         let mut scratch = self.scratch();
-        let Ok(Value::Map(m)) = scratch.eval(map, &mut super::trace::NoTrace) else {
+        let Ok(Value::Map(m)) = scratch.eval(map, &mut NoTrace) else {
             return None;
         };
         let (key, _) = m.entries().get(index)?;
@@ -873,7 +965,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             .filter_map(|(i, s)| match s {
                 Step::For { slot, .. }
                     if i < before_step
-                        && matches!(self.locals.get(*slot as usize), Some(Some(_))) =>
+                        && matches!(self.locals.get(*slot as usize), Some(Local::Ready(_))) =>
                 {
                     Some(*slot)
                 }

@@ -169,8 +169,8 @@ pub struct Evaluator<'a> {
     pub(crate) data: Vec<Value>,
     pub(crate) params: Vec<Value>,
     pub(crate) today: Date,
-    /// Per rule, per slot: what binds it (for paths of subjects and traces).
-    pub(crate) binders: Vec<Vec<Binder<'a>>>,
+    /// Per rule: what binds each slot, and what each `let` reads.
+    pub(crate) layouts: Vec<Layout<'a>>,
     /// Evaluation steps each document may take; 0 for no limit.
     pub(crate) max_steps: u64,
 }
@@ -260,14 +260,14 @@ impl<'a> Evaluator<'a> {
         params: Vec<Value>,
         today: Date,
     ) -> Evaluator<'a> {
-        let binders = program.rules.iter().map(binders_of).collect();
+        let layouts = program.rules.iter().map(Layout::of).collect();
         Evaluator {
             program,
             sources,
             data,
             params,
             today,
-            binders,
+            layouts,
             max_steps: crate::limits::DEFAULT_EVAL_STEPS,
         }
     }
@@ -305,8 +305,9 @@ impl<'a> Evaluator<'a> {
         budget: &Budget,
         out: &mut DocumentOutcomes,
     ) {
-        let binders = self.binders.get(index).map_or(&[][..], Vec::as_slice);
-        let mut frame = Frame::new(self, rule, binders, doc, budget);
+        let empty = Layout::default();
+        let layout = self.layouts.get(index).unwrap_or(&empty);
+        let mut frame = Frame::new(self, rule, layout, doc, budget);
         // The `for` loops currently open: (step, list, next element).
         let mut open: Vec<(usize, Arc<[Value]>, usize)> = Vec::new();
         let mut step = 0;
@@ -330,13 +331,8 @@ impl<'a> Evaluator<'a> {
                             break;
                         }
                     },
-                    Step::Let { slot, value } => match frame.eval(value, &mut NoTrace) {
-                        Ok(v) => frame.bind(*slot, v),
-                        Err(e) => {
-                            decided = Some(Err((e, value)));
-                            break;
-                        }
-                    },
+                    // Computed when first read (decision 60).
+                    Step::Let { slot, .. } => frame.bind_lazy(*slot),
                     Step::When(cond) => match frame.eval(cond, &mut NoTrace) {
                         Ok(Value::Bool(true)) => {}
                         Ok(_) => {
@@ -547,26 +543,62 @@ enum Failure<'a> {
     Error(EvalError, &'a TExpr),
 }
 
-/// Finds what binds each slot of a rule.
-fn binders_of(rule: &Rule) -> Vec<Binder<'_>> {
-    let mut binders = vec![Binder::None; rule.slots as usize];
-    let mut set = |slot: u32, b| {
-        if let Some(x) = binders.get_mut(slot as usize) {
-            *x = b;
+/// How a rule's slots are bound, worked out once per run.
+#[derive(Debug, Default)]
+pub(crate) struct Layout<'a> {
+    /// Per slot: what binds it (for paths of subjects and traces).
+    pub(crate) binders: Vec<Binder<'a>>,
+    /// Per slot: for a `let`, the `let` slots its value reads directly (so that a
+    /// chain of `let`s is computed in order, without recursion); empty otherwise.
+    pub(crate) let_reads: Vec<Box<[u32]>>,
+}
+
+impl<'a> Layout<'a> {
+    fn of(rule: &'a Rule) -> Layout<'a> {
+        let slots = rule.slots as usize;
+        let mut binders = vec![Binder::None; slots];
+        let mut set = |slot: u32, b| {
+            if let Some(x) = binders.get_mut(slot as usize) {
+                *x = b;
+            }
+        };
+        for (i, step) in rule.steps.iter().enumerate() {
+            match step {
+                Step::For { slot, iter } => set(*slot, Binder::For(i, iter)),
+                Step::Let { slot, value } => set(*slot, Binder::Let(value)),
+                Step::When(_) => {}
+            }
         }
-    };
-    for (i, step) in rule.steps.iter().enumerate() {
-        match step {
-            Step::For { slot, iter } => set(*slot, Binder::For(i, iter)),
-            Step::Let { slot, value } => set(*slot, Binder::Let(value)),
-            Step::When(_) => {}
+        // Generator slots, found in every expression of the rule.
+        rule.visit(|e| {
+            if let TExprKind::Generator { slot, iter, .. } = &e.kind {
+                set(*slot, Binder::Generator(iter));
+            }
+        });
+        let mut let_reads: Vec<Box<[u32]>> = vec![Box::default(); slots];
+        for step in &rule.steps {
+            let Step::Let { slot, value } = step else {
+                continue;
+            };
+            let mut reads = Vec::new();
+            value.visit(&mut |e| {
+                if let TExprKind::Local(s) = e.kind
+                    && matches!(binders.get(s as usize), Some(Binder::Let(_)))
+                {
+                    reads.push(s);
+                }
+            });
+            reads.sort_unstable();
+            reads.dedup();
+            if let Some(x) = let_reads.get_mut(*slot as usize) {
+                *x = reads.into_boxed_slice();
+            }
         }
+        Layout { binders, let_reads }
     }
-    // Generator slots, found in every expression of the rule.
-    rule.visit(|e| {
-        if let TExprKind::Generator { slot, iter, .. } = &e.kind {
-            set(*slot, Binder::Generator(iter));
-        }
-    });
-    binders
+
+    /// The `let` slots the value of `let` slot `slot` reads.
+    pub(crate) fn let_reads(&self, slot: u32) -> &[u32] {
+        self.let_reads.get(slot as usize).map_or(&[], |r| r)
+    }
 }

@@ -1771,6 +1771,7 @@ fn message_of_an_error_outcome_renders_uncomputed_parts_as_errors() {
 rule r {
   for s in transfer.subscriptions
   let first = s.users[0]
+  when first != ""
   let upper_first = upper(first)
   require true
   message "{s.id}: {first} {upper_first}"
@@ -1780,10 +1781,12 @@ rule r {
     );
     let rows = e.rows();
     assert_eq!(rows[1].kind, "error");
+    // `first` could not be computed; `upper_first` comes after the `when` that
+    // stopped, so it was never reached.
     assert_eq!(
         rows[1].message.as_deref(),
         Some(
-            "S1: <error: `first` was not computed for this subject> <error: `upper_first` was not computed for this subject>"
+            "S1: <error: index 0 is out of range for `s.users`, which has 0 element(s)> <error: `upper_first` was not computed for this subject>"
         )
     );
     assert_eq!(e.finding(1).help.as_deref(), Some("5"));
@@ -1807,7 +1810,7 @@ rule r {
         messages,
         [
             Some("S0 24".to_string()),
-            Some("S1 <error: `m` was not computed for this subject>".to_string()),
+            Some("S1 <error: division by zero in `60 / (s.quantity - 5)`>".to_string()),
             Some("S2 60".to_string()),
         ]
     );
@@ -1816,12 +1819,13 @@ rule r {
 #[test]
 fn message_reading_an_absent_field_renders_an_error() {
     // The `when` that proves `s has target` is never reached for S1, whose
-    // evaluation stops at the `let`; the message still reads `s.target`.
+    // evaluation stops at the first `when`; the message still reads `s.target`.
     let e = eval(
         r#"
 rule r {
   for s in transfer.subscriptions
   let first = s.users[0]
+  when first != ""
   when s has target
   require s.target.quantity == s.quantity
   message "{s.id} plans {s.target.quantity}"
@@ -2246,12 +2250,88 @@ fn error_before_the_first_for_gives_one_error_at_the_root() {
         r#"
 rule r {
   let first = transfer.empty[0]
+  when first > 0
   for s in transfer.subscriptions
   require s.quantity > first
 }
 "#,
     );
     assert_eq!(e.kinds(), pairs(&[("", "error")]));
+}
+
+#[test]
+fn a_let_is_computed_only_when_read() {
+    // `first` cannot be computed for any subject, but only the message reads it:
+    // passing subjects pass, and a failing one shows the error in its message.
+    let rule = |unwanted: i64| {
+        let text = "rule r {\n  for s in transfer.subscriptions\n  let first = transfer.empty[0]\n";
+        eval(&format!(
+            "{text}  require s.quantity != {unwanted}\n  message \"{{s.id}}: {{first}}\"\n}}\n"
+        ))
+    };
+    let kinds: Vec<_> = rule(3).rows().into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, ["pass", "pass", "pass"]);
+    let rows = rule(5).rows();
+    assert_eq!(rows[1].kind, "fail");
+    assert_eq!(
+        rows[1].message.as_deref(),
+        Some("S1: <error: index 0 is out of range for `transfer.empty`, which has 0 element(s)>")
+    );
+}
+
+#[test]
+fn a_let_read_by_a_clause_decides_like_the_clause() {
+    // Read by the `require`, the failing `let` makes the subject an `error`,
+    // reported on the expression that failed, with what the `let` read.
+    let e = eval(
+        r#"
+rule r {
+  for s in transfer.subscriptions
+  let per = 60 / (s.quantity - 5)
+  let twice = per * 2
+  require twice > 0
+}
+"#,
+    );
+    assert_eq!(
+        e.kinds(),
+        pairs(&[
+            ("/subscriptions/0", "pass"),
+            ("/subscriptions/1", "error"),
+            ("/subscriptions/2", "pass")
+        ])
+    );
+    let f = e.finding(1);
+    let error = f.error.as_ref().map(|e| e.message.as_str());
+    assert_eq!(error, Some("division by zero in `60 / (s.quantity - 5)`"));
+    let read: Vec<_> = f.reads.iter().map(|r| r.path.to_string()).collect();
+    assert_eq!(read, ["/subscriptions/1/quantity"]);
+}
+
+#[test]
+fn lets_that_read_each_other_are_computed_in_order() {
+    // A diamond (`d` reads `b` and `c`, both read `a`), and a chain long enough
+    // to overflow the stack if pending `let`s were computed by recursion.
+    let mut policy = String::from(
+        "rule r {\n  for s in transfer.subscriptions\n  let a = s.quantity\n  let b = a + 1\n  let c = a + 2\n  let d = b * c\n  let x0 = d\n",
+    );
+    let n = 20_000;
+    for i in 1..=n {
+        policy.push_str(&format!("  let x{i} = x{} + 1\n", i - 1));
+    }
+    policy.push_str(&format!(
+        "  require x{n} < 0\n  message \"{{s.id}} {{d}}\"\n}}\n"
+    ));
+    let e = eval(&policy);
+    let messages: Vec<_> = e.rows().into_iter().map(|r| r.message).collect();
+    assert_eq!(
+        messages,
+        [
+            Some("S0 132".to_string()),
+            Some("S1 42".to_string()),
+            Some("S2 72".to_string())
+        ]
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::path::{Path, Root, Seg};
+use super::place::Operand;
 use super::trace::NoTrace;
 use super::trace::{Computed, Read, Recorder, Tracer};
 use super::value::Value;
@@ -30,7 +31,7 @@ const MAX_RETRACE: u32 = 64;
 
 /// The state of a rule-local slot for the subject in hand.
 #[derive(Debug, Clone)]
-enum Local {
+pub(super) enum Local {
     /// Its clause was not reached for this subject.
     Unbound,
     /// A `let` that was reached but not computed yet: it is computed when first
@@ -47,14 +48,14 @@ enum Local {
 
 /// The state of one rule's evaluation on one document.
 pub(crate) struct Frame<'e, 'a> {
-    ev: &'e Evaluator<'a>,
+    pub(super) ev: &'e Evaluator<'a>,
     rule: &'a Rule,
     layout: &'e Layout<'a>,
-    doc: &'e Value,
+    pub(super) doc: &'e Value,
     /// The document's evaluation steps left, shared by all its rules.
     budget: &'e Budget,
     /// What each slot holds.
-    locals: Vec<Local>,
+    pub(super) locals: Vec<Local>,
     /// For `for` and generator slots: the position of the bound element.
     index: Vec<usize>,
     /// How many failed `let`s the trace in progress has followed into.
@@ -181,6 +182,20 @@ impl<'e, 'a> Frame<'e, 'a> {
     }
 
     fn eval_in<T: Tracer>(&mut self, e: &'a TExpr, t: &mut T, in_path: bool) -> Eval {
+        if !T::ON
+            && matches!(
+                e.kind,
+                TExprKind::Field { .. } | TExprKind::Index { .. } | TExprKind::Lookup { .. }
+            )
+        {
+            // A path read in place copies only the value at its end.
+            let mut steps = 0;
+            if let Some(v) = self.place(e, &mut steps) {
+                let v = v.clone();
+                self.charge(steps, e)?;
+                return Ok(v);
+            }
+        }
         self.charge(1, e)?;
         let v = match &e.kind {
             TExprKind::Const(c) => Value::from_const(c),
@@ -234,6 +249,14 @@ impl<'e, 'a> Frame<'e, 'a> {
                 None => self.eval_in(default, t, false)?,
             },
             TExprKind::Has { target, field } => {
+                let mut steps = 0;
+                if !T::ON
+                    && let Some(Value::Record(fields)) = self.place(target, &mut steps)
+                {
+                    let has = matches!(fields.get(*field as usize), Some(Some(_)));
+                    self.charge(steps, e)?;
+                    return Ok(Value::Bool(has));
+                }
                 let Value::Record(fields) = self.eval_in(target, t, true)? else {
                     return Err(self.internal(target.span));
                 };
@@ -490,6 +513,14 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Value::Bool(r)
             }
             BinOp::Eq | BinOp::Ne => {
+                let mut steps = 0;
+                if !T::ON
+                    && let Some((l, r)) = self.operands(lhs, rhs, &mut steps)
+                {
+                    let same = l.same(r);
+                    self.charge(steps + l.walk_cost(), e)?;
+                    return Ok(Value::Bool(same == (op == BinOp::Eq)));
+                }
                 let l = self.eval_in(lhs, t, false)?;
                 let r = self.eval_in(rhs, t, false)?;
                 self.note_operand(t, lhs, &l);
@@ -498,19 +529,27 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Value::Bool((l == r) == (op == BinOp::Eq))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let mut steps = 0;
+                if !T::ON
+                    && let Some((l, r)) = self.operands(lhs, rhs, &mut steps)
+                    && let Some(ord) = l.order(r)
+                {
+                    self.charge(steps, e)?;
+                    return Ok(Value::Bool(holds(op, ord)));
+                }
                 let l = self.eval_in(lhs, t, false)?;
                 let r = self.eval_in(rhs, t, false)?;
                 self.note_operand(t, lhs, &l);
                 self.note_operand(t, rhs, &r);
                 let ord = compare(&l, &r).ok_or_else(|| self.internal(e.span))?;
-                Value::Bool(match op {
-                    BinOp::Lt => ord == Ordering::Less,
-                    BinOp::Le => ord != Ordering::Greater,
-                    BinOp::Gt => ord == Ordering::Greater,
-                    _ => ord != Ordering::Less,
-                })
+                Value::Bool(holds(op, ord))
             }
             BinOp::InList | BinOp::NotInList => {
+                if !T::ON
+                    && let Some(found) = self.in_list_in_place(e, lhs, rhs)?
+                {
+                    return Ok(Value::Bool(found == (op == BinOp::InList)));
+                }
                 let x = self.eval_in(lhs, t, false)?;
                 self.note_operand(t, lhs, &x);
                 let found = if let TExprKind::List(items) = &rhs.kind {
@@ -535,6 +574,15 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Value::Bool(found == (op == BinOp::InList))
             }
             BinOp::InMap | BinOp::NotInMap => {
+                let mut steps = 0;
+                if !T::ON
+                    && let Some(k) = self.operand(lhs, &mut steps).and_then(|k| k.as_str())
+                    && let Some(Value::Map(m)) = self.place(rhs, &mut steps)
+                {
+                    let found = m.get(k).is_some();
+                    self.charge(steps, e)?;
+                    return Ok(Value::Bool(found == (op == BinOp::InMap)));
+                }
                 let k = self.eval_in(lhs, t, false)?;
                 self.note_operand(t, lhs, &k);
                 let (Value::Str(k), Value::Map(m)) = (k, self.eval_in(rhs, t, true)?) else {
@@ -571,6 +619,43 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Value::Int(result.ok_or_else(|| self.overflow(e))?)
             }
         })
+    }
+
+    /// `x in xs` read in place: `None` when an operand is not a place or a
+    /// literal (the caller then evaluates it in full).
+    fn in_list_in_place(
+        &self,
+        e: &'a TExpr,
+        lhs: &'a TExpr,
+        rhs: &'a TExpr,
+    ) -> Result<Option<bool>, EvalError> {
+        let mut steps = 0;
+        let Some(x) = self.operand(lhs, &mut steps) else {
+            return Ok(None);
+        };
+        let found = if let TExprKind::List(items) = &rhs.kind {
+            // A literal list is searched without being built.
+            let mut found = false;
+            for item in items {
+                let TExprKind::Const(c) = &item.kind else {
+                    return Ok(None);
+                };
+                steps += 1;
+                if x.same(Operand::Const(c)) {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        } else {
+            let Some(Value::List(xs)) = self.place(rhs, &mut steps) else {
+                return Ok(None);
+            };
+            steps = steps.saturating_add(xs.len().saturating_mul(x.walk_cost().max(1)));
+            xs.iter().any(|v| x.same(Operand::Value(v)))
+        };
+        self.charge(steps, e)?;
+        Ok(Some(found))
     }
 
     fn call<T: Tracer>(
@@ -981,6 +1066,16 @@ impl<'e, 'a> Frame<'e, 'a> {
             },
             segs: Vec::new(),
         }
+    }
+}
+
+/// Whether an ordering satisfies a comparison operator.
+fn holds(op: BinOp, ord: Ordering) -> bool {
+    match op {
+        BinOp::Lt => ord == Ordering::Less,
+        BinOp::Le => ord != Ordering::Greater,
+        BinOp::Gt => ord == Ordering::Greater,
+        _ => ord != Ordering::Less,
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod expr;
 pub mod path;
+mod place;
 pub mod trace;
 pub mod value;
 

@@ -46,6 +46,14 @@ pub(super) enum Local {
     Failed(Box<EvalError>),
 }
 
+/// The buffers of a [`Frame`], handed from one rule's frame to the next so that a
+/// document's rules share one allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Slots {
+    locals: Vec<Local>,
+    index: Vec<usize>,
+}
+
 /// The state of one rule's evaluation on one document.
 pub(crate) struct Frame<'e, 'a> {
     pub(super) ev: &'e Evaluator<'a>,
@@ -71,17 +79,42 @@ impl<'e, 'a> Frame<'e, 'a> {
         layout: &'e Layout<'a>,
         doc: &'e Value,
         budget: &'e Budget,
+        slots: Slots,
     ) -> Frame<'e, 'a> {
+        let Slots {
+            mut locals,
+            mut index,
+        } = slots;
+        let n = rule.slots as usize;
+        locals.clear();
+        locals.resize(n, Local::Unbound);
+        index.clear();
+        index.resize(n, 0);
         Frame {
             ev,
             rule,
             layout,
             doc,
             budget,
-            locals: vec![Local::Unbound; rule.slots as usize],
-            index: vec![0; rule.slots as usize],
+            locals,
+            index,
             retrace: 0,
         }
+    }
+
+    /// The frame's buffers, for the next rule's frame.
+    pub(crate) fn into_slots(self) -> Slots {
+        let Frame {
+            mut locals, index, ..
+        } = self;
+        // Release the values of this rule's subjects now.
+        locals.clear();
+        Slots { locals, index }
+    }
+
+    /// Whether the document's step budget has run out.
+    pub(crate) fn budget_spent(&self) -> bool {
+        self.budget.is_spent()
     }
 
     fn set(&mut self, slot: u32, state: Local) {
@@ -1008,10 +1041,16 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// A copy of this frame, to evaluate a sub-expression again while building a
     /// path (only on the reporting path, never for passing subjects).
     fn scratch(&self) -> Frame<'e, 'a> {
-        let mut frame = Frame::new(self.ev, self.rule, self.layout, self.doc, self.budget);
-        frame.locals.clone_from(&self.locals);
-        frame.index.clone_from(&self.index);
-        frame
+        Frame {
+            ev: self.ev,
+            rule: self.rule,
+            layout: self.layout,
+            doc: self.doc,
+            budget: self.budget,
+            locals: self.locals.clone(),
+            index: self.index.clone(),
+            retrace: self.retrace,
+        }
     }
 
     /// Where element `index` of the list `iter` is: after the list's own path, or,

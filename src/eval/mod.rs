@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use self::expr::Frame;
+use self::expr::{Frame, Slots};
 use self::path::Path;
 use self::trace::{Computed, NoTrace, Read, Recorder};
 use self::value::Value;
@@ -224,7 +224,7 @@ impl Budget {
         self.limit
     }
 
-    fn is_spent(&self) -> bool {
+    pub(crate) fn is_spent(&self) -> bool {
         self.spent.get()
     }
 
@@ -288,8 +288,16 @@ impl<'a> Evaluator<'a> {
     pub fn evaluate(&self, doc: &Value, keep: Keep) -> DocumentOutcomes {
         let mut out = DocumentOutcomes::default();
         let budget = Budget::new(self.max_steps);
+        // The rules of a document share one set of buffers.
+        let mut slots = Slots::default();
+        let mut open = Vec::new();
+        let empty = Layout::default();
         for (i, rule) in self.program.rules.iter().enumerate() {
-            self.evaluate_rule(i, rule, doc, keep, &budget, &mut out);
+            let layout = self.layouts.get(i).unwrap_or(&empty);
+            let mut frame = Frame::new(self, rule, layout, doc, &budget, slots);
+            open.clear();
+            self.evaluate_rule(i, rule, &mut frame, &mut open, keep, &mut out);
+            slots = frame.into_slots();
             if budget.is_spent() {
                 break;
             }
@@ -297,20 +305,17 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// Runs one rule over a document. `open` holds the `for` loops currently
+    /// open: (step, list, next element).
     fn evaluate_rule(
         &self,
         index: usize,
         rule: &'a Rule,
-        doc: &Value,
+        frame: &mut Frame<'_, 'a>,
+        open: &mut Vec<(usize, Arc<[Value]>, usize)>,
         keep: Keep,
-        budget: &Budget,
         out: &mut DocumentOutcomes,
     ) {
-        let empty = Layout::default();
-        let layout = self.layouts.get(index).unwrap_or(&empty);
-        let mut frame = Frame::new(self, rule, layout, doc, budget);
-        // The `for` loops currently open: (step, list, next element).
-        let mut open: Vec<(usize, Arc<[Value]>, usize)> = Vec::new();
         let mut step = 0;
         loop {
             // Run the steps from `step` on until the subject is decided or a `for`
@@ -355,22 +360,20 @@ impl<'a> Evaluator<'a> {
                     .is_some_and(|(s, _, next)| *s == step && *next == 0);
             if !opened_loop {
                 match decided {
-                    Some(Ok(kind)) => {
-                        self.record(index, rule, &mut frame, &open, kind, None, keep, out)
-                    }
+                    Some(Ok(kind)) => self.record(index, rule, frame, open, kind, None, keep, out),
                     Some(Err((e, expr))) => self.record(
                         index,
                         rule,
-                        &mut frame,
-                        &open,
+                        frame,
+                        open,
                         OutcomeKind::Error,
                         Some(Failure::Error(e, expr)),
                         keep,
                         out,
                     ),
-                    None => self.requires(index, rule, &mut frame, &open, keep, out),
+                    None => self.requires(index, rule, frame, open, keep, out),
                 }
-                if budget.is_spent() {
+                if frame.budget_spent() {
                     return;
                 }
             }

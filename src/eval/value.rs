@@ -43,7 +43,10 @@ pub enum Value {
 pub struct Map {
     entries: Vec<(Arc<str>, Value)>,
     /// Key → position in `entries`; built only for maps large enough to need it.
-    index: Option<HashMap<Arc<str>, usize>>,
+    /// Hashed with foldhash, which is several times faster than the standard
+    /// SipHash on short keys and still seeded per process, so keys written in an
+    /// input file cannot be chosen to collide.
+    index: Option<HashMap<Arc<str>, usize, foldhash::fast::RandomState>>,
 }
 
 /// Maps with at most this many entries are searched linearly.

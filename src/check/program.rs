@@ -86,7 +86,7 @@ pub struct EnumDef {
     pub name_span: Span,
     /// Member value → index, for lookups in constant time (checking enum
     /// literals here, conforming data values later).
-    pub(crate) index: HashMap<String, u32>,
+    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 impl EnumDef {
@@ -119,7 +119,7 @@ pub struct RecordDef {
     /// Where the name is written.
     pub name_span: Span,
     /// Field name → position, for lookups in constant time.
-    pub(crate) index: HashMap<String, u32>,
+    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 impl RecordDef {

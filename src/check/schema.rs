@@ -27,7 +27,9 @@ const TYPE_ALIASES: [(&str, &str); 10] = [
 ];
 
 /// Name → position, for the lookup tables of enums and records.
-fn positions<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, u32> {
+fn positions<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> HashMap<String, u32, foldhash::fast::RandomState> {
     names
         .enumerate()
         .filter_map(|(i, n)| u32::try_from(i).ok().map(|i| (n.to_string(), i)))

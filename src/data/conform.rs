@@ -53,7 +53,7 @@ pub fn conform_text(
         errors: Vec::new(),
         dropped: 0,
     };
-    let value = c.value(ty, node, what);
+    let value = c.value(ty, node, What::Root(what));
     // In file order, whatever order the checks ran in.
     c.errors
         .sort_by_key(|d| d.primary_span().map(|s| (s.start, s.end)));
@@ -92,7 +92,7 @@ impl Conformer<'_> {
             .unwrap_or("")
     }
 
-    fn out_of_range(&mut self, node: &Node, what: &str) -> Option<Value> {
+    fn out_of_range(&mut self, node: &Node, what: What<'_>) -> Option<Value> {
         self.fail(
             node,
             format!("`{what}` is out of the range of a 64-bit integer"),
@@ -119,7 +119,7 @@ impl Conformer<'_> {
 
     /// `what` is the path of the value as a rule would write it
     /// (`transfer.subscriptions[0].quantity`), for messages.
-    fn value(&mut self, ty: &Type, node: &Node, what: &str) -> Option<Value> {
+    fn value(&mut self, ty: &Type, node: &Node, what: What<'_>) -> Option<Value> {
         match (ty, &node.kind) {
             (Type::Bool, NodeKind::Bool(b)) => Some(Value::Bool(*b)),
             (Type::Int, NodeKind::Int(i)) => Some(Value::Int(*i)),
@@ -199,7 +199,7 @@ impl Conformer<'_> {
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
-                    match self.value(elem, item, &format!("{what}[{i}]")) {
+                    match self.value(elem, item, What::Index(&what, i)) {
                         Some(v) => out.push(v),
                         None => ok = false,
                     }
@@ -210,8 +210,7 @@ impl Conformer<'_> {
                 let mut out = Vec::with_capacity(entries.len());
                 let mut ok = true;
                 for entry in entries {
-                    let inner = format!("{what}[{}]", quoted(&entry.key));
-                    match self.value(elem, &entry.value, &inner) {
+                    match self.value(elem, &entry.value, What::Key(&what, &entry.key)) {
                         Some(v) => out.push((Arc::from(entry.key.as_str()), v)),
                         None => ok = false,
                     }
@@ -223,7 +222,9 @@ impl Conformer<'_> {
                 self.record(def, node, entries, what)
             }
             (Type::Unknown, _) => None,
-            (_, NodeKind::Null) => self.fail(
+            (_, NodeKind::Null) => {
+                let what = what.to_string();
+                self.fail(
                 node,
                 format!("`{what}` must be {}, found null", describe(ty, self.schema)),
                 "null",
@@ -237,7 +238,8 @@ impl Conformer<'_> {
                 } else {
                     "a document is an object of fields: `{ … }` in JSON, `key: value` lines in YAML".to_string()
                 }),
-            ),
+            )
+            }
             (Type::Int, NodeKind::Str(s)) if s.trim().parse::<i64>().is_ok() => self.fail(
                 node,
                 format!("`{what}` must be an integer, found a string"),
@@ -263,16 +265,17 @@ impl Conformer<'_> {
                     node,
                     format!("`{what}` must be a boolean, found the string `{s}`"),
                     "a string",
-                    Some(format!("write `{word}`, without quotes (YAML 1.2 reads `{s}` as text)")),
+                    Some(format!(
+                        "write `{word}`, without quotes (YAML 1.2 reads `{s}` as text)"
+                    )),
                 )
             }
-            (Type::Bool, NodeKind::Str(s)) if matches!(s.as_str(), "true" | "false") => self
-                .fail(
-                    node,
-                    format!("`{what}` must be a boolean, found a string"),
-                    "a string",
-                    Some(format!("write `{s}` without quotes")),
-                ),
+            (Type::Bool, NodeKind::Str(s)) if matches!(s.as_str(), "true" | "false") => self.fail(
+                node,
+                format!("`{what}` must be a boolean, found a string"),
+                "a string",
+                Some(format!("write `{s}` without quotes")),
+            ),
             _ => {
                 let help = match ty {
                     Type::List(_) => Some(
@@ -303,74 +306,31 @@ impl Conformer<'_> {
         def: &RecordDef,
         node: &Node,
         entries: &[Entry],
-        what: &str,
+        what: What<'_>,
     ) -> Option<Value> {
         let mut slots: Vec<Option<Value>> = vec![None; def.fields.len()];
-        let mut seen = vec![false; def.fields.len()];
         let mut ok = true;
-        // Unknown keys first, so that a misspelt required field is reported once,
-        // as the misspelling, and not a second time as missing.
-        let mut explained = vec![false; def.fields.len()];
-        for entry in entries {
-            if def.field(&entry.key).is_some() {
-                continue;
-            }
-            ok = false;
-            let names = def.fields.iter().map(|f| f.name.as_str());
-            // Suggest only fields the object does not have already.
-            let absent = names
-                .clone()
-                .filter(|n| !entries.iter().any(|e| e.key == *n));
-            let close = suggest::did_you_mean(&entry.key, absent);
-            let help = match close {
-                Some(close) => {
-                    if let Some((i, _)) = def.field(close)
-                        && let Some(e) = explained.get_mut(i as usize)
-                        && !entries.iter().any(|e| e.key == close)
-                    {
-                        *e = true;
-                    }
-                    format!("did you mean `{close}`?")
-                }
-                None => format!(
-                    "the fields of `{}` are {}",
-                    def.name,
-                    suggest::list_names(names, 12)
-                ),
-            };
-            self.report(
-                Diagnostic::error(
-                    Code::Data,
-                    format!(
-                        "unknown field `{}` in `{what}`, {} `{}`",
-                        entry.key,
-                        article(&def.name),
-                        def.name
-                    ),
-                )
-                .label(self.key_span(entry), "not a field of this record")
-                .help(help),
-            );
-        }
+        // Required fields the object has; when fewer than the record declares,
+        // the missing ones are looked for (on the error path only).
+        let mut required_seen = 0;
+        // Fields that an unknown key was taken for a misspelling of: reported
+        // once, as the misspelling, and not a second time as missing.
+        let mut explained: Vec<bool> = Vec::new();
         for entry in entries {
             let Some((i, field)) = def.field(&entry.key) else {
+                ok = false;
+                self.unknown_field(def, entries, entry, what, &mut explained);
                 continue;
             };
-            let i = i as usize;
-            if let Some(s) = seen.get_mut(i) {
-                *s = true;
+            if !field.optional {
+                required_seen += 1;
             }
             if field.optional && entry.value.kind == NodeKind::Null {
                 continue;
             }
-            let inner = if what.is_empty() {
-                entry.key.clone()
-            } else {
-                format!("{what}.{}", entry.key)
-            };
-            match self.value(&field.ty, &entry.value, &inner) {
+            match self.value(&field.ty, &entry.value, What::Field(&what, &entry.key)) {
                 Some(v) => {
-                    if let Some(slot) = slots.get_mut(i) {
+                    if let Some(slot) = slots.get_mut(i as usize) {
                         *slot = Some(v);
                     }
                 }
@@ -378,11 +338,13 @@ impl Conformer<'_> {
             }
         }
         let mut missing = Vec::new();
-        for (i, field) in def.fields.iter().enumerate() {
-            let present = seen.get(i).copied().unwrap_or(false);
-            let explained = explained.get(i).copied().unwrap_or(false);
-            if !present && !field.optional && !explained {
-                missing.push(field);
+        if required_seen < def.fields.iter().filter(|f| !f.optional).count() {
+            for (i, field) in def.fields.iter().enumerate() {
+                let present = entries.iter().any(|e| e.key == field.name);
+                let explained = explained.get(i).copied().unwrap_or(false);
+                if !present && !field.optional && !explained {
+                    missing.push(field);
+                }
             }
         }
         if !missing.is_empty() {
@@ -415,6 +377,55 @@ impl Conformer<'_> {
         ok.then(|| Value::Record(Arc::from(slots)))
     }
 
+    /// Reports a key that is not a field of `def`, suggesting the field it may
+    /// be a misspelling of (marked in `explained`).
+    fn unknown_field(
+        &mut self,
+        def: &RecordDef,
+        entries: &[Entry],
+        entry: &Entry,
+        what: What<'_>,
+        explained: &mut Vec<bool>,
+    ) {
+        let names = def.fields.iter().map(|f| f.name.as_str());
+        // Suggest only fields the object does not have already.
+        let absent = names
+            .clone()
+            .filter(|n| !entries.iter().any(|e| e.key == *n));
+        let close = suggest::did_you_mean(&entry.key, absent);
+        let help = match close {
+            Some(close) => {
+                if let Some((i, _)) = def.field(close)
+                    && !entries.iter().any(|e| e.key == close)
+                {
+                    explained.resize(def.fields.len(), false);
+                    if let Some(e) = explained.get_mut(i as usize) {
+                        *e = true;
+                    }
+                }
+                format!("did you mean `{close}`?")
+            }
+            None => format!(
+                "the fields of `{}` are {}",
+                def.name,
+                suggest::list_names(names, 12)
+            ),
+        };
+        self.report(
+            Diagnostic::error(
+                Code::Data,
+                format!(
+                    "unknown field `{}` in `{what}`, {} `{}`",
+                    entry.key,
+                    article(&def.name),
+                    def.name
+                ),
+            )
+            .label(self.key_span(entry), "not a field of this record")
+            .help(help),
+        );
+    }
+
     fn fail(
         &mut self,
         node: &Node,
@@ -429,6 +440,34 @@ impl Conformer<'_> {
                 .maybe_help(help),
         );
         None
+    }
+}
+
+/// Where a value is in the document, as messages name it
+/// (`transfer.subscriptions[2].offer`): a chain on the stack, written out only
+/// when an error needs it (formatting it for every value was a tenth of the time
+/// of a run).
+#[derive(Debug, Clone, Copy)]
+enum What<'w> {
+    /// The whole value (`transfer`); empty for a document without a name.
+    Root(&'w str),
+    /// A field of a record.
+    Field(&'w What<'w>, &'w str),
+    /// An element of a list.
+    Index(&'w What<'w>, usize),
+    /// An entry of a map.
+    Key(&'w What<'w>, &'w str),
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Root(name) => f.write_str(name),
+            What::Field(What::Root(""), key) => f.write_str(key),
+            What::Field(parent, key) => write!(f, "{parent}.{key}"),
+            What::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            What::Key(parent, key) => write!(f, "{parent}[{}]", quoted(key)),
+        }
     }
 }
 

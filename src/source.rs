@@ -304,6 +304,14 @@ impl Sources {
         id
     }
 
+    /// Forgets file `id` if it is the last one added (a streamed document's
+    /// text, once its report is written). Spans into it must not be used again.
+    pub fn forget_last(&mut self, id: FileId) {
+        if id.0 as usize + 1 == self.files.len() {
+            self.files.pop();
+        }
+    }
+
     /// Adds a copy of a file already read (its text and line index are shared,
     /// not copied or scanned again) and returns its id here.
     pub fn add_shared(&mut self, file: &SourceFile) -> FileId {

@@ -195,23 +195,71 @@ impl Checked {
     }
 }
 
-/// A pack ready to check documents: its settings applied and its data loaded.
-/// Made once per run ([`Session::start`]); then any number of documents can be
-/// checked ([`Session::check_node`]), as `check` does for files and `preflight
-/// test` for the inputs of its test cases.
-pub struct Session<'p> {
+/// Where a [`Session`] sends what it finds, in input order, as documents are
+/// checked. [`Collect`] keeps everything (a [`Checked`]); the command line's
+/// reports write each document out as it comes, so that memory does not grow
+/// with the number of documents.
+pub trait Sink {
+    /// Whether the sink keeps spans beyond the call that gave them. If it does
+    /// not, the session forgets the text of a streamed document (a JSON Lines
+    /// line) once the sink has seen it.
+    const KEEPS_SPANS: bool;
+
+    /// A problem of the run (exit code 2); `sources` holds every file its spans
+    /// point into. A document's problems come just before the document.
+    fn error(&mut self, sources: &Sources, error: Diagnostic);
+
+    /// A document read: evaluated, or not (then its problems came before it).
+    fn document(&mut self, sources: &Sources, document: DocumentResult);
+
+    /// `bytes` more of the input were read (for a progress bar).
+    fn read(&mut self, bytes: u64) {
+        let _ = bytes;
+    }
+}
+
+/// The sink that keeps every problem and document, to make a [`Checked`].
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// Problems found so far (exit code 2).
+    pub errors: Vec<Diagnostic>,
+    /// Documents checked so far, in order.
+    pub documents: Vec<DocumentResult>,
+}
+
+impl Sink for Collect {
+    const KEEPS_SPANS: bool = true;
+
+    fn error(&mut self, _: &Sources, error: Diagnostic) {
+        self.errors.push(error);
+    }
+
+    fn document(&mut self, _: &Sources, document: DocumentResult) {
+        self.documents.push(document);
+    }
+}
+
+/// What checks one document; shared by the threads that check documents, while
+/// the [`Session`] that owns it merges their results in input order.
+struct Checker<'p> {
     pack: &'p Pack,
     program: &'p Program,
     evaluator: Evaluator<'p>,
     data_nodes: Vec<(FileId, Node)>,
     keep: Keep,
     limits: Limits,
+}
+
+/// A pack ready to check documents: its settings applied and its data loaded.
+/// Made once per run ([`Session::start`]); then any number of documents can be
+/// checked ([`Session::check_node`]), as `check` does for files and `preflight
+/// test` for the inputs of its test cases. What it finds goes to its [`Sink`].
+pub struct Session<'p, S: Sink = Collect> {
+    checker: Checker<'p>,
     /// Every file read, for reports.
     pub sources: Sources,
-    /// Problems found so far (exit code 2).
-    pub errors: Vec<Diagnostic>,
-    /// Documents checked so far, in order.
-    pub documents: Vec<DocumentResult>,
+    /// Where problems and documents go.
+    pub sink: S,
     /// Outcomes of every document so far.
     pub tally: Tally,
 }
@@ -247,18 +295,52 @@ impl<'p> Session<'p> {
         }
         let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
         Ok(Session {
-            pack,
-            program,
-            evaluator: Evaluator::new(program, &pack.sources, data_values, params, today)
-                .with_step_budget(options.limits.eval_steps),
-            data_nodes,
-            keep: options.keep,
-            limits: options.limits,
+            checker: Checker {
+                pack,
+                program,
+                evaluator: Evaluator::new(program, &pack.sources, data_values, params, today)
+                    .with_step_budget(options.limits.eval_steps),
+                data_nodes,
+                keep: options.keep,
+                limits: options.limits,
+            },
             sources,
-            errors: Vec::new(),
-            documents: Vec::new(),
+            sink: Collect::default(),
             tally: Tally::default(),
         })
+    }
+
+    /// The same session, sending what it finds to `sink` from now on.
+    pub fn with_sink<T: Sink>(self, sink: T) -> Session<'p, T> {
+        Session {
+            checker: self.checker,
+            sources: self.sources,
+            sink,
+            tally: self.tally,
+        }
+    }
+
+    /// The result of the run.
+    pub fn finish(self) -> Checked {
+        Checked {
+            sources: self.sources,
+            errors: self.sink.errors,
+            documents: self.sink.documents,
+            tally: self.tally,
+        }
+    }
+}
+
+impl<'p, S: Sink> Session<'p, S> {
+    /// Reports a problem of the run.
+    fn report(&mut self, error: Diagnostic) {
+        self.sink.error(&self.sources, error);
+    }
+
+    /// The files read, the sink and the outcomes counted, once every input
+    /// is checked.
+    pub fn into_parts(self) -> (Sources, S, Tally) {
+        (self.sources, self.sink, self.tally)
     }
 
     /// Conforms and evaluates one parsed document of `file` (a file already in
@@ -277,10 +359,250 @@ impl<'p> Session<'p> {
             .sources
             .get(file)
             .map_or(String::new(), |f| f.name().to_string());
-        let out = self.evaluate_document(file, &file_name, text, node, name, prefix);
+        let out = self
+            .checker
+            .evaluate_document(file, &file_name, text, node, name, prefix);
         self.merge(out);
     }
 
+    /// Adds a checked document to the run. A document read as a stream brings
+    /// its line along when something must point into it; the line becomes a
+    /// source of its own, and the placeholder spans are pointed at it.
+    fn merge(&mut self, mut out: DocOutput) {
+        let mut fragment = None;
+        if let Some((text, first_line)) = out.fragment.take() {
+            let needed =
+                !out.errors.is_empty() || out.result.outcomes.iter().any(|o| o.finding.is_some());
+            if needed {
+                let id = self
+                    .sources
+                    .add_fragment(out.result.file.clone(), text, first_line);
+                out.repoint(FileId::NONE, id);
+                fragment = Some(id);
+            }
+        }
+        let name = &out.result.name;
+        for mut d in out.errors {
+            d.document = Some(name.clone());
+            self.sink.error(&self.sources, d);
+        }
+        self.tally.merge(out.tally);
+        self.sink.document(&self.sources, out.result);
+        if !S::KEEPS_SPANS
+            && let Some(id) = fragment
+        {
+            self.sources.forget_last(id);
+        }
+    }
+
+    /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
+    /// checked on all threads and merged in order. Only the lines that something
+    /// points into are kept, so memory stays flat however long the file is.
+    fn check_jsonl_stream(&mut self, mut reader: impl std::io::BufRead, name: &str) {
+        use rayon::prelude::*;
+        use std::io::{BufRead, Read};
+        const BATCH: usize = 2048;
+        let mut line_index = 0usize;
+        let mut documents = 0usize;
+        let mut buf = Vec::new();
+        loop {
+            // (line index, document index, the line) for one batch.
+            let mut batch: Vec<(usize, usize, StreamLine)> = Vec::with_capacity(BATCH);
+            let mut done = false;
+            while batch.len() < BATCH {
+                buf.clear();
+                // A line is read whole, but never past the size spans can address.
+                match (&mut reader)
+                    .take(MAX_DATA_FILE_BYTES + 1)
+                    .read_until(b'\n', &mut buf)
+                {
+                    Ok(0) => {
+                        done = true;
+                        break;
+                    }
+                    Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
+                        self.report(
+                            Diagnostic::error(
+                                Code::Limit,
+                                format!("`{name}` line {}: longer than 4 GiB", line_index + 1),
+                            )
+                            .help("split the batch into several files"),
+                        );
+                        done = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.report(Diagnostic::error(
+                            Code::Io,
+                            format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                        ));
+                        done = true;
+                        break;
+                    }
+                }
+                let index = line_index;
+                line_index += 1;
+                let mut bytes: &[u8] = &buf;
+                if index == 0 {
+                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                }
+                while let [rest @ .., b'\n' | b'\r'] = bytes {
+                    bytes = rest;
+                }
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let line = match std::str::from_utf8(bytes) {
+                    Ok(t) => Ok(t.to_string()),
+                    Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
+                };
+                batch.push((index, documents, line));
+                documents += 1;
+            }
+            let checker = &self.checker;
+            let outputs: Vec<DocOutput> = batch
+                .into_par_iter()
+                .map(|(index, n, line)| checker.check_line(name, index, n, line))
+                .collect();
+            for out in outputs {
+                self.merge(out);
+            }
+            if done {
+                break;
+            }
+        }
+        if documents == 0 {
+            self.report(
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
+                    .help("a JSON Lines file holds one document (an object) per line"),
+            );
+        }
+    }
+
+    /// Reads, splits and checks every document of an input file.
+    pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
+        match input {
+            Input::File(path)
+                if Format::from_path(path).or(input_format) == Some(Format::Jsonl) =>
+            {
+                let name = path.display().to_string();
+                match std::fs::File::open(path) {
+                    Ok(file) => self.check_jsonl_stream(
+                        std::io::BufReader::with_capacity(1 << 20, file),
+                        &name,
+                    ),
+                    Err(e) => self.report(Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                    )),
+                }
+                return;
+            }
+            Input::Stdin(Format::Jsonl) => {
+                let stdin = std::io::stdin();
+                return self.check_jsonl_stream(stdin.lock(), "<stdin>");
+            }
+            Input::Memory {
+                name,
+                bytes,
+                format: Format::Jsonl,
+            } => return self.check_jsonl_stream(bytes.as_slice(), name),
+            _ => {}
+        }
+        let (name, text) = match read_input(input) {
+            Ok(read) => read,
+            Err(e) => {
+                let d = e.into_diagnostic(&mut self.sources);
+                self.report(d);
+                return;
+            }
+        };
+        let format = match input {
+            Input::Stdin(f) | Input::Memory { format: f, .. } => *f,
+            Input::File(path) => match Format::from_path(path).or(input_format) {
+                Some(f) => f,
+                None => {
+                    self.report(
+                        Diagnostic::error(
+                            Code::Usage,
+                            format!("`{name}`: the file name does not say its format"),
+                        )
+                        .help("name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`"),
+                    );
+                    return;
+                }
+            },
+        };
+        let file = self.sources.add(name.clone(), text.as_str());
+        let parts = if text.trim_start_matches('\u{feff}').trim().is_empty() {
+            crate::data::load::Split {
+                docs: Vec::new(),
+                numbered: false,
+            }
+        } else {
+            split_with(&text, format, &self.checker.limits)
+        };
+        if parts.docs.is_empty() {
+            let help = match format {
+                Format::Jsonl => "a JSON Lines file holds one document (an object) per line",
+                _ => "an input file holds one document (an object) or an array of them",
+            };
+            self.report(
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
+            );
+        }
+        // Documents are checked on all threads, then merged in input order.
+        use rayon::prelude::*;
+        let numbered = parts.numbered;
+        let stdin_json = matches!(input, Input::Stdin(Format::Json)) && looks_like_yaml(&text);
+        let checker = &self.checker;
+        let outputs: Vec<DocOutput> = parts
+            .docs
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, doc)| {
+                // In a file of several documents, names and errors say which one.
+                let doc_name = if numbered { format!("{name}#{n}") } else { name.clone() };
+                match doc {
+                    Err(e) => {
+                        let mut d = load_error(&e, file);
+                        if stdin_json {
+                            d.help = Some(
+                                "standard input is read as JSON; for YAML give `--input-format yaml`".into(),
+                            );
+                        } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
+                            d.message = d.message.replace("end of the file", "end of the line");
+                            d.help = Some(
+                                "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
+                            );
+                        }
+                        if numbered {
+                            d.message = format!("{doc_name}: {}", d.message);
+                        }
+                        DocOutput {
+                            result: DocumentResult {
+                                name: doc_name,
+                                file: name.clone(),
+                                evaluated: false,
+                                outcomes: Vec::new(),
+                            },
+                            errors: vec![d],
+                            tally: Tally::default(),
+                            fragment: None,
+                        }
+                    }
+                    Ok(node) => checker.evaluate_document(file, &name, &text, &node, doc_name, numbered),
+                }
+            })
+            .collect();
+        for out in outputs {
+            self.merge(out);
+        }
+    }
+}
+
+impl<'p> Checker<'p> {
     /// Checks one document without touching the session, so that documents can
     /// be checked on several threads and merged in input order afterwards.
     fn evaluate_document(
@@ -344,113 +666,6 @@ impl<'p> Session<'p> {
         out
     }
 
-    /// Adds a checked document to the run. A document read as a stream brings
-    /// its line along when something must point into it; the line becomes a
-    /// source of its own, and the placeholder spans are pointed at it.
-    fn merge(&mut self, mut out: DocOutput) {
-        if let Some((text, first_line)) = out.fragment.take() {
-            let needed =
-                !out.errors.is_empty() || out.result.outcomes.iter().any(|o| o.finding.is_some());
-            if needed {
-                let id = self
-                    .sources
-                    .add_fragment(out.result.file.clone(), text, first_line);
-                out.repoint(FileId::NONE, id);
-            }
-        }
-        let name = &out.result.name;
-        self.errors.extend(out.errors.into_iter().map(|mut d| {
-            d.document = Some(name.clone());
-            d
-        }));
-        self.tally.merge(out.tally);
-        self.documents.push(out.result);
-    }
-
-    /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
-    /// checked on all threads and merged in order. Only the lines that something
-    /// points into are kept, so memory stays flat however long the file is.
-    fn check_jsonl_stream(&mut self, mut reader: impl std::io::BufRead, name: &str) {
-        use rayon::prelude::*;
-        use std::io::{BufRead, Read};
-        const BATCH: usize = 2048;
-        let mut line_index = 0usize;
-        let mut documents = 0usize;
-        let mut buf = Vec::new();
-        loop {
-            // (line index, document index, the line) for one batch.
-            let mut batch: Vec<(usize, usize, StreamLine)> = Vec::with_capacity(BATCH);
-            let mut done = false;
-            while batch.len() < BATCH {
-                buf.clear();
-                // A line is read whole, but never past the size spans can address.
-                match (&mut reader)
-                    .take(MAX_DATA_FILE_BYTES + 1)
-                    .read_until(b'\n', &mut buf)
-                {
-                    Ok(0) => {
-                        done = true;
-                        break;
-                    }
-                    Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::Limit,
-                                format!("`{name}` line {}: longer than 4 GiB", line_index + 1),
-                            )
-                            .help("split the batch into several files"),
-                        );
-                        done = true;
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        self.errors.push(Diagnostic::error(
-                            Code::Io,
-                            format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                        ));
-                        done = true;
-                        break;
-                    }
-                }
-                let index = line_index;
-                line_index += 1;
-                let mut bytes: &[u8] = &buf;
-                if index == 0 {
-                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-                }
-                while let [rest @ .., b'\n' | b'\r'] = bytes {
-                    bytes = rest;
-                }
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let line = match std::str::from_utf8(bytes) {
-                    Ok(t) => Ok(t.to_string()),
-                    Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
-                };
-                batch.push((index, documents, line));
-                documents += 1;
-            }
-            let outputs: Vec<DocOutput> = batch
-                .into_par_iter()
-                .map(|(index, n, line)| self.check_line(name, index, n, line))
-                .collect();
-            for out in outputs {
-                self.merge(out);
-            }
-            if done {
-                break;
-            }
-        }
-        if documents == 0 {
-            self.errors.push(
-                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
-                    .help("a JSON Lines file holds one document (an object) per line"),
-            );
-        }
-    }
-
     /// Checks one line of a JSON Lines stream (spans point at a placeholder file
     /// until [`Session::merge`] gives the line a source of its own).
     fn check_line(&self, name: &str, index: usize, n: usize, line: StreamLine) -> DocOutput {
@@ -499,136 +714,6 @@ impl<'p> Session<'p> {
                 out.fragment = Some((text, index));
                 out
             }
-        }
-    }
-
-    /// Reads, splits and checks every document of an input file.
-    pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
-        match input {
-            Input::File(path)
-                if Format::from_path(path).or(input_format) == Some(Format::Jsonl) =>
-            {
-                let name = path.display().to_string();
-                match std::fs::File::open(path) {
-                    Ok(file) => self.check_jsonl_stream(
-                        std::io::BufReader::with_capacity(1 << 20, file),
-                        &name,
-                    ),
-                    Err(e) => self.errors.push(Diagnostic::error(
-                        Code::Io,
-                        format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                    )),
-                }
-                return;
-            }
-            Input::Stdin(Format::Jsonl) => {
-                let stdin = std::io::stdin();
-                return self.check_jsonl_stream(stdin.lock(), "<stdin>");
-            }
-            Input::Memory {
-                name,
-                bytes,
-                format: Format::Jsonl,
-            } => return self.check_jsonl_stream(bytes.as_slice(), name),
-            _ => {}
-        }
-        let (name, text) = match read_input(input) {
-            Ok(read) => read,
-            Err(e) => {
-                let d = e.into_diagnostic(&mut self.sources);
-                self.errors.push(d);
-                return;
-            }
-        };
-        let format = match input {
-            Input::Stdin(f) | Input::Memory { format: f, .. } => *f,
-            Input::File(path) => match Format::from_path(path).or(input_format) {
-                Some(f) => f,
-                None => {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::Usage,
-                            format!("`{name}`: the file name does not say its format"),
-                        )
-                        .help("name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`"),
-                    );
-                    return;
-                }
-            },
-        };
-        let file = self.sources.add(name.clone(), text.as_str());
-        let parts = if text.trim_start_matches('\u{feff}').trim().is_empty() {
-            crate::data::load::Split {
-                docs: Vec::new(),
-                numbered: false,
-            }
-        } else {
-            split_with(&text, format, &self.limits)
-        };
-        if parts.docs.is_empty() {
-            let help = match format {
-                Format::Jsonl => "a JSON Lines file holds one document (an object) per line",
-                _ => "an input file holds one document (an object) or an array of them",
-            };
-            self.errors.push(
-                Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
-            );
-        }
-        // Documents are checked on all threads, then merged in input order.
-        use rayon::prelude::*;
-        let numbered = parts.numbered;
-        let stdin_json = matches!(input, Input::Stdin(Format::Json)) && looks_like_yaml(&text);
-        let outputs: Vec<DocOutput> = parts
-            .docs
-            .into_par_iter()
-            .enumerate()
-            .map(|(n, doc)| {
-                // In a file of several documents, names and errors say which one.
-                let doc_name = if numbered { format!("{name}#{n}") } else { name.clone() };
-                match doc {
-                    Err(e) => {
-                        let mut d = load_error(&e, file);
-                        if stdin_json {
-                            d.help = Some(
-                                "standard input is read as JSON; for YAML give `--input-format yaml`".into(),
-                            );
-                        } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
-                            d.message = d.message.replace("end of the file", "end of the line");
-                            d.help = Some(
-                                "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
-                            );
-                        }
-                        if numbered {
-                            d.message = format!("{doc_name}: {}", d.message);
-                        }
-                        DocOutput {
-                            result: DocumentResult {
-                                name: doc_name,
-                                file: name.clone(),
-                                evaluated: false,
-                                outcomes: Vec::new(),
-                            },
-                            errors: vec![d],
-                            tally: Tally::default(),
-                            fragment: None,
-                        }
-                    }
-                    Ok(node) => self.evaluate_document(file, &name, &text, &node, doc_name, numbered),
-                }
-            })
-            .collect();
-        for out in outputs {
-            self.merge(out);
-        }
-    }
-
-    /// The result of the run.
-    pub fn finish(self) -> Checked {
-        Checked {
-            sources: self.sources,
-            errors: self.errors,
-            documents: self.documents,
-            tally: self.tally,
         }
     }
 }

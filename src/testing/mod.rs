@@ -195,25 +195,25 @@ fn run_case(
             }
         }
     }
-    if session.errors.is_empty() && session.documents.len() != 1 {
-        session.errors.push(
+    if session.sink.errors.is_empty() && session.sink.documents.len() != 1 {
+        session.sink.errors.push(
             Diagnostic::error(
                 Code::Test,
                 format!(
                     "the input of a test case is one document; this one holds {}",
-                    session.documents.len()
+                    session.sink.documents.len()
                 ),
             )
             .help("give each document its own case"),
         );
     }
-    if !session.errors.is_empty() {
+    if !session.sink.errors.is_empty() {
         let _ = writeln!(
             out,
             "  FAILED  {}  ({place}: its input does not load)",
             case.name
         );
-        out.push_str(&render(&session.errors, &session.sources));
+        out.push_str(&render(&session.sink.errors, &session.sources));
         run.failed += 1;
         run.malformed = true;
         return;
@@ -223,6 +223,7 @@ fn run_case(
     };
     // (rule id, subject, outcome) of every subject.
     let outcomes: Vec<(&str, &str, OutcomeKind)> = session
+        .sink
         .documents
         .iter()
         .flat_map(|d| &d.outcomes)

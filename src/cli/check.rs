@@ -1,13 +1,16 @@
 //! `preflight check`: evaluate documents against a pack and report findings.
 
-use std::io::Write;
+use std::io::{BufWriter, IsTerminal, Stderr, Stdout, Write};
 use std::path::PathBuf;
 
 use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
+use crate::check::program::Program;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
+use crate::pack::Pack;
 use crate::report::{diagnostics_human, findings_human, findings_json};
-use crate::run::{self, Input, Options};
+use crate::run::{self, DocumentResult, Input, Options, Session, Sink};
+use crate::source::Sources;
 use crate::syntax::ast::RuleSeverity;
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
@@ -56,24 +59,10 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             }
         })
         .collect();
-    // A malformed option stops the run before anything is read, like the other
-    // setting errors (`run::check` reports those).
-    let mut checked = if usage.is_empty() {
-        let run = || run::check(&pack, &inputs, &options);
-        // Worker threads evaluate documents, which recurses once per level of a
-        // policy expression: they get the main thread's deep stack, not rayon's
-        // 2 MiB default (reserved, not used, like the main thread's).
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.map_or(0, std::num::NonZeroUsize::get))
-            .stack_size(super::WORKER_STACK_BYTES)
-            .build();
-        match pool {
-            Ok(pool) => pool.install(run),
-            // No pool could be made (a tiny address space): work on this thread.
-            Err(_) => run(),
-        }
-    } else {
-        run::Checked::failed(pack.sources.clone(), Vec::new())
+    let fail_on = match args.fail_on {
+        FailOn::Error => RuleSeverity::Error,
+        FailOn::Warning => RuleSeverity::Warning,
+        FailOn::Info => RuleSeverity::Info,
     };
     // Pack warnings are worth seeing; they do not change the exit code.
     let warnings: Vec<Diagnostic> = pack
@@ -82,31 +71,204 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         .filter(|d| !d.is_error())
         .cloned()
         .collect();
-    usage.extend(std::mem::take(&mut checked.errors));
-    checked.errors = usage;
-    let fail_on = match args.fail_on {
-        FailOn::Error => RuleSeverity::Error,
-        FailOn::Warning => RuleSeverity::Warning,
-        FailOn::Info => RuleSeverity::Info,
+    // Worker threads evaluate documents, which recurses once per level of a
+    // policy expression: they get the main thread's deep stack, not rayon's
+    // 2 MiB default (reserved, not used, like the main thread's).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, std::num::NonZeroUsize::get))
+        .stack_size(super::WORKER_STACK_BYTES)
+        .build();
+    let in_pool = |run: &(dyn Fn() -> u8 + Sync)| match &pool {
+        Ok(pool) => pool.install(run),
+        // No pool could be made (a tiny address space): work on this thread.
+        Err(_) => run(),
     };
-    let findings_at_or_above = checked.documents.iter().any(|d| {
-        d.outcomes
-            .iter()
-            .any(|o| o.finding.is_some() && run::severity_of_program(&pack, o.rule) <= fail_on)
-    });
-    let code = if !checked.errors.is_empty() {
+    // A malformed option stops the run before anything is read, like the other
+    // setting errors (`Session::start` reports those).
+    if !usage.is_empty() {
+        let checked = run::Checked::failed(pack.sources.clone(), usage);
+        return report_collected(args, &pack, checked, &warnings, fail_on);
+    }
+    let streamed = matches!(args.format, CheckFormat::Human | CheckFormat::Json);
+    in_pool(&|| {
+        let session = match Session::start(&pack, &options) {
+            Ok(session) => session,
+            Err(checked) => return report_collected(args, &pack, checked, &warnings, fail_on),
+        };
+        match pack.program.as_ref() {
+            Some(program) if streamed => {
+                let sink = Streamed::new(args, program, &pack.sources, &warnings);
+                let mut session = session.with_sink(sink);
+                for input in &inputs {
+                    session.check_input(input, options.input_format);
+                }
+                let (sources, sink, _) = session.into_parts();
+                sink.finish(&sources, &warnings, fail_on)
+            }
+            _ => {
+                let mut session = session;
+                for input in &inputs {
+                    session.check_input(input, options.input_format);
+                }
+                report_collected(args, &pack, session.finish(), &warnings, fail_on)
+            }
+        }
+    })
+}
+
+/// The exit code of a run: 2 when it had problems, 1 for findings at or above
+/// `--fail-on`, else 0.
+fn exit_code(errors: bool, findings: bool) -> u8 {
+    if errors {
         EXIT_TROUBLE
-    } else if findings_at_or_above {
+    } else if findings {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    };
+    }
+}
+
+/// `check`'s human and JSON forms, written as documents are checked, so that
+/// memory does not grow with the number of documents: findings on standard
+/// output, problems of the run on standard error (human form) or in the JSON
+/// object's `errors`.
+enum Streamed<'p> {
+    Human {
+        findings: findings_human::Stream<'p, BufWriter<Stdout>>,
+        stderr: Stderr,
+        color: bool,
+        errors: usize,
+        flush: bool,
+    },
+    Json {
+        findings: findings_json::Stream<'p, BufWriter<Stdout>>,
+        errors: usize,
+    },
+}
+
+impl<'p> Streamed<'p> {
+    fn new(
+        args: &CheckArgs,
+        program: &'p Program,
+        sources: &Sources,
+        warnings: &[Diagnostic],
+    ) -> Streamed<'p> {
+        let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout());
+        match args.format {
+            CheckFormat::Json => Streamed::Json {
+                findings: findings_json::Stream::new(program, args.show_all(), stdout),
+                errors: 0,
+            },
+            _ => {
+                let color = args.color.for_stderr();
+                let mut stderr = std::io::stderr();
+                let text = diagnostics_human::render(warnings, sources, color);
+                let _ = stderr.write_all(text.as_bytes());
+                Streamed::Human {
+                    findings: findings_human::Stream::new(
+                        program,
+                        args.show_all(),
+                        args.color.for_stdout(),
+                        super::terminal_width(),
+                        stdout,
+                    ),
+                    stderr,
+                    color,
+                    errors: 0,
+                    // Someone is watching: show each document's findings at once.
+                    flush: std::io::stdout().is_terminal(),
+                }
+            }
+        }
+    }
+
+    /// Writes the end of the report; the exit code.
+    fn finish(self, sources: &Sources, warnings: &[Diagnostic], fail_on: RuleSeverity) -> u8 {
+        match self {
+            Streamed::Human {
+                findings,
+                mut stderr,
+                errors,
+                ..
+            } => {
+                let found = findings.counts().any_at_or_above(fail_on);
+                findings.finish(errors > 0);
+                if errors > 0 {
+                    let _ = writeln!(
+                        stderr,
+                        "error: {errors} problem(s) kept this run from being complete"
+                    );
+                }
+                exit_code(errors > 0, found)
+            }
+            Streamed::Json { findings, errors } => {
+                let found = findings.counts().any_at_or_above(fail_on);
+                findings.finish(sources, warnings);
+                exit_code(errors > 0, found)
+            }
+        }
+    }
+}
+
+impl Sink for Streamed<'_> {
+    const KEEPS_SPANS: bool = false;
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        match self {
+            Streamed::Human {
+                stderr,
+                color,
+                errors,
+                ..
+            } => {
+                *errors += 1;
+                let text = diagnostics_human::render(std::slice::from_ref(&error), sources, *color);
+                let _ = stderr.write_all(text.as_bytes());
+            }
+            Streamed::Json { findings, errors } => {
+                *errors += 1;
+                findings.error(sources, &error);
+            }
+        }
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        match self {
+            Streamed::Human {
+                findings, flush, ..
+            } => {
+                findings.document(sources, &document);
+                if *flush {
+                    findings.flush();
+                }
+            }
+            Streamed::Json { findings, .. } => findings.document(sources, &document),
+        }
+    }
+}
+
+/// Reports a run whose results were all kept: the SARIF, JUnit and GitHub forms
+/// (which are written whole), and runs that stopped before any document (a pack
+/// that did not load, bad settings).
+fn report_collected(
+    args: &CheckArgs,
+    pack: &Pack,
+    checked: run::Checked,
+    warnings: &[Diagnostic],
+    fail_on: RuleSeverity,
+) -> u8 {
+    let findings_at_or_above = checked.documents.iter().any(|d| {
+        d.outcomes
+            .iter()
+            .any(|o| o.finding.is_some() && run::severity_of_program(pack, o.rule) <= fail_on)
+    });
+    let code = exit_code(!checked.errors.is_empty(), findings_at_or_above);
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match args.format {
         CheckFormat::Human => {
             let color_err = args.color.for_stderr();
-            let mut problems = warnings.clone();
+            let mut problems = warnings.to_vec();
             problems.extend(checked.errors.iter().cloned());
             let text = diagnostics_human::render(&problems, &checked.sources, color_err);
             let _ = stderr.write_all(text.as_bytes());
@@ -153,7 +315,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             // Serialized straight from the structs, so fields keep cli.md's order.
             let output = match pack.program.as_ref() {
                 Some(program) => {
-                    findings_json::output(&checked, program, &warnings, args.show_all())
+                    findings_json::output(&checked, program, warnings, args.show_all())
                 }
                 None => findings_json::failed(&checked),
             };

@@ -5,15 +5,16 @@
 //! data files it read from and the policy with the failing clause and its computed
 //! sub-values, then the help. A summary closes the output.
 
-use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Write;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use crate::check::program::Program;
 use crate::diagnostic::CharColumnSource;
 use crate::eval::OutcomeKind;
-use crate::run::{Checked, Finding, ReportedOutcome, severity_of};
+use crate::report::Counts;
+use crate::run::{Checked, DocumentResult, Finding, ReportedOutcome, severity_of};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::RuleSeverity;
 
@@ -26,42 +27,55 @@ pub fn render(
     color: bool,
     width: usize,
 ) -> String {
-    let handler = if color {
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_width(width)
-    } else {
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-            .with_width(width)
-            .with_links(false)
-    }
-    // Messages carry offer ids like `796B6B5F-613C-…`: never break them at a hyphen.
-    .with_wrap_lines(false);
-    let mut out = String::new();
+    let mut stream = Stream::new(program, show_all, color, width, Vec::new());
     for doc in &checked.documents {
-        for outcome in sorted(&doc.outcomes, program) {
-            let Some(finding) = &outcome.finding else {
-                continue;
-            };
-            let rule = program.rules.get(outcome.rule);
-            let id = rule.map_or("?", |r| r.id.as_str());
-            let severity = severity_of(program, outcome.rule);
-            for report in reports(
-                &checked.sources,
-                id,
-                severity,
-                outcome,
-                finding,
-                doc.name.contains('#').then_some(doc.name.as_str()),
-            ) {
-                // Writing into a String cannot fail.
-                let _ = handler.render_report(&mut out, &report);
-            }
-            out.push('\n');
+        stream.document(&checked.sources, doc);
+    }
+    String::from_utf8_lossy(&stream.finish(!checked.errors.is_empty())).into_owned()
+}
+
+/// The human form written a document at a time, as a run checks them: each
+/// document's findings as soon as it is checked, the summary at the end.
+pub struct Stream<'p, W: Write> {
+    program: &'p Program,
+    handler: GraphicalReportHandler,
+    show_all: bool,
+    /// With `show_all`: one row per outcome, laid out as a table at the end.
+    rows: Vec<[String; 4]>,
+    counts: Counts,
+    out: W,
+}
+
+impl<'p, W: Write> Stream<'p, W> {
+    /// A stream writing to `out`, in colour or not, laid out for `width` columns.
+    pub fn new(program: &'p Program, show_all: bool, color: bool, width: usize, out: W) -> Self {
+        let handler = if color {
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_width(width)
+        } else {
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .with_width(width)
+                .with_links(false)
+        }
+        // Messages carry offer ids like `796B6B5F-613C-…`: never break them at a hyphen.
+        .with_wrap_lines(false);
+        Stream {
+            program,
+            handler,
+            show_all,
+            rows: Vec::new(),
+            counts: Counts::default(),
+            out,
         }
     }
-    if show_all {
-        let mut rows: Vec<[String; 4]> = Vec::new();
-        for doc in &checked.documents {
-            for outcome in sorted(&doc.outcomes, program) {
+
+    /// Writes the findings of one document. A write error (a closed pipe) is
+    /// ignored: the run goes on, and its exit code still tells the result.
+    pub fn document(&mut self, sources: &Sources, doc: &DocumentResult) {
+        let program = self.program;
+        self.counts.add(program, doc);
+        let mut out = String::new();
+        for outcome in sorted(&doc.outcomes, program) {
+            if self.show_all {
                 let id = program
                     .rules
                     .get(outcome.rule)
@@ -71,28 +85,68 @@ pub fn render(
                 } else {
                     &outcome.subject
                 };
-                rows.push([
+                self.rows.push([
                     outcome.kind.as_str().to_string(),
                     id.to_string(),
                     doc.name.clone(),
                     subject.to_string(),
                 ]);
             }
+            let Some(finding) = &outcome.finding else {
+                continue;
+            };
+            let rule = program.rules.get(outcome.rule);
+            let id = rule.map_or("?", |r| r.id.as_str());
+            let severity = severity_of(program, outcome.rule);
+            for report in reports(
+                sources,
+                id,
+                severity,
+                outcome,
+                finding,
+                doc.name.contains('#').then_some(doc.name.as_str()),
+            ) {
+                // Writing into a String cannot fail.
+                let _ = self.handler.render_report(&mut out, &report);
+            }
+            out.push('\n');
         }
-        let width = |i: usize| {
-            rows.iter()
-                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                .max()
-                .unwrap_or(0)
-        };
-        let (w0, w1, w2) = (width(0), width(1), width(2));
-        for [kind, id, doc, subject] in &rows {
-            out.push_str(&format!("{kind:<w0$}  {id:<w1$}  {doc:<w2$}  {subject}\n"));
-        }
-        out.push('\n');
+        let _ = self.out.write_all(out.as_bytes());
     }
-    out.push_str(&summary(checked, program));
-    out
+
+    /// Writes out what is buffered.
+    pub fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    /// What has been counted so far.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Writes the table of outcomes (with `show_all`) and the summary; `errors`
+    /// says whether the run had problems. Gives the writer back.
+    pub fn finish(mut self, errors: bool) -> W {
+        let mut out = String::new();
+        if self.show_all {
+            let rows = &self.rows;
+            let width = |i: usize| {
+                rows.iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            };
+            let (w0, w1, w2) = (width(0), width(1), width(2));
+            for [kind, id, doc, subject] in rows {
+                out.push_str(&format!("{kind:<w0$}  {id:<w1$}  {doc:<w2$}  {subject}\n"));
+            }
+            out.push('\n');
+        }
+        out.push_str(&summary(&self.counts, self.program, errors));
+        let _ = self.out.write_all(out.as_bytes());
+        let _ = self.out.flush();
+        self.out
+    }
 }
 
 /// Outcomes of one document in report order: rule id, then subject order.
@@ -107,28 +161,10 @@ pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a
 
 /// The closing summary: documents, outcomes, findings by severity, the rules
 /// with most findings.
-fn summary(checked: &Checked, program: &Program) -> String {
-    let t = checked.tally;
-    let evaluated = checked.documents.iter().filter(|d| d.evaluated).count();
-    let skipped = checked.documents.len() - evaluated;
-    let mut by_severity = [0u64; 3];
-    let mut by_rule: BTreeMap<&str, u64> = BTreeMap::new();
-    for doc in &checked.documents {
-        for o in &doc.outcomes {
-            if o.finding.is_some() {
-                let i = match severity_of(program, o.rule) {
-                    RuleSeverity::Error => 0,
-                    RuleSeverity::Warning => 1,
-                    RuleSeverity::Info => 2,
-                };
-                if let Some(n) = by_severity.get_mut(i) {
-                    *n += 1;
-                }
-                let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
-                *by_rule.entry(id).or_default() += 1;
-            }
-        }
-    }
+fn summary(counts: &Counts, program: &Program, errors: bool) -> String {
+    let evaluated = counts.evaluated;
+    let skipped = counts.not_evaluated;
+    let t = counts.tally;
     let mut out = format!(
         "checked {evaluated} document(s) against {} rule(s): {} pass, {} fail, {} skip, {} error\n",
         program.rules.len(),
@@ -142,9 +178,9 @@ fn summary(checked: &Checked, program: &Program) -> String {
             "{skipped} document(s) could not be checked (see the errors above)\n"
         ));
     }
-    let [e, w, i] = by_severity;
+    let [e, w, i] = counts.by_severity;
     if e + w + i == 0 {
-        out.push_str(if checked.errors.is_empty() {
+        out.push_str(if !errors {
             "no findings\n"
         } else if evaluated == 0 {
             "nothing was checked: see the errors above\n"
@@ -153,7 +189,13 @@ fn summary(checked: &Checked, program: &Program) -> String {
         });
     } else {
         out.push_str(&format!("findings: {e} error, {w} warning, {i} info\n"));
-        let mut top: Vec<(&str, u64)> = by_rule.into_iter().collect();
+        let mut top: Vec<(&str, u64)> = counts
+            .by_rule
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(rule, n)| (program.rules.get(rule).map_or("?", |r| r.id.as_str()), *n))
+            .collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let shown: Vec<String> = top
             .iter()

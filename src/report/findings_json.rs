@@ -7,12 +7,16 @@
 //! `location`), `severity`, `help` and `labels` on errors, `warnings` (the
 //! pack's), and `outcomes` with `--show all`.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
 use crate::check::program::Program;
+use crate::report::Counts;
 use crate::report::findings_human::sorted;
-use crate::run::{Checked, severity_of};
+use crate::run::{Checked, DocumentResult, severity_of};
+use crate::source::Sources;
 
 /// The whole output.
 #[derive(Debug, Serialize)]
@@ -21,6 +25,14 @@ pub struct Output {
     pub version: u32,
     /// Every finding, ordered by input file, document, rule id, subject.
     pub findings: Vec<JsonFinding>,
+    /// The fields after the findings.
+    #[serde(flatten)]
+    pub tail: Tail,
+}
+
+/// The fields that follow `findings`: written once every document is checked.
+#[derive(Debug, Serialize)]
+pub struct Tail {
     /// Problems that made the run untrustworthy.
     pub errors: Vec<JsonDiagnostic>,
     /// Warnings about the pack (they do not change the exit code).
@@ -144,69 +156,105 @@ pub fn output(
 ) -> Output {
     let sources = &checked.sources;
     let mut findings = Vec::new();
-    let mut severities = Severities::default();
     let mut outcomes = Vec::new();
+    let mut counts = Counts::default();
     for doc in &checked.documents {
-        for o in sorted(&doc.outcomes, program) {
-            let rule = program
-                .rules
-                .get(o.rule)
-                .map_or("?", |r| r.id.as_str())
-                .to_string();
-            if show_all {
-                outcomes.push(JsonOutcome {
-                    rule: rule.clone(),
-                    document: doc.name.clone(),
-                    subject: o.subject.clone(),
-                    outcome: o.kind.as_str(),
-                });
-            }
-            let Some(f) = &o.finding else { continue };
-            let severity = severity_of(program, o.rule);
-            match severity.as_str() {
-                "error" => severities.error += 1,
-                "warning" => severities.warning += 1,
-                _ => severities.info += 1,
-            }
-            findings.push(JsonFinding {
-                rule,
-                severity: severity.as_str(),
-                outcome: o.kind.as_str(),
-                message: f.message.clone(),
-                help: f.help.clone(),
-                document: doc.name.clone(),
-                subject: o.subject.clone(),
-                location: f.location.and_then(|s| location(sources, s)),
-                policy: f.policy.and_then(|s| location(sources, s)),
-                values: f
-                    .values
-                    .iter()
-                    .map(|v| JsonValue {
-                        expr: v.expr.clone(),
-                        value: v.value.clone(),
-                        location: v.location.and_then(|s| location(sources, s)),
-                        policy: None,
-                    })
-                    .chain(f.computed.iter().map(|c| JsonValue {
-                        expr: c.expr.clone(),
-                        value: c.value.clone(),
-                        location: None,
-                        policy: location(sources, c.span),
-                    }))
-                    .collect(),
-                error: f.error.clone(),
-            });
-        }
+        counts.add(program, doc);
+        document(
+            sources,
+            program,
+            doc,
+            show_all,
+            &mut findings,
+            &mut outcomes,
+        );
     }
-    let t = checked.tally;
     Output {
         version: 1,
         findings,
-        errors: diagnostics_json::diagnostics(&checked.errors, sources),
-        warnings: diagnostics_json::diagnostics(warnings, sources),
+        tail: tail(
+            program,
+            &counts,
+            diagnostics_json::diagnostics(&checked.errors, sources),
+            diagnostics_json::diagnostics(warnings, sources),
+            show_all.then_some(outcomes),
+        ),
+    }
+}
+
+/// The findings of one document (and with `show_all` its outcomes), in report
+/// order.
+fn document(
+    sources: &Sources,
+    program: &Program,
+    doc: &DocumentResult,
+    show_all: bool,
+    findings: &mut Vec<JsonFinding>,
+    outcomes: &mut Vec<JsonOutcome>,
+) {
+    for o in sorted(&doc.outcomes, program) {
+        let rule = program
+            .rules
+            .get(o.rule)
+            .map_or("?", |r| r.id.as_str())
+            .to_string();
+        if show_all {
+            outcomes.push(JsonOutcome {
+                rule: rule.clone(),
+                document: doc.name.clone(),
+                subject: o.subject.clone(),
+                outcome: o.kind.as_str(),
+            });
+        }
+        let Some(f) = &o.finding else { continue };
+        let severity = severity_of(program, o.rule);
+        findings.push(JsonFinding {
+            rule,
+            severity: severity.as_str(),
+            outcome: o.kind.as_str(),
+            message: f.message.clone(),
+            help: f.help.clone(),
+            document: doc.name.clone(),
+            subject: o.subject.clone(),
+            location: f.location.and_then(|s| location(sources, s)),
+            policy: f.policy.and_then(|s| location(sources, s)),
+            values: f
+                .values
+                .iter()
+                .map(|v| JsonValue {
+                    expr: v.expr.clone(),
+                    value: v.value.clone(),
+                    location: v.location.and_then(|s| location(sources, s)),
+                    policy: None,
+                })
+                .chain(f.computed.iter().map(|c| JsonValue {
+                    expr: c.expr.clone(),
+                    value: c.value.clone(),
+                    location: None,
+                    policy: location(sources, c.span),
+                }))
+                .collect(),
+            error: f.error.clone(),
+        });
+    }
+}
+
+/// The fields after the findings.
+fn tail(
+    program: &Program,
+    counts: &Counts,
+    errors: Vec<JsonDiagnostic>,
+    warnings: Vec<JsonDiagnostic>,
+    outcomes: Option<Vec<JsonOutcome>>,
+) -> Tail {
+    let t = counts.tally;
+    let [error, warning, info] = counts.by_severity;
+    Tail {
+        errors,
+        warnings,
         summary: Summary {
-            documents: checked.documents.iter().filter(|d| d.evaluated).count(),
-            not_evaluated: checked.documents.iter().filter(|d| !d.evaluated).count(),
+            documents: counts.evaluated,
+            not_evaluated: counts.not_evaluated,
             rules: program.rules.len(),
             outcomes: Outcomes {
                 pass: t.pass,
@@ -214,9 +262,115 @@ pub fn output(
                 skip: t.skip,
                 error: t.error,
             },
-            findings: severities,
+            findings: Severities {
+                error,
+                warning,
+                info,
+            },
         },
-        outcomes: show_all.then_some(outcomes),
+        outcomes,
+    }
+}
+
+/// The JSON form written a document at a time, as a run checks them: the
+/// findings as they come, then the errors, the summary and (with `show_all`) the
+/// outcomes. The text is the same as [`Output`] pretty-printed.
+pub struct Stream<'p, W: Write> {
+    program: &'p Program,
+    show_all: bool,
+    out: W,
+    written: usize,
+    counts: Counts,
+    errors: Vec<JsonDiagnostic>,
+    outcomes: Vec<JsonOutcome>,
+    /// Reused for each document's findings.
+    findings: Vec<JsonFinding>,
+}
+
+impl<'p, W: Write> Stream<'p, W> {
+    /// A stream writing to `out`; writes the opening at once.
+    pub fn new(program: &'p Program, show_all: bool, mut out: W) -> Self {
+        let _ = out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [");
+        Stream {
+            program,
+            show_all,
+            out,
+            written: 0,
+            counts: Counts::default(),
+            errors: Vec::new(),
+            outcomes: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Keeps a problem of the run for the `errors` field (with its places
+    /// resolved now: the text it points into may be gone by the end).
+    pub fn error(&mut self, sources: &Sources, error: &crate::diagnostic::Diagnostic) {
+        self.errors.extend(diagnostics_json::diagnostics(
+            std::slice::from_ref(error),
+            sources,
+        ));
+    }
+
+    /// Writes the findings of one document. A write error (a closed pipe) is
+    /// ignored: the run goes on, and its exit code still tells the result.
+    pub fn document(&mut self, sources: &Sources, doc: &DocumentResult) {
+        self.counts.add(self.program, doc);
+        let mut findings = std::mem::take(&mut self.findings);
+        document(
+            sources,
+            self.program,
+            doc,
+            self.show_all,
+            &mut findings,
+            &mut self.outcomes,
+        );
+        let mut text = String::new();
+        for finding in findings.drain(..) {
+            text.push_str(if self.written == 0 { "\n" } else { ",\n" });
+            self.written += 1;
+            // Strings in JSON hold no raw line breaks, so indenting by line is safe.
+            let json = serde_json::to_string_pretty(&finding).unwrap_or_default();
+            for (i, line) in json.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("    ");
+                text.push_str(line);
+            }
+        }
+        self.findings = findings;
+        let _ = self.out.write_all(text.as_bytes());
+    }
+
+    /// What has been counted so far.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Writes the fields after the findings; `warnings` are the pack's.
+    pub fn finish(mut self, sources: &Sources, warnings: &[crate::diagnostic::Diagnostic]) -> W {
+        let tail = tail(
+            self.program,
+            &self.counts,
+            std::mem::take(&mut self.errors),
+            diagnostics_json::diagnostics(warnings, sources),
+            self.show_all.then(|| std::mem::take(&mut self.outcomes)),
+        );
+        let mut text = String::from(if self.written == 0 { "]" } else { "\n  ]" });
+        let json = serde_json::to_string_pretty(&tail).unwrap_or_default();
+        // Without its braces, the tail is already indented as fields of the whole.
+        let lines: Vec<&str> = json.lines().collect();
+        if let [_, fields @ .., _] = lines.as_slice() {
+            for (i, line) in fields.iter().enumerate() {
+                text.push_str(if i == 0 { ",\n" } else { "\n" });
+                text.push_str(line);
+            }
+        }
+        text.push_str("\n}\n");
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+        self.out
     }
 }
 
@@ -226,20 +380,22 @@ pub fn failed(checked: &Checked) -> Output {
     Output {
         version: 1,
         findings: Vec::new(),
-        errors: diagnostics_json::diagnostics(&checked.errors, &checked.sources),
-        warnings: Vec::new(),
-        summary: Summary {
-            documents: 0,
-            not_evaluated: 0,
-            rules: 0,
-            outcomes: Outcomes {
-                pass: 0,
-                fail: 0,
-                skip: 0,
-                error: 0,
+        tail: Tail {
+            errors: diagnostics_json::diagnostics(&checked.errors, &checked.sources),
+            warnings: Vec::new(),
+            summary: Summary {
+                documents: 0,
+                not_evaluated: 0,
+                rules: 0,
+                outcomes: Outcomes {
+                    pass: 0,
+                    fail: 0,
+                    skip: 0,
+                    error: 0,
+                },
+                findings: Severities::default(),
             },
-            findings: Severities::default(),
+            outcomes: None,
         },
-        outcomes: None,
     }
 }

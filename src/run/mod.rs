@@ -108,6 +108,8 @@ pub struct DocumentResult {
     pub evaluated: bool,
     /// Kept outcomes: rule order, then subject order.
     pub outcomes: Vec<ReportedOutcome>,
+    /// Counts of every outcome, kept or not.
+    pub tally: Tally,
 }
 
 /// An outcome ready to report.
@@ -386,7 +388,7 @@ impl<'p, S: Sink> Session<'p, S> {
             d.document = Some(name.clone());
             self.sink.error(&self.sources, d);
         }
-        self.tally.merge(out.tally);
+        self.tally.merge(out.result.tally);
         self.sink.document(&self.sources, out.result);
         if !S::KEEPS_SPANS
             && let Some(id) = fragment
@@ -586,9 +588,9 @@ impl<'p, S: Sink> Session<'p, S> {
                                 file: name.clone(),
                                 evaluated: false,
                                 outcomes: Vec::new(),
-                            },
-                            errors: vec![d],
                             tally: Tally::default(),
+                        },
+                            errors: vec![d],
                             fragment: None,
                         }
                     }
@@ -620,9 +622,9 @@ impl<'p> Checker<'p> {
                 file: file_name.to_string(),
                 evaluated: false,
                 outcomes: Vec::new(),
+                tally: Tally::default(),
             },
             errors: Vec::new(),
-            tally: Tally::default(),
             fragment: None,
         };
         let program = self.program;
@@ -648,7 +650,7 @@ impl<'p> Checker<'p> {
             }
             Ok(value) => {
                 let outcomes = self.evaluator.evaluate(&value, self.keep);
-                out.tally = outcomes.tally;
+                out.result.tally = outcomes.tally;
                 let places = Places {
                     sources: &self.pack.sources,
                     program,
@@ -676,9 +678,9 @@ impl<'p> Checker<'p> {
                 file: name.to_string(),
                 evaluated: false,
                 outcomes: Vec::new(),
+                tally: Tally::default(),
             },
             errors,
-            tally: Tally::default(),
             fragment,
         };
         let text = match line {
@@ -722,7 +724,6 @@ impl<'p> Checker<'p> {
 struct DocOutput {
     result: DocumentResult,
     errors: Vec<Diagnostic>,
-    tally: Tally,
     /// For a document read as a stream: its text and the number of lines before
     /// it in the file.
     fragment: Option<(String, usize)>,

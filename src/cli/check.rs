@@ -134,7 +134,7 @@ fn exit_code(errors: bool, findings: bool) -> u8 {
 /// object's `errors`.
 enum Streamed<'p> {
     Human {
-        findings: findings_human::Stream<'p, BufWriter<Stdout>>,
+        findings: Box<findings_human::Stream<'p, BufWriter<Stdout>>>,
         stderr: Stderr,
         color: bool,
         errors: usize,
@@ -165,13 +165,13 @@ impl<'p> Streamed<'p> {
                 let text = diagnostics_human::render(warnings, sources, color);
                 let _ = stderr.write_all(text.as_bytes());
                 Streamed::Human {
-                    findings: findings_human::Stream::new(
+                    findings: Box::new(findings_human::Stream::new(
                         program,
                         args.show_all(),
                         args.color.for_stdout(),
                         super::terminal_width(),
                         stdout,
-                    ),
+                    )),
                     stderr,
                     color,
                     errors: 0,

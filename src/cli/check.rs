@@ -141,7 +141,7 @@ enum Streamed<'p> {
         flush: bool,
     },
     Json {
-        findings: findings_json::Stream<'p, BufWriter<Stdout>>,
+        findings: Box<findings_json::Stream<'p, BufWriter<Stdout>>>,
         errors: usize,
     },
 }
@@ -156,7 +156,7 @@ impl<'p> Streamed<'p> {
         let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout());
         match args.format {
             CheckFormat::Json => Streamed::Json {
-                findings: findings_json::Stream::new(program, args.show_all(), stdout),
+                findings: Box::new(findings_json::Stream::new(program, args.show_all(), stdout)),
                 errors: 0,
             },
             _ => {

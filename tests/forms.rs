@@ -631,3 +631,76 @@ fn github_lines_stay_one_command_each() {
         }
     }
 }
+
+/// A sink that writes the human and JSON forms as documents come, as `check`
+/// does, and drops each streamed line's text afterwards.
+struct Streams<'p> {
+    human: preflight::report::findings_human::Stream<'p, Vec<u8>>,
+    json: preflight::report::findings_json::Stream<'p, Vec<u8>>,
+}
+
+impl run::Sink for Streams<'_> {
+    const KEEPS_SPANS: bool = false;
+
+    fn error(
+        &mut self,
+        sources: &preflight::source::Sources,
+        error: preflight::diagnostic::Diagnostic,
+    ) {
+        self.json.error(sources, &error);
+    }
+
+    fn document(&mut self, sources: &preflight::source::Sources, document: run::DocumentResult) {
+        self.human.document(sources, &document);
+        self.json.document(sources, &document);
+    }
+}
+
+#[test]
+fn streamed_forms_are_the_same_as_forms_of_a_whole_run() {
+    use preflight::report::{findings_human, findings_json};
+    // A JSON Lines stream with a line that does not parse and one that does not
+    // conform, a YAML file, and both with `--show all`.
+    let dir = std::env::temp_dir().join(format!("preflight-streams-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jsonl = dir.join("mixed.jsonl");
+    let mut batch = std::fs::read_to_string("examples/csp/batch.jsonl").unwrap();
+    batch.push_str("{\"broken\": \n{\"id\": 3}\n");
+    batch.push_str(&std::fs::read_to_string("examples/csp/batch.jsonl").unwrap());
+    std::fs::write(&jsonl, batch).unwrap();
+    let inputs = [
+        Input::File(jsonl.clone()),
+        Input::File("examples/csp/failing-plan.yaml".into()),
+    ];
+    let pack = Pack::embedded();
+    let program = program(&pack);
+    for keep in [Keep::Findings, Keep::All] {
+        let show_all = keep == Keep::All;
+        let checked = run::check(&pack, &inputs, &options(keep));
+        assert!(!checked.errors.is_empty());
+        assert!(checked.documents.len() > 8);
+        let human = findings_human::render(&checked, program, show_all, false, 100);
+        let json =
+            serde_json::to_string_pretty(&findings_json::output(&checked, program, &[], show_all))
+                .unwrap()
+                + "\n";
+
+        let session = run::Session::start(&pack, &options(keep)).unwrap();
+        let mut session = session.with_sink(Streams {
+            human: findings_human::Stream::new(program, show_all, false, 100, Vec::new()),
+            json: findings_json::Stream::new(program, show_all, Vec::new()),
+        });
+        for input in &inputs {
+            session.check_input(input, None);
+        }
+        let (sources, streams, _) = session.into_parts();
+        let streamed_human = streams.human.finish(true);
+        let streamed_json = streams.json.finish(&sources, &[]);
+        assert_eq!(String::from_utf8(streamed_human).unwrap(), human);
+        assert_eq!(String::from_utf8(streamed_json).unwrap(), json);
+        assert!(json.contains("\"rule\": \"license-count\""), "{json}");
+        // The streamed lines with findings were dropped once reported.
+        assert!(sources.iter().count() < checked.sources.iter().count());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 use std::io::{BufWriter, IsTerminal, Stderr, Stdout, Write};
 use std::path::PathBuf;
 
+use super::progress::{self, Progress};
 use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
 use crate::check::program::Program;
 use crate::diagnostic::{Code, Diagnostic};
@@ -97,7 +98,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         };
         match pack.program.as_ref() {
             Some(program) if streamed => {
-                let sink = Streamed::new(args, program, &pack.sources, &warnings);
+                let sink = Streamed::new(args, program, &pack.sources, &warnings, &inputs);
                 let mut session = session.with_sink(sink);
                 for input in &inputs {
                     session.check_input(input, options.input_format);
@@ -131,18 +132,25 @@ fn exit_code(errors: bool, findings: bool) -> u8 {
 /// `check`'s human and JSON forms, written as documents are checked, so that
 /// memory does not grow with the number of documents: findings on standard
 /// output, problems of the run on standard error (human form) or in the JSON
-/// object's `errors`.
-enum Streamed<'p> {
+/// object's `errors`; a progress bar on a terminal.
+struct Streamed<'p> {
+    form: Form<'p>,
+    progress: Progress,
+    errors: usize,
+}
+
+/// The form being written.
+enum Form<'p> {
     Human {
         findings: Box<findings_human::Stream<'p, BufWriter<Stdout>>>,
         stderr: Stderr,
         color: bool,
-        errors: usize,
+        /// Whether standard output is a terminal: then each document's findings
+        /// are shown at once.
         flush: bool,
     },
     Json {
         findings: Box<findings_json::Stream<'p, BufWriter<Stdout>>>,
-        errors: usize,
     },
 }
 
@@ -152,19 +160,19 @@ impl<'p> Streamed<'p> {
         program: &'p Program,
         sources: &Sources,
         warnings: &[Diagnostic],
+        inputs: &[Input],
     ) -> Streamed<'p> {
         let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout());
-        match args.format {
-            CheckFormat::Json => Streamed::Json {
+        let form = match args.format {
+            CheckFormat::Json => Form::Json {
                 findings: Box::new(findings_json::Stream::new(program, args.show_all(), stdout)),
-                errors: 0,
             },
             _ => {
                 let color = args.color.for_stderr();
                 let mut stderr = std::io::stderr();
                 let text = diagnostics_human::render(warnings, sources, color);
                 let _ = stderr.write_all(text.as_bytes());
-                Streamed::Human {
+                Form::Human {
                     findings: Box::new(findings_human::Stream::new(
                         program,
                         args.show_all(),
@@ -174,21 +182,25 @@ impl<'p> Streamed<'p> {
                     )),
                     stderr,
                     color,
-                    errors: 0,
-                    // Someone is watching: show each document's findings at once.
                     flush: std::io::stdout().is_terminal(),
                 }
             }
+        };
+        Streamed {
+            form,
+            progress: Progress::new(progress::input_size(inputs)),
+            errors: 0,
         }
     }
 
     /// Writes the end of the report; the exit code.
     fn finish(self, sources: &Sources, warnings: &[Diagnostic], fail_on: RuleSeverity) -> u8 {
-        match self {
-            Streamed::Human {
+        self.progress.finish();
+        let errors = self.errors;
+        let found = match self.form {
+            Form::Human {
                 findings,
                 mut stderr,
-                errors,
                 ..
             } => {
                 let found = findings.counts().any_at_or_above(fail_on);
@@ -199,14 +211,15 @@ impl<'p> Streamed<'p> {
                         "error: {errors} problem(s) kept this run from being complete"
                     );
                 }
-                exit_code(errors > 0, found)
+                found
             }
-            Streamed::Json { findings, errors } => {
+            Form::Json { findings } => {
                 let found = findings.counts().any_at_or_above(fail_on);
                 findings.finish(sources, warnings);
-                exit_code(errors > 0, found)
+                found
             }
-        }
+        };
+        exit_code(errors > 0, found)
     }
 }
 
@@ -214,36 +227,42 @@ impl Sink for Streamed<'_> {
     const KEEPS_SPANS: bool = false;
 
     fn error(&mut self, sources: &Sources, error: Diagnostic) {
-        match self {
-            Streamed::Human {
-                stderr,
-                color,
-                errors,
-                ..
-            } => {
-                *errors += 1;
+        self.errors += 1;
+        match &mut self.form {
+            Form::Human { stderr, color, .. } => {
                 let text = diagnostics_human::render(std::slice::from_ref(&error), sources, *color);
-                let _ = stderr.write_all(text.as_bytes());
+                let _ = self.progress.suspend(|| stderr.write_all(text.as_bytes()));
             }
-            Streamed::Json { findings, errors } => {
-                *errors += 1;
-                findings.error(sources, &error);
-            }
+            Form::Json { findings } => findings.error(sources, &error),
         }
     }
 
     fn document(&mut self, sources: &Sources, document: DocumentResult) {
-        match self {
-            Streamed::Human {
+        let found = document
+            .outcomes
+            .iter()
+            .filter(|o| o.finding.is_some())
+            .count();
+        self.progress.document(found as u64);
+        match &mut self.form {
+            Form::Human {
                 findings, flush, ..
             } => {
-                findings.document(sources, &document);
                 if *flush {
-                    findings.flush();
+                    self.progress.suspend(|| {
+                        findings.document(sources, &document);
+                        findings.flush();
+                    });
+                } else {
+                    findings.document(sources, &document);
                 }
             }
-            Streamed::Json { findings, .. } => findings.document(sources, &document),
+            Form::Json { findings } => findings.document(sources, &document),
         }
+    }
+
+    fn read(&mut self, bytes: u64) {
+        self.progress.read(bytes);
     }
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod completions;
 mod explain;
 mod fmt;
+mod progress;
 mod rules;
 mod schema;
 mod test;
@@ -21,11 +22,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report::diagnostics_human::ColorChoice;
 
-/// Exit code: everything checked, nothing to report.
 /// Stack of each thread that evaluates documents (see `check`); the main
 /// thread's is set in `main.rs`.
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
+/// Exit code: everything checked, nothing to report.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: findings at or above the failing severity.
 pub const EXIT_FINDINGS: u8 = 1;

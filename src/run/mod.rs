@@ -410,6 +410,7 @@ impl<'p, S: Sink> Session<'p, S> {
         loop {
             // (line index, document index, the line) for one batch.
             let mut batch: Vec<(usize, usize, StreamLine)> = Vec::with_capacity(BATCH);
+            let mut batch_bytes = 0u64;
             let mut done = false;
             while batch.len() < BATCH {
                 buf.clear();
@@ -433,7 +434,7 @@ impl<'p, S: Sink> Session<'p, S> {
                         done = true;
                         break;
                     }
-                    Ok(_) => {}
+                    Ok(n) => batch_bytes += n as u64,
                     Err(e) => {
                         self.report(Diagnostic::error(
                             Code::Io,
@@ -470,6 +471,7 @@ impl<'p, S: Sink> Session<'p, S> {
             for out in outputs {
                 self.merge(out);
             }
+            self.sink.read(batch_bytes);
             if done {
                 break;
             }
@@ -601,6 +603,7 @@ impl<'p, S: Sink> Session<'p, S> {
         for out in outputs {
             self.merge(out);
         }
+        self.sink.read(text.len() as u64);
     }
 }
 

@@ -67,7 +67,7 @@ impl Progress {
         self.documents += 1;
         self.findings += findings;
         // The message is a new string: update it now and then, not per document.
-        if self.documents % 512 == 0 {
+        if self.documents.is_multiple_of(512) {
             self.show_when_due();
             if let Some(bar) = &self.bar
                 && self.shown

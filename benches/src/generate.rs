@@ -44,6 +44,24 @@ pub fn generate(
         .collect()
 }
 
+/// Writes the documents of [`generate`] as JSON Lines, one at a time, so that a
+/// file of millions of subscriptions never has to fit in memory.
+pub fn write_jsonl(
+    out: &mut impl std::io::Write,
+    seed: u64,
+    transfers: usize,
+    subs_per_transfer: usize,
+    violation_share: f64,
+) -> std::io::Result<()> {
+    let catalog = Catalog::default_pack();
+    let generator = Generator::new(&catalog);
+    for i in 0..transfers {
+        let plan = generator.plan(seed, i, subs_per_transfer, violation_share);
+        writeln!(out, "{}", plan.doc)?;
+    }
+    Ok(())
+}
+
 /// [`generate`], with the violation planted in each document.
 pub fn generate_plans(
     seed: u64,

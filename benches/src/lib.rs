@@ -11,7 +11,7 @@ pub mod catalog;
 pub mod generate;
 pub mod peers;
 
-pub use generate::{Plan, generate, generate_plans};
+pub use generate::{Plan, generate, generate_plans, write_jsonl};
 
 /// The five preconditions compared across engines, by their rule ids in the
 /// default pack (`policies/csp/`).

@@ -98,13 +98,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let docs = preflight_benches::generate(args.seed, args.transfers, args.subs, args.violations);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = if args.jsonl {
-        docs.iter()
-            .try_for_each(|d| writeln!(out, "{d}"))
-            .and_then(|()| out.flush())
+        // One plan at a time: files of millions of subscriptions stay cheap.
+        preflight_benches::write_jsonl(
+            &mut out,
+            args.seed,
+            args.transfers,
+            args.subs,
+            args.violations,
+        )
+        .and_then(|()| out.flush())
     } else {
+        let docs =
+            preflight_benches::generate(args.seed, args.transfers, args.subs, args.violations);
         serde_json::to_writer_pretty(&mut out, &docs)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Program};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::{Decoded, MAX_POLICY_FILE_BYTES, Sources, Span, decode_text};
+use crate::source::{
+    Decoded, FileId, MAX_POLICY_FILE_BYTES, SourceFile, Sources, Span, decode_text,
+};
 use crate::syntax;
 use crate::syntax::ast;
 
@@ -165,14 +167,9 @@ impl Pack {
         mut diagnostics: Vec<Diagnostic>,
         roots: Vec<PathBuf>,
     ) -> Pack {
-        let asts: Vec<ast::File> = sources
-            .iter()
-            .map(|(id, file)| {
-                let (ast, diags) = syntax::parse(id, file.text());
-                diagnostics.extend(diags);
-                ast
-            })
-            .collect();
+        let (asts, diags): (Vec<ast::File>, Vec<Vec<Diagnostic>>) =
+            parse_all(&sources).into_iter().unzip();
+        diagnostics.extend(diags.into_iter().flatten());
         let default_data = asts
             .iter()
             .flat_map(|f| &f.decls)
@@ -380,4 +377,57 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
                 .unwrap_or_default()
         }
     }
+}
+
+/// Parses every source, in order. Files are parsed on as many threads as there
+/// are cores: parsing is most of the start-up of a run (benches/README.md), and
+/// each file is parsed on its own.
+fn parse_all(sources: &Sources) -> Vec<(ast::File, Vec<Diagnostic>)> {
+    let files: Vec<_> = sources.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(files.len());
+    let parse = |chunk: &[(FileId, &SourceFile)]| -> Vec<(ast::File, Vec<Diagnostic>)> {
+        chunk
+            .iter()
+            .map(|(id, file)| syntax::parse(*id, file.text()))
+            .collect()
+    };
+    if threads <= 1 {
+        return parse(&files);
+    }
+    // Contiguous chunks of about equal size in bytes, so the order is kept.
+    let total: usize = files.iter().map(|(_, f)| f.text().len()).sum();
+    let share = total.div_ceil(threads).max(1);
+    let mut chunks: Vec<&[(FileId, &SourceFile)]> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, (_, file)) in files.iter().enumerate() {
+        size += file.text().len();
+        if size >= share {
+            chunks.extend(files.get(start..=i));
+            (start, size) = (i + 1, 0);
+        }
+    }
+    chunks.extend(files.get(start..).filter(|rest| !rest.is_empty()));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                let parse = &parse;
+                std::thread::Builder::new()
+                    // The parser recurses once per bracket level (at most 64).
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(scope, move || parse(chunk))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(&chunks)
+            .flat_map(|(handle, chunk)| match handle {
+                Ok(h) => h.join().unwrap_or_else(|_| parse(chunk)),
+                // No thread to be had: parse here.
+                Err(_) => parse(chunk),
+            })
+            .collect()
+    })
 }

@@ -698,18 +698,23 @@ impl<'e, 'a> Frame<'e, 'a> {
         args: &'a [TExpr],
         t: &mut T,
     ) -> Eval {
-        let mut values = Vec::with_capacity(args.len());
-        for arg in args {
+        // Builtins take at most two arguments: kept on the stack, not allocated.
+        let mut buffer = [Value::Bool(false), Value::Bool(false)];
+        if args.len() > buffer.len() {
+            return Err(self.internal(e.span));
+        }
+        for (arg, slot) in args.iter().zip(buffer.iter_mut()) {
             let v = self.eval_in(arg, t, false)?;
             self.note_operand(t, arg, &v);
-            values.push(v);
+            *slot = v;
         }
+        let values = buffer.get(..args.len()).unwrap_or_default();
         // Walking strings, lists and maps costs steps in proportion to them.
         let walked: usize = values.iter().map(Value::walk_cost).sum();
         self.charge(walked, e)?;
         let bad = || self.internal(e.span);
         let count = |n: usize| i64::try_from(n).map_err(|_| self.overflow(e));
-        Ok(match (func, values.as_slice()) {
+        Ok(match (func, values) {
             (Builtin::Len, [Value::List(xs)]) => Value::Int(count(xs.len())?),
             (Builtin::Len, [Value::Map(m)]) => Value::Int(count(m.len())?),
             (Builtin::Len, [Value::Str(s)]) => Value::Int(count(s.chars().count())?),

@@ -291,7 +291,11 @@ impl<'a> Rendered<'a> {
             } else if let Some(entry) = related.iter_mut().find(|(f, _)| *f == label.span.file) {
                 entry.1.labels.push(labeled(label, false));
             } else if let Some(source) = named(label.span) {
-                let same_file = primary.is_some_and(|(file, _)| file == label.span.file);
+                // Two fragments of one streamed file are the same file to the reader.
+                let name = |file| sources.get(file).map(|f| f.name());
+                let same_file = primary.is_some_and(|(file, _)| {
+                    file == label.span.file || name(file) == name(label.span.file)
+                });
                 related.push((
                     label.span.file,
                     Related {
@@ -407,6 +411,9 @@ pub(crate) struct CharColumnSource {
     line_starts: std::sync::Arc<[usize]>,
     /// Lines of the whole file before this text (see `SourceFile::first_line`).
     first_line: usize,
+    /// Characters of the whole file before this text on its first line (see
+    /// `SourceFile::first_column`).
+    first_column: usize,
 }
 
 /// Lines longer than this many bytes are cropped around the label they carry.
@@ -424,6 +431,7 @@ impl CharColumnSource {
             text: f.display_text(),
             line_starts: std::sync::Arc::clone(f.line_starts()),
             first_line: f.first_line(),
+            first_column: f.first_column(),
         })
     }
 
@@ -454,16 +462,20 @@ impl CharColumnSource {
     }
 
     /// Characters from the start of `offset`'s line to `offset`, a byte order
-    /// mark not counted.
+    /// mark not counted; on the first line of a fragment, counted from the
+    /// start of the whole file's line.
     fn char_column(&self, offset: usize) -> usize {
         let line = self.line_of(offset);
         let mut start = self.line_start(line);
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
-        self.text
-            .get(start..offset)
-            .map_or(0, |t| t.chars().count())
+        let before = if line == 0 { self.first_column } else { 0 };
+        before
+            + self
+                .text
+                .get(start..offset)
+                .map_or(0, |t| t.chars().count())
     }
 
     fn floor_boundary(&self, mut i: usize) -> usize {

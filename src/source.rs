@@ -93,9 +93,13 @@ pub struct SourceFile {
     /// keeps locations on a long minified line cheap.
     ascii: bool,
     /// How many lines of the real file come before this text: non-zero for a
-    /// fragment (one line of a JSON Lines file read as a stream), so that its
-    /// positions are reported as the whole file's.
+    /// fragment (one line of a JSON Lines file, or one element of a JSON array,
+    /// read as a stream), so that its positions are reported as the whole file's.
     first_line: usize,
+    /// How many characters of the real file come before this text on its first
+    /// line: non-zero for a fragment that starts in the middle of a line (an
+    /// element of a minified array), added to columns on the first line only.
+    first_column: usize,
     /// The text as a terminal may show it: control characters and bidirectional
     /// overrides replaced by characters of the same length in bytes (so that every
     /// offset still fits), or `None` when there are none.
@@ -136,19 +140,27 @@ impl SourceFile {
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             line_start = 3;
         }
-        let column = if self.ascii {
+        let mut column = if self.ascii {
             offset - line_start
         } else {
             self.text
                 .get(line_start..offset)
                 .map_or(0, |s| s.chars().count())
         };
+        if line == 0 {
+            column += self.first_column;
+        }
         (line + 1 + self.first_line, column + 1)
     }
 
     /// See the field.
     pub(crate) fn first_line(&self) -> usize {
         self.first_line
+    }
+
+    /// See the field.
+    pub(crate) fn first_column(&self) -> usize {
+        self.first_column
     }
 
     /// The line starts (see the field).
@@ -291,6 +303,20 @@ impl Sources {
         text: impl Into<Arc<str>>,
         first_line: usize,
     ) -> FileId {
+        self.add_fragment_at(name, text, first_line, 0)
+    }
+
+    /// Adds a piece of a file that starts at line `first_line + 1`, after
+    /// `first_column` characters of that line (an element in the middle of a
+    /// minified JSON array read as a stream): positions in it are reported as
+    /// positions in the whole file, without keeping the rest of the line.
+    pub fn add_fragment_at(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        first_line: usize,
+        first_column: usize,
+    ) -> FileId {
         let text: Arc<str> = text.into();
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
@@ -299,6 +325,7 @@ impl Sources {
             ascii: text.is_ascii(),
             display: displayable(&text),
             first_line,
+            first_column,
             text,
         });
         id
@@ -365,6 +392,19 @@ mod tests {
         let id = sources.add("b.json", "\u{feff}{\"a\": 1}");
         assert_eq!(sources.get(id).unwrap().line_col(3), (1, 1));
         assert_eq!(sources.get(id).unwrap().line_col(4), (1, 2));
+    }
+
+    #[test]
+    fn a_fragment_reports_positions_of_the_whole_file() {
+        let mut sources = Sources::new();
+        // `{"a": 1}` found after 40 characters of line 3 of a minified file.
+        let id = sources.add_fragment_at("big.json", "{\"a\":\n \u{e9}1}", 2, 40);
+        let file = sources.get(id).unwrap();
+        assert_eq!(file.line_col(0), (3, 41));
+        assert_eq!(file.line_col(2), (3, 43));
+        // Later lines start at column 1, whatever came before the fragment.
+        assert_eq!(file.line_col(6), (4, 1));
+        assert_eq!(file.line_col(9), (4, 3));
     }
 
     #[test]

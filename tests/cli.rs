@@ -521,3 +521,269 @@ fn no_document_is_lost() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ----- JSON arrays read as a stream -----------------------------------------------
+
+/// A scratch directory for one test, removed at its end.
+fn scratch(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("preflight-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `preflight check -f json` with the default pack on `file`, as JSON.
+fn check_json(file: &std::path::Path) -> serde_json::Value {
+    let file = file.to_str().unwrap();
+    let out = preflight(&["check", "--today", "2026-03-01", "-f", "json", file]);
+    assert!(
+        matches!(out.status.code(), Some(1 | 2)),
+        "{}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// The (1-based) line and column, in characters, of byte `offset` of `text`.
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
+/// The JSON token written at `line`:`column` of `text`: a string whole, a
+/// bracket alone, anything else up to the next delimiter.
+fn token_at(text: &str, line: u64, column: u64) -> String {
+    let line = text.split('\n').nth(line as usize - 1).unwrap();
+    let rest: String = line.chars().skip(column as usize - 1).collect();
+    let end = if let Some(string) = rest.strip_prefix('"') {
+        string.find('"').map_or(rest.len(), |i| i + 2)
+    } else if rest.starts_with(['{', '[']) {
+        1
+    } else {
+        rest.find([',', '}', ']', ' ']).unwrap_or(rest.len())
+    };
+    rest[..end].to_string()
+}
+
+/// Every `location` in `file` of a `-f json` output, in order, replaced by
+/// `null` in the value (so that what is left can be compared across files).
+fn take_locations(value: &mut serde_json::Value, file: &str, out: &mut Vec<(u64, u64)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key == "location" && v["file"] == file {
+                    if let (Some(line), Some(column)) = (v["line"].as_u64(), v["column"].as_u64()) {
+                        out.push((line, column));
+                    }
+                    *v = serde_json::Value::Null;
+                } else {
+                    take_locations(v, file, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|v| take_locations(v, file, out));
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_json_array_gives_the_findings_of_the_same_documents_as_json_lines() {
+    let dir = scratch("array-as-jsonl");
+    let batch = std::fs::read_to_string("examples/csp/batch.jsonl").unwrap();
+    let mut docs: Vec<String> = batch.lines().take(120).map(str::to_string).collect();
+    // A document that does not conform, one that does not parse, one that is
+    // no object.
+    docs[3] = docs[3].replacen("\"auto_renew\"", "\"auto_renw\"", 1);
+    docs[7] = docs[7].replacen("\"relationship\"", "\"relationship\": 1,, \"x\"", 1);
+    docs.insert(9, "7".to_string());
+    let jsonl = dir.join("plans.jsonl");
+    std::fs::write(&jsonl, docs.join("\n") + "\n").unwrap();
+    // The same documents in a pretty array (those that parse are re-indented).
+    let pretty: Vec<String> = docs
+        .iter()
+        .map(|d| match serde_json::from_str::<serde_json::Value>(d) {
+            Ok(v) => serde_json::to_string_pretty(&v)
+                .unwrap()
+                .replace('\n', "\n  "),
+            Err(_) => d.clone(),
+        })
+        .collect();
+    let array = dir.join("plans.json");
+    let array_text = format!("[\n  {}\n]\n", pretty.join(",\n  "));
+    std::fs::write(&array, &array_text).unwrap();
+
+    let mut from_jsonl = check_json(&jsonl);
+    let mut from_array = check_json(&array);
+    let (mut at_jsonl, mut at_array) = (Vec::new(), Vec::new());
+    take_locations(&mut from_jsonl, jsonl.to_str().unwrap(), &mut at_jsonl);
+    take_locations(&mut from_array, array.to_str().unwrap(), &mut at_array);
+    let from_jsonl = from_jsonl
+        .to_string()
+        .replace(jsonl.to_str().unwrap(), "FILE");
+    let from_array = from_array
+        .to_string()
+        .replace(array.to_str().unwrap(), "FILE");
+    assert_eq!(from_jsonl, from_array);
+    assert!(from_array.contains("FILE#7: expected a string key, found `,`"));
+    assert!(
+        from_array.contains("FILE#3: unknown field `auto_renw`"),
+        "{from_array}"
+    );
+    // Each finding and error points at the same value in both files.
+    let jsonl_text = docs.join("\n") + "\n";
+    assert!(at_array.len() > 20, "{at_array:?}");
+    assert_eq!(at_jsonl.len(), at_array.len());
+    for (j, a) in at_jsonl.iter().zip(&at_array) {
+        let (want, got) = (
+            token_at(&jsonl_text, j.0, j.1),
+            token_at(&array_text, a.0, a.1),
+        );
+        assert_eq!(want, got, "line {} column {} of the array", a.0, a.1);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn locations_in_pretty_and_minified_json_arrays_are_exact() {
+    let dir = scratch("array-locations");
+    let plans = std::fs::read_to_string("tests/check/json-array-three-plans/plans.json")
+        .unwrap()
+        // Characters of two bytes before the places: columns count characters.
+        .replace("Contoso", "Cöntoso Zürich");
+    let value: serde_json::Value = serde_json::from_str(&plans).unwrap();
+    let minified = serde_json::to_string(&value).unwrap();
+    assert!(!minified.contains('\n'));
+    for (name, written) in [("pretty.json", plans), ("minified.json", minified)] {
+        let path = dir.join(name);
+        std::fs::write(&path, &written).unwrap();
+        let out = check(&["-f", "json", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 2, "{json}");
+        // The third document (from its second `"id"`), then the named value.
+        let third = written
+            .match_indices("\"id\": \"T-2026-204\"")
+            .chain(written.match_indices("\"id\":\"T-2026-204\""))
+            .next()
+            .unwrap()
+            .0;
+        let second = written.find("T-2026-203").unwrap();
+        let expect = [
+            (
+                "transfer.partner.region",
+                second,
+                "\"europe\"",
+                "\"partner\"",
+            ),
+            (
+                "transfer.customer.region",
+                second,
+                "\"canada\"",
+                "\"customer\"",
+            ),
+            ("s.auto_renew", third, "true", "\"auto_renew\""),
+        ];
+        let values = findings
+            .iter()
+            .flat_map(|f| f["values"].as_array().unwrap());
+        let mut seen = 0;
+        for v in values {
+            let (_, from, value, key) = expect.iter().find(|e| e.0 == v["expr"]).unwrap();
+            let key_at = from + written[*from..].find(key).unwrap();
+            let at = key_at + written[key_at..].find(value).unwrap();
+            let (line, column) = line_col(&written, at);
+            assert_eq!(v["location"]["file"], path.to_str().unwrap());
+            assert_eq!(
+                (
+                    v["location"]["line"].as_u64(),
+                    v["location"]["column"].as_u64()
+                ),
+                (Some(line), Some(column)),
+                "{name}: {}",
+                v["expr"]
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 3);
+        if name == "minified.json" {
+            assert!(findings[0]["location"]["column"].as_u64().unwrap() > 400);
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_broken_element_is_its_documents_error_and_a_broken_array_stops_the_reading() {
+    let dir = scratch("array-broken");
+    let batch = std::fs::read_to_string("examples/csp/batch.jsonl").unwrap();
+    let good: Vec<&str> = batch.lines().take(4).collect();
+    // Element 1 does not parse; a comma is missing after element 2 (`good[1]`).
+    let text = format!(
+        "[\n  {},\n  {{\"id\": tru}},\n  {}\n  {},\n  {}\n]\n",
+        good[0], good[1], good[2], good[3]
+    );
+    let path = dir.join("broken.json");
+    std::fs::write(&path, &text).unwrap();
+    let json = check_json(&path);
+    let file = path.to_str().unwrap();
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{json}");
+    let tru = text.find("tru}").unwrap();
+    assert_eq!(errors[0]["document"], format!("{file}#1"));
+    assert_eq!(
+        errors[0]["message"],
+        format!("{file}#1: expected a value, found `tru`")
+    );
+    let (line, column) = line_col(&text, tru);
+    assert_eq!(errors[0]["location"]["line"].as_u64(), Some(line));
+    assert_eq!(errors[0]["location"]["column"].as_u64(), Some(column));
+    // Reading stops at the missing comma, with the parser's words.
+    let missing = text.find(&format!("  {}", good[2])).unwrap() + 2;
+    assert_eq!(
+        errors[1]["message"],
+        "expected `,` or `]` after an array element, found `{`"
+    );
+    assert!(errors[1]["document"].is_null());
+    let (line, column) = line_col(&text, missing);
+    assert_eq!(errors[1]["location"]["line"].as_u64(), Some(line));
+    assert_eq!(errors[1]["location"]["column"].as_u64(), Some(column));
+    // Elements 0 and 2 were checked, 3 and 4 were not read.
+    assert_eq!(json["summary"]["documents"], 2);
+    assert_eq!(json["summary"]["not_evaluated"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_array_on_standard_input_is_streamed_too() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let plans = std::fs::read_to_string("tests/check/json-array-three-plans/plans.json").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "-p", "tests/check/_pack", "--today", "2026-03-01"])
+        .args(["-f", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Whitespace first, in a write of its own: the start is read until it
+    // says what the input is.
+    stdin.write_all(b"\xEF\xBB\xBF \n").unwrap();
+    stdin.flush().unwrap();
+    stdin.write_all(plans.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["document"], "<stdin>#1");
+    // One line more than in the file: the one written first.
+    assert_eq!(v["findings"][0]["location"]["line"], 17);
+    assert_eq!(v["findings"][0]["location"]["column"], 47);
+    assert_eq!(v["summary"]["documents"], 3);
+}

@@ -153,6 +153,32 @@ const MUST_SHOW: &[(&str, &[&str])] = &[
         &["╭─[json-minified-one-line.json:1:968]"],
     ),
     (
+        "data/json-array-broken-element.json",
+        &[
+            "╭─[json-array-broken-element.json:8:7]",
+            "╭─[json-array-broken-element.json:79:21]",
+        ],
+    ),
+    (
+        "data/json-array-newline-in-string.json",
+        &["╭─[json-array-newline-in-string.json:19:31]"],
+    ),
+    (
+        "data/json-array-missing-comma.json",
+        &["╭─[json-array-missing-comma.json:58:3]"],
+    ),
+    (
+        "data/json-array-not-closed.json",
+        &[
+            "╭─[json-array-not-closed.json:1:1]",
+            "this array is not closed",
+        ],
+    ),
+    (
+        "data/json-array-minified-typo.json",
+        &["╭─[json-array-minified-typo.json:1:2325]"],
+    ),
+    (
         "data/json-duplicate-key.json",
         &["first written here", "written again here"],
     ),

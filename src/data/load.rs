@@ -5,6 +5,9 @@
 //! JSONL is one document per non-blank line. A document that cannot be parsed
 //! stays in the list as an error, so that numbering is stable and no document is
 //! silently lost.
+//!
+//! `preflight check` does not split a JSON array here: it reads one as a stream,
+//! element by element ([`super::array_stream`]), with the same numbering.
 
 use std::path::Path;
 

@@ -7,6 +7,7 @@
 //! ([`conform`]), and finding a value's place again from its path ([`locate`]).
 //! It never evaluates rules and never prints.
 
+pub mod array_stream;
 pub mod conform;
 pub mod json;
 pub mod load;

@@ -15,6 +15,7 @@ use std::path::{Path as FsPath, PathBuf};
 use serde_json::Value as Json;
 
 use crate::check::program::Program;
+use crate::data::array_stream::{ArrayScanner, Broken, Element, Fragment, Item};
 use crate::data::conform::conform_text;
 use crate::data::load::{Format, split_with};
 use crate::data::locate::locate;
@@ -204,7 +205,7 @@ impl Checked {
 pub trait Sink {
     /// Whether the sink keeps spans beyond the call that gave them. If it does
     /// not, the session forgets the text of a streamed document (a JSON Lines
-    /// line) once the sink has seen it.
+    /// line, an element of a JSON array) once the sink has seen it.
     const KEEPS_SPANS: bool;
 
     /// A problem of the run (exit code 2); `sources` holds every file its spans
@@ -368,17 +369,19 @@ impl<'p, S: Sink> Session<'p, S> {
     }
 
     /// Adds a checked document to the run. A document read as a stream brings
-    /// its line along when something must point into it; the line becomes a
-    /// source of its own, and the placeholder spans are pointed at it.
+    /// its text along (its line, or an array element with the text around it)
+    /// when something must point into it; the text becomes a source of its own
+    /// that knows where it starts in the file, and the placeholder spans are
+    /// pointed at it.
     fn merge(&mut self, mut out: DocOutput) {
         let mut fragment = None;
-        if let Some((text, first_line)) = out.fragment.take() {
+        if let Some(f) = out.fragment.take() {
             let needed =
                 !out.errors.is_empty() || out.result.outcomes.iter().any(|o| o.finding.is_some());
             if needed {
-                let id = self
-                    .sources
-                    .add_fragment(out.result.file.clone(), text, first_line);
+                let name = out.result.file.clone();
+                let (line, column) = (f.first_line, f.first_column);
+                let id = self.sources.add_fragment_at(name, f.text, line, column);
                 out.repoint(FileId::NONE, id);
                 fragment = Some(id);
             }
@@ -395,6 +398,88 @@ impl<'p, S: Sink> Session<'p, S> {
         {
             self.sources.forget_last(id);
         }
+    }
+
+    /// Reads a JSON file whose top level is an array as a stream, like a JSON
+    /// Lines file: a batch of elements at a time ([`ArrayScanner`]), checked on
+    /// all threads and merged in order, each document named `FILE#N`. The next
+    /// batch is scanned while one is checked. An element that does not parse
+    /// is that document's error; a mistake between elements (or an element too
+    /// long) ends the reading of the file.
+    fn check_array_stream(&mut self, reader: impl std::io::Read + Send, name: &str) {
+        use rayon::prelude::*;
+        const BATCH: usize = 2048;
+        let mut scanner = ArrayScanner::new(reader, MAX_DATA_FILE_BYTES);
+        let mut reported = 0;
+        let mut broken = false;
+        let mut next = Some(array_batch(&mut scanner, BATCH));
+        while let Some((batch, stop)) = next.take() {
+            let more = stop.is_none() && batch.len() == BATCH;
+            let checker = &self.checker;
+            let (outputs, following) = rayon::join(
+                || {
+                    let check = |element| checker.check_element(name, element);
+                    batch.into_par_iter().map(check).collect::<Vec<_>>()
+                },
+                || more.then(|| array_batch(&mut scanner, BATCH)),
+            );
+            for out in outputs {
+                self.merge(out);
+            }
+            broken |= stop.is_some();
+            match stop {
+                Some(Item::Broken(why)) => self.report_broken(name, *why),
+                Some(Item::Failed(e)) => self.report(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                )),
+                _ => {}
+            }
+            self.sink.read(scanner.bytes_read() - reported);
+            reported = scanner.bytes_read();
+            next = following;
+        }
+        if scanner.elements() == 0 && !broken {
+            self.report(
+                Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
+                    .help("an input file holds one document (an object) or an array of them"),
+            );
+        }
+    }
+
+    /// Reports why reading a streamed array stopped, on fragments of the file
+    /// around the place (and around the `[` of an array not closed).
+    fn report_broken(&mut self, name: &str, broken: Broken) {
+        let Broken {
+            mut error,
+            window,
+            open,
+            too_long,
+        } = broken;
+        let add = |sources: &mut Sources, f: Fragment| {
+            sources.add_fragment_at(name, f.text, f.first_line, f.first_column)
+        };
+        let file = add(&mut self.sources, window);
+        let other = match open {
+            Some(open) => error
+                .other
+                .take()
+                .map(|o| (add(&mut self.sources, open), o)),
+            None => None,
+        };
+        let mut d = match too_long {
+            Some(n) => Diagnostic::error(Code::Limit, format!("`{name}#{n}` is longer than 4 GiB"))
+                .label(
+                    Span::new(file, error.start as usize, error.end as usize),
+                    error.label.unwrap_or_default(),
+                )
+                .help("split the batch into several files"),
+            None => load_error(&error, file),
+        };
+        if let Some((id, (start, end, text))) = other {
+            d = d.label(Span::new(id, start as usize, end as usize), text);
+        }
+        self.report(d);
     }
 
     /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
@@ -484,6 +569,59 @@ impl<'p, S: Sink> Session<'p, S> {
         }
     }
 
+    /// Checks a JSON input as a stream if its top level is an array (`None`);
+    /// else reads it whole, for [`Session::check_input`] to go on with.
+    fn check_json_array(&mut self, input: &Input) -> Option<Result<(String, String), Unreadable>> {
+        use crate::data::array_stream::{sniff, starts_array};
+        use std::io::Read as _;
+        let cannot_read = |name: &str, e: &std::io::Error| {
+            let why = crate::pack::io_reason(e);
+            let what = match input {
+                Input::Stdin(_) => "standard input".to_string(),
+                _ => format!("`{name}`"),
+            };
+            Unreadable::from(Diagnostic::error(
+                Code::Io,
+                format!("cannot read {what}: {why}"),
+            ))
+        };
+        let (name, rest): (String, Box<dyn std::io::Read + Send>) = match input {
+            Input::Memory { name, bytes, .. } => {
+                if starts_array(bytes) == Some(true) {
+                    self.check_array_stream(bytes.as_slice(), name);
+                    return None;
+                }
+                return Some(read_input(input));
+            }
+            Input::File(path) => {
+                let name = path.display().to_string();
+                match std::fs::File::open(path) {
+                    Ok(file) => (name, Box::new(file)),
+                    Err(e) => return Some(Err(cannot_read(&name, &e))),
+                }
+            }
+            Input::Stdin(_) => ("<stdin>".to_string(), Box::new(std::io::stdin())),
+        };
+        // The first bytes are read to see whether the input is an array; they
+        // are read again, with the rest, in either case.
+        let mut rest = std::io::BufReader::with_capacity(1 << 16, rest);
+        let head = match sniff(&mut rest) {
+            Ok((sniffed, true)) => {
+                let reader = std::io::Cursor::new(sniffed).chain(rest);
+                self.check_array_stream(reader, &name);
+                return None;
+            }
+            Ok((sniffed, _)) => sniffed,
+            Err(e) => return Some(Err(cannot_read(&name, &e))),
+        };
+        let mut bytes = head;
+        let limit = (MAX_DATA_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+        if let Err(e) = rest.take(limit).read_to_end(&mut bytes) {
+            return Some(Err(cannot_read(&name, &e)));
+        }
+        Some(decode_input(name, bytes))
+    }
+
     /// Reads, splits and checks every document of an input file.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
         match input {
@@ -514,7 +652,20 @@ impl<'p, S: Sink> Session<'p, S> {
             } => return self.check_jsonl_stream(bytes.as_slice(), name),
             _ => {}
         }
-        let (name, text) = match read_input(input) {
+        let json = match input {
+            Input::Stdin(f) | Input::Memory { format: f, .. } => *f == Format::Json,
+            Input::File(path) => Format::from_path(path).or(input_format) == Some(Format::Json),
+        };
+        // A JSON array is read as a stream; anything else is read whole.
+        let read = if json {
+            match self.check_json_array(input) {
+                Some(read) => read,
+                None => return,
+            }
+        } else {
+            read_input(input)
+        };
+        let (name, text) = match read {
             Ok(read) => read,
             Err(e) => {
                 let d = e.into_diagnostic(&mut self.sources);
@@ -698,7 +849,7 @@ impl<'p> Checker<'p> {
                     "the first byte that is not UTF-8",
                 )
                 .help("save the file as UTF-8");
-                return failed(vec![d], Some((lossy, index)));
+                return failed(vec![d], Some(Fragment::line(lossy, index)));
             }
         };
         match crate::data::json::parse_json_with(&text, 0, &self.limits) {
@@ -711,12 +862,66 @@ impl<'p> Checker<'p> {
                     );
                 }
                 d.message = format!("{doc_name}: {}", d.message);
-                failed(vec![d], Some((text, index)))
+                failed(vec![d], Some(Fragment::line(text, index)))
             }
             Ok(node) => {
                 let mut out =
                     self.evaluate_document(FileId::NONE, name, &text, &node, doc_name, true);
-                out.fragment = Some((text, index));
+                out.fragment = Some(Fragment::line(text, index));
+                out
+            }
+        }
+    }
+
+    /// Checks one element of a JSON array read as a stream (spans point at a
+    /// placeholder file until [`Session::merge`] gives the element's fragment
+    /// a source of its own).
+    fn check_element(&self, name: &str, element: Element) -> DocOutput {
+        let Element {
+            index,
+            fragment,
+            range,
+            not_utf8,
+        } = element;
+        let doc_name = format!("{name}#{index}");
+        let failed = |error: Diagnostic, fragment| DocOutput {
+            result: DocumentResult {
+                name: doc_name.clone(),
+                file: name.to_string(),
+                evaluated: false,
+                outcomes: Vec::new(),
+                tally: Tally::default(),
+            },
+            errors: vec![error],
+            fragment: Some(fragment),
+        };
+        if let Some(offset) = not_utf8 {
+            let d = Diagnostic::error(Code::Data, format!("{doc_name}: not UTF-8 text"))
+                .label(
+                    crate::source::replacement_span(FileId::NONE, offset),
+                    "the first byte that is not UTF-8",
+                )
+                .help("save the file as UTF-8");
+            return failed(d, fragment);
+        }
+        let text = fragment.text.get(range.clone()).unwrap_or("");
+        let base = u32::try_from(range.start).unwrap_or(u32::MAX);
+        match crate::data::json::parse_json_with(text, base, &self.limits) {
+            Err(e) => {
+                let mut d = load_error(&e, FileId::NONE);
+                d.message = format!("{doc_name}: {}", d.message);
+                failed(d, fragment)
+            }
+            Ok(node) => {
+                let mut out = self.evaluate_document(
+                    FileId::NONE,
+                    name,
+                    &fragment.text,
+                    &node,
+                    doc_name,
+                    true,
+                );
+                out.fragment = Some(fragment);
                 out
             }
         }
@@ -727,9 +932,9 @@ impl<'p> Checker<'p> {
 struct DocOutput {
     result: DocumentResult,
     errors: Vec<Diagnostic>,
-    /// For a document read as a stream: its text and the number of lines before
-    /// it in the file.
-    fragment: Option<(String, usize)>,
+    /// For a document read as a stream: its text, with where it starts in the
+    /// file.
+    fragment: Option<Fragment>,
 }
 
 impl DocOutput {
@@ -905,6 +1110,12 @@ fn load_data(
 
 /// Reads an input file (or standard input) as UTF-8 text.
 fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
+    let (name, bytes) = read_bytes(input)?;
+    decode_input(name, bytes)
+}
+
+/// Reads the bytes of an input file (or standard input).
+fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable> {
     let (name, bytes) = match input {
         Input::Stdin(_) => {
             let mut bytes = Vec::new();
@@ -932,6 +1143,11 @@ fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
             (name, bytes)
         }
     };
+    Ok((name, bytes))
+}
+
+/// The text of an input read whole, or why it cannot be used.
+fn decode_input(name: String, bytes: Vec<u8>) -> Result<(String, String), Unreadable> {
     if bytes.len() as u64 > MAX_DATA_FILE_BYTES {
         return Err(Unreadable::from(
             Diagnostic::error(Code::Limit, format!("`{name}` is larger than 4 GiB"))
@@ -950,6 +1166,23 @@ fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
             text: Some(Box::new((name, lossy, offset))),
         }),
     }
+}
+
+/// Up to `size` elements of a streamed array, and what stopped the reading
+/// (a broken array, an I/O error) if something did.
+fn array_batch(
+    scanner: &mut ArrayScanner<impl std::io::Read>,
+    size: usize,
+) -> (Vec<Element>, Option<Item>) {
+    let mut batch = Vec::with_capacity(size);
+    while batch.len() < size {
+        match scanner.next_item() {
+            Some(Item::Element(element)) => batch.push(element),
+            Some(other) => return (batch, Some(other)),
+            None => break,
+        }
+    }
+    (batch, None)
 }
 
 /// A line of a JSON Lines stream: its text, or, when it is not UTF-8, its text

@@ -1,0 +1,1315 @@
+//! A top-level JSON array read one element at a time.
+//!
+//! cli.md ("Inputs") asks that large batches are not held in memory all at
+//! once where the format allows streaming. For a JSON file whose top level is
+//! an array, [`ArrayScanner`] finds each element's bytes without parsing them
+//! (it tracks strings, with their escapes, and the depth of brackets), so that
+//! the run can parse and check the elements a batch at a time, like the lines
+//! of a JSON Lines file. Memory stays bounded by a batch plus the largest
+//! element, whatever the size of the file: a minified array on one 300 MB line
+//! too.
+//!
+//! Each element comes with the text around it that a report shows (a
+//! [`Fragment`] that knows where it starts in the file), so that positions are
+//! those of the whole file. The structure between elements (commas, the closing
+//! `]`, nothing after it) is checked here, in the words of the JSON parser
+//! ([`super::json`]); a mistake there ends the reading, since what follows can
+//! no longer be delimited reliably.
+
+use std::io::{ErrorKind, Read};
+use std::ops::Range;
+
+use super::node::LoadError;
+
+/// How many bytes are asked of the reader at a time.
+const CHUNK: usize = 1 << 20;
+/// An element's fragment starts at the beginning of its line (or of the line
+/// before) when that adds at most this many bytes (`[`, indentation, `}, `);
+/// likewise it ends at the end of its last line (or of the line after). Beyond
+/// that it starts or ends at the element, so that a minified line is not copied
+/// with every element.
+pub const MAX_CONTEXT: usize = 256;
+/// How much of the text before and after a structural error is shown.
+const WINDOW: usize = 2048;
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A piece of the input with where it starts in the file: it becomes a source
+/// of its own (`Sources::add_fragment_at`) when a report points into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The text.
+    pub text: String,
+    /// Lines of the file before the text's first line.
+    pub first_line: usize,
+    /// Characters of the file before the text on its first line (a byte order
+    /// mark not counted).
+    pub first_column: usize,
+}
+
+impl Fragment {
+    /// Line `index` (from 0) of a file, whole.
+    pub fn line(text: String, index: usize) -> Fragment {
+        Fragment {
+            text,
+            first_line: index,
+            first_column: 0,
+        }
+    }
+}
+
+/// One element of the array.
+#[derive(Debug)]
+pub struct Element {
+    /// Its position in the array, from 0: the document is `FILE#N`.
+    pub index: usize,
+    /// The element, with the short text around it that reports show.
+    pub fragment: Fragment,
+    /// Where the element is in the fragment's text. After a raw line break in
+    /// one of its strings (invalid JSON), only the element's beginning is kept:
+    /// enough for the parser to find the first error.
+    pub range: Range<usize>,
+    /// When the element is not UTF-8: the offset in the fragment's text of the
+    /// first bad byte (the text then has bad bytes replaced by U+FFFD).
+    pub not_utf8: Option<usize>,
+}
+
+/// Why reading stopped before the end of the array.
+#[derive(Debug)]
+pub struct Broken {
+    /// What is wrong, with offsets in `window`'s text. Its second place
+    /// (`other`: the `[` of an array that is not closed) is in `open` when that
+    /// is set, else in `window` too.
+    pub error: LoadError,
+    /// The text around the place.
+    pub window: Fragment,
+    /// The line of the opening `[`, when the second place is not in `window`.
+    pub open: Option<Fragment>,
+    /// Set when the problem is element N's size (larger than the limit given to
+    /// [`ArrayScanner::new`]), rather than the syntax.
+    pub too_long: Option<usize>,
+}
+
+/// What the scanner found next.
+#[derive(Debug)]
+pub enum Item {
+    /// An element.
+    Element(Element),
+    /// The structure of the array is broken, or an element is too long:
+    /// nothing more is read.
+    Broken(Box<Broken>),
+    /// The input could not be read: nothing more is read.
+    Failed(std::io::Error),
+}
+
+/// Whether an input that starts with `head` is a JSON array: `Some(true)` when
+/// its first character after a byte order mark and whitespace is `[`,
+/// `Some(false)` when it is something else, `None` when `head` has nothing else.
+pub fn starts_array(head: &[u8]) -> Option<bool> {
+    let rest = head.strip_prefix(BOM).unwrap_or(head);
+    rest.iter().find(|b| !is_ws(**b)).map(|&b| b == b'[')
+}
+
+/// Reads the start of an input, up to its first character that is not
+/// whitespace: the bytes read, and whether they start a JSON array. An input
+/// that cannot be read again (standard input) is then read on from `head`.
+pub fn sniff(reader: &mut impl Read) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if head.len() >= BOM.len()
+            && let Some(array) = starts_array(&head)
+        {
+            return Ok((head, array));
+        }
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            let array = starts_array(&head) == Some(true);
+            return Ok((head, array));
+        }
+        head.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+}
+
+/// JSON whitespace.
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn is_break(b: &u8) -> bool {
+    matches!(b, b'\n' | b'\r')
+}
+
+/// Characters in UTF-8 bytes (continuation bytes not counted).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// A place in the file with its line and column.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    offset: u64,
+    /// Line breaks before it.
+    line: usize,
+    /// The file offset of its line's start.
+    line_start: u64,
+    /// Characters from its line's start (a byte order mark not counted).
+    column: usize,
+}
+
+/// Where the scanner is in the array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the `[`.
+    Start,
+    /// Right after the `[`: an element or `]`.
+    First,
+    /// After a comma: an element.
+    Value,
+    /// After an element: `,` or `]`.
+    After,
+    /// After the `]`: only whitespace.
+    Closed,
+    /// Nothing more to read.
+    Done,
+}
+
+/// The element being read.
+#[derive(Debug)]
+struct Current {
+    mark: Mark,
+    /// Where its fragment starts, and the fragment's first line and column.
+    start: (u64, usize, usize),
+    /// The beginning of an element known to be invalid (a raw line break in a
+    /// string): the rest of it is scanned, not kept.
+    captured: Option<Vec<u8>>,
+}
+
+/// How the scan of an element ended.
+enum End {
+    /// At its last byte (a scalar: before the byte that ends it).
+    Complete,
+    /// The input ended inside it.
+    Eof,
+    /// It grew longer than the limit.
+    TooLong,
+}
+
+/// Finds the elements of a JSON array in a byte stream, one at a time
+/// ([`ArrayScanner::next_item`]), keeping only the bytes it still needs.
+pub struct ArrayScanner<R> {
+    reader: R,
+    max_element: u64,
+    chunk: usize,
+    /// A window of the input: bytes before it are forgotten.
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    base: u64,
+    /// The index in `buf` of the next byte to look at.
+    pos: usize,
+    eof: bool,
+    read: u64,
+    /// Line breaks before `pos`.
+    line: usize,
+    /// The file offset of the start of `pos`'s line.
+    line_start: u64,
+    /// A place on `pos`'s line and its column: columns are counted on from
+    /// there, so that a long line is counted once.
+    known: (u64, usize),
+    state: State,
+    count: usize,
+    current: Option<Current>,
+    /// The `[`, with the text around it.
+    open: Option<(Mark, Fragment, u64)>,
+}
+
+impl<R: Read> ArrayScanner<R> {
+    /// A scanner over the whole input (from its first byte), which must start
+    /// with `[` (see [`starts_array`]). Elements longer than `max_element`
+    /// bytes end the reading.
+    pub fn new(reader: R, max_element: u64) -> ArrayScanner<R> {
+        ArrayScanner {
+            reader,
+            max_element,
+            chunk: CHUNK,
+            buf: Vec::new(),
+            base: 0,
+            pos: 0,
+            eof: false,
+            read: 0,
+            line: 0,
+            line_start: 0,
+            known: (0, 0),
+            state: State::Start,
+            count: 0,
+            current: None,
+            open: None,
+        }
+    }
+
+    /// Bytes read from the input so far (for a progress bar).
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    /// Elements found so far.
+    pub fn elements(&self) -> usize {
+        self.count
+    }
+
+    /// The next element, or why reading stopped; `None` after the array's end
+    /// (or after a [`Item::Broken`] or [`Item::Failed`]).
+    pub fn next_item(&mut self) -> Option<Item> {
+        match self.step() {
+            Ok(item) => item,
+            Err(e) => {
+                self.state = State::Done;
+                Some(Item::Failed(e))
+            }
+        }
+    }
+
+    fn step(&mut self) -> std::io::Result<Option<Item>> {
+        loop {
+            if self.state == State::Done {
+                return Ok(None);
+            }
+            if self.state == State::Start {
+                while self.buf.len() < BOM.len() && self.fill()? {}
+            }
+            let next = self.skip_ws()?;
+            match (self.state, next) {
+                (State::Done, _) => return Ok(None),
+                (State::Start, _) => {
+                    if self.buf.starts_with(BOM) && self.base == 0 && self.pos == 0 {
+                        self.pos = BOM.len();
+                        self.known = (self.pos as u64, 0);
+                        continue;
+                    }
+                    if next != Some(b'[') {
+                        return self.unexpected("`[`", None).map(Some);
+                    }
+                    let mark = self.mark();
+                    let (window, at) = self.window(&mark)?;
+                    self.open = Some((mark, window, at));
+                    self.pos += 1;
+                    self.state = State::First;
+                }
+                (State::First, Some(b']')) | (State::After, Some(b']')) => {
+                    self.pos += 1;
+                    self.state = State::Closed;
+                }
+                (State::First | State::Value, None) => {
+                    return self.at_end("a value").map(Some);
+                }
+                (State::First | State::Value, Some(b)) => {
+                    if b < 0x20 || matches!(b, b',' | b']' | b'}' | b':' | b'/') {
+                        let stop = Some("not read from here on");
+                        return self.unexpected("a value", stop).map(Some);
+                    }
+                    return self.element().map(Some);
+                }
+                (State::After, None) => return self.at_end("`]`").map(Some),
+                (State::After, Some(b',')) => {
+                    let comma = self.mark();
+                    self.pos += 1;
+                    self.state = State::Value;
+                    if self.skip_ws()? == Some(b']') {
+                        let help = "remove the comma: JSON allows no comma after the last element";
+                        let msg = "trailing comma before `]`";
+                        return self.stop(&comma, 1, msg, None, Some(help)).map(Some);
+                    }
+                }
+                (State::After, Some(_)) => {
+                    let what = "`,` or `]` after an array element";
+                    return self
+                        .unexpected(what, Some("not read from here on"))
+                        .map(Some);
+                }
+                (State::Closed, None) => {
+                    self.state = State::Done;
+                    return Ok(None);
+                }
+                (State::Closed, Some(_)) => {
+                    let mark = self.mark();
+                    if let Some(item) = self.comment(&mark)? {
+                        return Ok(Some(item));
+                    }
+                    let len = self.char_len();
+                    let msg = "trailing characters after the JSON value";
+                    let help = "a JSON file holds one value; several JSON documents, one per line, make a JSONL file (`.jsonl`)";
+                    return self.stop(&mark, len, msg, None, Some(help)).map(Some);
+                }
+            }
+        }
+    }
+
+    // ----- the bytes ---------------------------------------------------------
+
+    /// The file offset of buffer index `i`.
+    fn off(&self, i: usize) -> u64 {
+        self.base + i as u64
+    }
+
+    /// The buffer index of file offset `off` (clamped to the buffer).
+    fn at(&self, off: u64) -> usize {
+        usize::try_from(off.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(self.buf.len())
+    }
+
+    fn slice(&self, from: u64, to: u64) -> &[u8] {
+        self.buf.get(self.at(from)..self.at(to)).unwrap_or(&[])
+    }
+
+    /// Reads more of the input; false at its end. Bytes no longer needed (all
+    /// but [`WINDOW`] bytes before the position, and the element being read)
+    /// are dropped first when they are at least half of the buffer, so that
+    /// the cost of moving what is kept stays linear.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        let mut keep = self.pos.saturating_sub(WINDOW);
+        if let Some(c) = &self.current
+            && c.captured.is_none()
+        {
+            keep = keep.min(self.at(c.start.0));
+        }
+        if keep > 0 && keep >= self.buf.len() - keep {
+            let known = self.at(self.known.0);
+            if known < keep {
+                let counted = chars(self.buf.get(known..keep).unwrap_or(&[]));
+                self.known = (self.off(keep), self.known.1 + counted);
+            }
+            self.buf.drain(..keep);
+            self.base += keep as u64;
+            self.pos -= keep;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + self.chunk, 0);
+        loop {
+            let result = match self.buf.get_mut(old..) {
+                Some(space) => self.reader.read(space),
+                None => Ok(0),
+            };
+            match result {
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+                Ok(n) => {
+                    self.buf.truncate(old + n);
+                    self.read += n as u64;
+                    self.eof = n == 0;
+                    return Ok(n > 0);
+                }
+            }
+        }
+    }
+
+    /// Notes the line break at buffer index `i` (a `\n` after `\r` ends no
+    /// other line, as `Sources` counts lines).
+    fn line_break(&mut self, i: usize) {
+        let crlf = self.buf.get(i) == Some(&b'\n')
+            && i.checked_sub(1).and_then(|j| self.buf.get(j)) == Some(&b'\r');
+        if !crlf {
+            self.line += 1;
+        }
+        self.line_start = self.off(i + 1);
+        self.known = (self.line_start, 0);
+    }
+
+    /// Skips whitespace; the next byte, or `None` at the end of the input.
+    fn skip_ws(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            match self.buf.get(self.pos).copied() {
+                Some(b' ' | b'\t') => self.pos += 1,
+                Some(b'\n' | b'\r') => {
+                    self.line_break(self.pos);
+                    self.pos += 1;
+                }
+                Some(b) => return Ok(Some(b)),
+                None => {
+                    if !self.fill()? {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The place of `pos`.
+    fn mark(&mut self) -> Mark {
+        let from = self.at(self.known.0);
+        let column = self.known.1 + chars(self.buf.get(from..self.pos).unwrap_or(&[]));
+        self.known = (self.off(self.pos), column);
+        Mark {
+            offset: self.off(self.pos),
+            line: self.line,
+            line_start: self.line_start,
+            column,
+        }
+    }
+
+    /// The length of the character at `pos` (1 for a byte that is not UTF-8).
+    fn char_len(&self) -> usize {
+        let rest = self.buf.get(self.pos..).unwrap_or(&[]);
+        let head = rest.get(..4).unwrap_or(rest);
+        let valid = match std::str::from_utf8(head) {
+            Ok(s) => s,
+            Err(e) => head
+                .get(..e.valid_up_to())
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .unwrap_or(""),
+        };
+        valid.chars().next().map_or(1, char::len_utf8)
+    }
+
+    // ----- elements ----------------------------------------------------------
+
+    fn element(&mut self) -> std::io::Result<Item> {
+        let mark = self.mark();
+        let start = self.context_before(&mark, MAX_CONTEXT, false);
+        self.current = Some(Current {
+            mark,
+            start,
+            captured: None,
+        });
+        let end = self.scan()?;
+        let end_off = self.off(self.pos);
+        let captured = self.current.as_ref().is_some_and(|c| c.captured.is_some());
+        if matches!(end, End::TooLong) || (!captured && end_off - mark.offset > self.max_element) {
+            self.state = State::Done;
+            let (window, at) = self.window(&mark)?;
+            self.current = None;
+            let mut error = LoadError::new("the document is too long", 0, 0);
+            error.start = to_u32(at);
+            error.end = error.start.saturating_add(1).min(to_u32(window.text.len()));
+            error.label = Some("the document starts here".into());
+            return Ok(Item::Broken(Box::new(Broken {
+                error,
+                window,
+                open: None,
+                too_long: Some(self.count),
+            })));
+        }
+        self.state = match end {
+            End::Complete => State::After,
+            _ => State::Done,
+        };
+        // The rest of the last line, and the line after, while they are short.
+        let suffix_end = match end {
+            End::Complete => self.context_after(end_off, MAX_CONTEXT, false)?,
+            _ => end_off,
+        };
+        let current = self.current.take();
+        let Some(Current {
+            mark,
+            start: (mut from, mut first_line, mut first_column),
+            captured,
+        }) = current
+        else {
+            return Ok(Item::Failed(ErrorKind::Other.into()));
+        };
+        let (bytes, range) = match captured {
+            Some(bytes) => {
+                let start = usize::try_from(mark.offset - from).unwrap_or(0);
+                let end =
+                    usize::try_from(end_off - from).map_or(bytes.len(), |e| e.min(bytes.len()));
+                (bytes, start..end)
+            }
+            None => {
+                let mut to = suffix_end;
+                if to - from > self.max_element {
+                    (from, first_line, first_column) = (mark.offset, mark.line, mark.column);
+                    to = end_off;
+                }
+                let bytes = self.slice(from, to).to_vec();
+                let start = usize::try_from(mark.offset - from).unwrap_or(0);
+                let end = usize::try_from(end_off - from).unwrap_or(0);
+                (bytes, start..end)
+            }
+        };
+        let (text, not_utf8) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Some(bad),
+                )
+            }
+        };
+        let index = self.count;
+        self.count += 1;
+        Ok(Item::Element(Element {
+            index,
+            fragment: Fragment {
+                text,
+                first_line,
+                first_column,
+            },
+            range,
+            not_utf8,
+        }))
+    }
+
+    /// Moves `pos` past the element that starts there.
+    fn scan(&mut self) -> std::io::Result<End> {
+        let (mut depth, mut in_string) = match self.buf.get(self.pos) {
+            Some(b'{' | b'[') => (1usize, false),
+            Some(b'"') => (0, true),
+            _ => (0, false),
+        };
+        let scalar = depth == 0 && !in_string;
+        if !scalar {
+            self.pos += 1;
+        }
+        let mut escaped = false;
+        loop {
+            // Skip the bytes that change nothing at once.
+            let rest = self.buf.get(self.pos..).unwrap_or(&[]);
+            let plain = if escaped {
+                Some(0)
+            } else if in_string {
+                rest.iter()
+                    .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
+            } else if scalar {
+                rest.iter()
+                    .position(|&b| is_ws(b) || matches!(b, b',' | b'"' | b'{' | b'[' | b'}' | b']'))
+            } else {
+                rest.iter()
+                    .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']' | b'\n' | b'\r'))
+            };
+            self.pos += plain.unwrap_or(rest.len());
+            let Some(&b) = self.buf.get(self.pos) else {
+                let long = self.current.as_ref().is_some_and(|c| {
+                    c.captured.is_none() && self.off(self.pos) - c.mark.offset > self.max_element
+                });
+                if long {
+                    return Ok(End::TooLong);
+                }
+                if self.fill()? {
+                    continue;
+                }
+                return Ok(if scalar { End::Complete } else { End::Eof });
+            };
+            if in_string {
+                self.pos += 1;
+                match b {
+                    b'\n' | b'\r' => {
+                        escaped = false;
+                        self.line_break(self.pos - 1);
+                        self.capture(self.off(self.pos - 1))?;
+                    }
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => {
+                        in_string = false;
+                        if depth == 0 {
+                            return Ok(End::Complete);
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            if scalar {
+                if is_ws(b) || matches!(b, b',' | b'"' | b'{' | b'[' | b'}' | b']') {
+                    return Ok(End::Complete);
+                }
+                self.pos += 1;
+                continue;
+            }
+            self.pos += 1;
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(End::Complete);
+                    }
+                }
+                b'\n' | b'\r' => self.line_break(self.pos - 1),
+                _ => {}
+            }
+        }
+    }
+
+    /// A raw line break in a string at file offset `at`: the element is
+    /// invalid JSON, and the string may never end. Its beginning, up to the
+    /// end of the next line, is kept for the parser to report; the rest is
+    /// only scanned.
+    fn capture(&mut self, at: u64) -> std::io::Result<()> {
+        if self.current.as_ref().is_none_or(|c| c.captured.is_some()) {
+            return Ok(());
+        }
+        let end = self.context_after(at, WINDOW, true)?;
+        let from = self.current.as_ref().map_or(at, |c| c.start.0);
+        let bytes = self.slice(from, end).to_vec();
+        if let Some(c) = &mut self.current {
+            c.captured = Some(bytes);
+        }
+        Ok(())
+    }
+
+    // ----- the text around a place --------------------------------------------
+
+    /// Where text shown before `mark` starts: at the start of its line or of
+    /// the line before when that is at most `max` bytes back; else, if `cut`,
+    /// `max` bytes back, else at `mark`. Returns the file offset, and the line
+    /// and column there.
+    fn context_before(&self, mark: &Mark, max: usize, cut: bool) -> (u64, usize, usize) {
+        let p = mark.offset;
+        let max = max as u64;
+        let is_text = |from: u64| std::str::from_utf8(self.slice(from, p)).is_ok();
+        if mark.line_start >= self.base && p - mark.line_start <= max {
+            if let Some(previous) = self.previous_line(mark.line_start, p.saturating_sub(max))
+                && is_text(previous)
+            {
+                return (previous, mark.line.saturating_sub(1), 0);
+            }
+            if is_text(mark.line_start) {
+                return (mark.line_start, mark.line, 0);
+            }
+        }
+        if !cut {
+            return (p, mark.line, mark.column);
+        }
+        // Start on a character of valid UTF-8 after which all is valid.
+        let mut from = p.saturating_sub(max).max(self.base).max(mark.line_start);
+        while let Err(e) = std::str::from_utf8(self.slice(from, p)) {
+            from += e.valid_up_to() as u64 + e.error_len().unwrap_or(1) as u64;
+        }
+        let before = chars(self.slice(from, p));
+        (from, mark.line, mark.column.saturating_sub(before))
+    }
+
+    /// The start of the line before the one starting at `line_start`, if it is
+    /// in the buffer and not before `lowest`.
+    fn previous_line(&self, line_start: u64, lowest: u64) -> Option<u64> {
+        let mut i = line_start.checked_sub(1).filter(|&i| i >= self.base)?;
+        if self.slice(i, i + 1) == b"\n" && i > self.base && self.slice(i - 1, i) == b"\r" {
+            i -= 1;
+        }
+        let lowest = lowest.max(self.base);
+        let before = self.slice(lowest, i);
+        match before.iter().rposition(is_break) {
+            Some(j) => Some(lowest + j as u64 + 1),
+            None if lowest == 0 => Some(0),
+            None => None,
+        }
+    }
+
+    /// Where text shown after file offset `from` ends: at the end of its line
+    /// or of the line after, when that is at most `max` bytes on (or the end
+    /// of the input); else, if `cut`, `max` bytes on, else at `from`. Only
+    /// valid UTF-8 is shown.
+    fn context_after(&mut self, from: u64, max: usize, cut: bool) -> std::io::Result<u64> {
+        if from < self.base {
+            return Ok(from);
+        }
+        while self.off(self.buf.len()) < from + max as u64 + 2 && self.fill()? {}
+        let p = self.at(from);
+        let limit = (p + max).min(self.buf.len());
+        let to_eof = self.eof && p + max >= self.buf.len();
+        let rest = self.buf.get(p..limit).unwrap_or(&[]);
+        let end = match rest.iter().position(is_break) {
+            None if to_eof || cut => limit,
+            None => p,
+            Some(j) => {
+                let mut next = p + j + 1;
+                if rest.get(j) == Some(&b'\r') && self.buf.get(next) == Some(&b'\n') {
+                    next += 1;
+                }
+                let tail = self.buf.get(next..limit).unwrap_or(&[]);
+                match tail.iter().position(is_break) {
+                    Some(k) => next + k,
+                    None if to_eof => limit,
+                    None => p + j,
+                }
+            }
+        };
+        let shown = self.buf.get(p..end).unwrap_or(&[]);
+        let valid = match std::str::from_utf8(shown) {
+            Ok(_) => shown.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        Ok(from + valid as u64)
+    }
+
+    /// The text around `mark`, and `mark`'s offset in it.
+    fn window(&mut self, mark: &Mark) -> std::io::Result<(Fragment, u64)> {
+        if mark.offset < self.base {
+            // Far behind (after a long run of whitespace): the place alone.
+            let place = Fragment {
+                text: String::new(),
+                first_line: mark.line,
+                first_column: mark.column,
+            };
+            return Ok((place, 0));
+        }
+        let end = self.context_after(mark.offset, WINDOW, true)?;
+        let (from, first_line, first_column) = self.context_before(mark, WINDOW, true);
+        let text = String::from_utf8_lossy(self.slice(from, end)).into_owned();
+        let fragment = Fragment {
+            text,
+            first_line,
+            first_column,
+        };
+        Ok((fragment, mark.offset.saturating_sub(from)))
+    }
+
+    // ----- structural errors ----------------------------------------------------
+
+    /// Stops reading with `message` at `mark` (`len` bytes long).
+    fn stop(
+        &mut self,
+        mark: &Mark,
+        len: usize,
+        message: &str,
+        label: Option<&str>,
+        help: Option<&str>,
+    ) -> std::io::Result<Item> {
+        self.state = State::Done;
+        let (window, at) = self.window(mark)?;
+        let start = to_u32(at);
+        let end = start
+            .saturating_add(to_u32(len))
+            .min(to_u32(window.text.len()));
+        let mut error = LoadError::new(message, start, end.max(start));
+        error.label = label.map(str::to_string);
+        error.help = help.map(str::to_string);
+        Ok(Item::Broken(Box::new(Broken {
+            error,
+            window,
+            open: None,
+            too_long: None,
+        })))
+    }
+
+    /// "expected {what}, found …" at `pos`, in the JSON parser's words.
+    fn unexpected(&mut self, what: &str, label: Option<&str>) -> std::io::Result<Item> {
+        let mark = self.mark();
+        if let Some(item) = self.comment(&mark)? {
+            return Ok(item);
+        }
+        let len = self.char_len();
+        let here = self.buf.get(self.pos..self.pos + len).unwrap_or(&[]);
+        let found = match std::str::from_utf8(here)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) if c.is_control() || c.is_whitespace() || c == '\u{feff}' => {
+                format!("the character U+{:04X}", u32::from(c))
+            }
+            Some(c) => format!("`{c}`"),
+            None => "a byte that is not UTF-8".to_string(),
+        };
+        let message = format!("expected {what}, found {found}");
+        self.stop(&mark, len, &message, label, None)
+    }
+
+    /// The error for a comment at `mark`, if there is one.
+    fn comment(&mut self, mark: &Mark) -> std::io::Result<Option<Item>> {
+        self.context_after(mark.offset, WINDOW, true)?;
+        let rest = self.buf.get(self.pos..).unwrap_or(&[]);
+        let rest = rest.get(..WINDOW).unwrap_or(rest);
+        let len = match rest.get(..2) {
+            Some(b"//") => rest.iter().position(is_break).unwrap_or(rest.len()),
+            Some(b"/*") => rest
+                .windows(2)
+                .skip(2)
+                .position(|w| w == b"*/")
+                .map_or(rest.len(), |p| p + 4),
+            _ => return Ok(None),
+        };
+        let help =
+            "JSON has no comments: remove it, or write the data as YAML, which has `#` comments";
+        let message = "comments are not allowed in JSON";
+        self.stop(mark, len, message, None, Some(help)).map(Some)
+    }
+
+    /// The input ended where `what` was expected, inside the array.
+    fn at_end(&mut self, what: &str) -> std::io::Result<Item> {
+        let mark = self.mark();
+        let message = format!("unexpected end of the file: expected {what}");
+        let mut item = self.stop(&mark, 0, &message, None, None)?;
+        if let (Item::Broken(broken), Some((open, open_window, at))) = (&mut item, &self.open) {
+            let label = "this array is not closed".to_string();
+            let window_start = mark.offset - u64::from(broken.error.start);
+            let window_end = window_start + broken.window.text.len() as u64;
+            if (window_start..window_end).contains(&open.offset) {
+                let start = to_u32(usize::try_from(open.offset - window_start).unwrap_or(0));
+                broken.error.other = Some((start, start + 1, label));
+            } else {
+                let start = to_u32(usize::try_from(*at).unwrap_or(0));
+                broken.error.other = Some((start, start + 1, label));
+                broken.open = Some(open_window.clone());
+            }
+        }
+        Ok(item)
+    }
+}
+
+/// An offset as the `u32` that spans hold.
+fn to_u32(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    /// A reader that hands out at most `step` bytes per read, so that every
+    /// place in the input is, somewhere, at the edge of the buffer.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn all(input: &[u8], step: usize, chunk: usize, max: u64) -> Vec<Item> {
+        let mut scanner = ArrayScanner::new(Trickle(input, step), max);
+        scanner.chunk = chunk;
+        let items: Vec<Item> = std::iter::from_fn(|| scanner.next_item()).collect();
+        assert_eq!(scanner.bytes_read(), input.len() as u64);
+        items
+    }
+
+    /// (line, column) of `offset` in `fragment`, as reports will say it.
+    fn place(fragment: &Fragment, offset: usize) -> (usize, usize) {
+        let mut sources = Sources::new();
+        let id = sources.add_fragment_at(
+            "x.json",
+            fragment.text.as_str(),
+            fragment.first_line,
+            fragment.first_column,
+        );
+        sources.get(id).unwrap().line_col(offset)
+    }
+
+    fn summary(item: &Item) -> String {
+        match item {
+            Item::Element(e) => {
+                let f = &e.fragment;
+                format!("#{} {:?} in {f:?} bad {:?}", e.index, e.range, e.not_utf8)
+            }
+            Item::Broken(b) => format!("{b:?}"),
+            Item::Failed(e) => format!("io: {e}"),
+        }
+    }
+
+    /// Scans `input` read whole and in pieces of every size (the results must
+    /// not depend on it), and checks that every element's place, counted in its
+    /// fragment, is its place in the whole file.
+    fn scan_max(input: &[u8], max: u64) -> Vec<Item> {
+        let items = all(input, usize::MAX, CHUNK, max);
+        let expected: Vec<String> = items.iter().map(summary).collect();
+        for (step, chunk) in [(1, 1), (1, 3), (5, 7), (64, 64), (3, 4096)] {
+            let again: Vec<String> = all(input, step, chunk, max).iter().map(summary).collect();
+            assert_eq!(
+                again, expected,
+                "read {step} bytes at a time, chunks of {chunk}"
+            );
+        }
+        // Where each element is said to be (line, column) holds its text.
+        let Ok(whole) = std::str::from_utf8(input) else {
+            return items;
+        };
+        let mut cursor = 0;
+        for item in &items {
+            if let Item::Element(e) = item
+                && e.not_utf8.is_none()
+            {
+                let text = &e.fragment.text[e.range.clone()];
+                let at = offset_of(whole, place(&e.fragment, e.range.start));
+                assert!(
+                    at >= cursor && whole[at..].starts_with(text),
+                    "{text:?} in {whole:?}"
+                );
+                cursor = at + text.len();
+            }
+        }
+        items
+    }
+
+    /// The byte offset of a (line, column) of `text`, counted as `Sources` does.
+    fn offset_of(text: &str, (line, column): (usize, usize)) -> usize {
+        let mut sources = Sources::new();
+        let id = sources.add("x.json", text);
+        let file = sources.get(id).unwrap();
+        (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .find(|&i| file.line_col(i) == (line, column))
+            .unwrap()
+    }
+
+    fn scan(input: &str) -> Vec<Item> {
+        scan_max(input.as_bytes(), u64::MAX)
+    }
+
+    fn elements(items: &[Item]) -> Vec<&str> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Element(e) => Some(&e.fragment.text[e.range.clone()]),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The error that ended a scan: its message, its place (line, column) and
+    /// the text under its label.
+    fn broken(items: &[Item]) -> (String, (usize, usize), String) {
+        let Some(Item::Broken(b)) = items.last() else {
+            panic!(
+                "not broken: {:?}",
+                items.iter().map(summary).collect::<Vec<_>>()
+            )
+        };
+        let under = &b.window.text[b.error.start as usize..b.error.end as usize];
+        let at = place(&b.window, b.error.start as usize);
+        (b.error.message.clone(), at, under.to_string())
+    }
+
+    #[test]
+    fn pretty_arrays_keep_the_lines_around_each_element() {
+        let input = "[\n  {\"a\": 1},\n  {\"b\": [1, 2]}\n]\n";
+        let items = scan(input);
+        assert_eq!(elements(&items), ["{\"a\": 1}", "{\"b\": [1, 2]}"]);
+        let Item::Element(first) = &items[0] else {
+            panic!()
+        };
+        assert_eq!(first.fragment.text, "[\n  {\"a\": 1},\n  {\"b\": [1, 2]}");
+        assert_eq!(
+            (first.fragment.first_line, first.fragment.first_column),
+            (0, 0)
+        );
+        let Item::Element(second) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(second.fragment.text, "  {\"a\": 1},\n  {\"b\": [1, 2]}\n]");
+        assert_eq!(second.fragment.first_line, 1);
+    }
+
+    #[test]
+    fn strings_may_hold_brackets_commas_and_escaped_quotes() {
+        let input = r#"[{"a":"x]"},{"b":"\",{[\\"},["]",[2,"\\\""]],"}"]"#;
+        let items = scan(input);
+        assert_eq!(
+            elements(&items),
+            [
+                r#"{"a":"x]"}"#,
+                r#"{"b":"\",{[\\"}"#,
+                r#"["]",[2,"\\\""]]"#,
+                r#""}""#
+            ]
+        );
+        assert_eq!(items.len(), 4);
+    }
+
+    #[test]
+    fn scalars_end_at_commas_brackets_and_whitespace() {
+        let items = scan("[ 1 , -2.5e3,true,null\t,\"s\" ,[],{} ]");
+        assert_eq!(
+            elements(&items),
+            ["1", "-2.5e3", "true", "null", "\"s\"", "[]", "{}"]
+        );
+        assert_eq!(items.len(), 7);
+        let Item::Element(last) = &items[6] else {
+            panic!()
+        };
+        assert_eq!(last.index, 6);
+    }
+
+    #[test]
+    fn elements_of_a_long_minified_line_start_at_their_column() {
+        let element = r#"{"id":"TR-é","q":[1,2,{"x":"]"}]}"#;
+        let input = format!("[{}]", vec![element; 200].join(","));
+        let items = scan(&input);
+        assert_eq!(elements(&items), vec![element; 200]);
+        let Item::Element(last) = &items[199] else {
+            panic!()
+        };
+        // Not the whole line: the element, at its column.
+        assert_eq!(last.fragment.text, format!("{element}]"));
+        assert_eq!(
+            last.fragment.first_column,
+            1 + 199 * (element.chars().count() + 1)
+        );
+    }
+
+    #[test]
+    fn crlf_lone_cr_and_a_byte_order_mark() {
+        let items = scan("\u{feff}[\r\n  {\"a\": 1},\r\n\r  {\"b\": 2}\r\n]\r\n");
+        assert_eq!(elements(&items), ["{\"a\": 1}", "{\"b\": 2}"]);
+        let items = scan("\u{feff}[{\"a\": \"é\"}, 2]");
+        assert_eq!(elements(&items), ["{\"a\": \"é\"}", "2"]);
+        // A fragment of the first line keeps the mark, which is no column.
+        let Item::Element(first) = &items[0] else {
+            panic!()
+        };
+        assert!(first.fragment.text.starts_with('\u{feff}'));
+        assert_eq!(place(&first.fragment, first.range.start), (1, 2));
+    }
+
+    #[test]
+    fn empty_arrays_have_no_elements() {
+        for input in ["[]", " [ \n ] \n", "\u{feff}[]"] {
+            assert!(scan(input).is_empty(), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_comma_stops_after_the_elements_before_it() {
+        let items = scan("[\n  {\"a\": 1}\n  {\"b\": 2}\n]");
+        assert_eq!(elements(&items), ["{\"a\": 1}"]);
+        let (message, at, under) = broken(&items);
+        assert_eq!(
+            message,
+            "expected `,` or `]` after an array element, found `{`"
+        );
+        assert_eq!((at, under.as_str()), ((3, 3), "{"));
+        let Some(Item::Broken(b)) = items.last() else {
+            panic!()
+        };
+        assert_eq!(b.error.label.as_deref(), Some("not read from here on"));
+        // The window shows the line before and the line after.
+        assert_eq!(b.window.text, "  {\"a\": 1}\n  {\"b\": 2}\n]");
+    }
+
+    #[test]
+    fn structural_errors_in_the_json_parsers_words() {
+        let cases: &[(&str, &str, (usize, usize), &str)] = &[
+            ("[1,2,]", "trailing comma before `]`", (1, 5), ","),
+            ("[1,\n  2,\n]", "trailing comma before `]`", (2, 4), ","),
+            (
+                "[1] x",
+                "trailing characters after the JSON value",
+                (1, 5),
+                "x",
+            ),
+            (
+                "[1]\n// note\n",
+                "comments are not allowed in JSON",
+                (2, 1),
+                "// note",
+            ),
+            (
+                "[1, /* c */ 2]",
+                "comments are not allowed in JSON",
+                (1, 5),
+                "/* c */",
+            ),
+            ("[,1]", "expected a value, found `,`", (1, 2), ","),
+            ("[1,}", "expected a value, found `}`", (1, 4), "}"),
+            (
+                "[1 \u{1}]",
+                "expected `,` or `]` after an array element, found the character U+0001",
+                (1, 4),
+                "\u{1}",
+            ),
+            (
+                "[1 é]",
+                "expected `,` or `]` after an array element, found `é`",
+                (1, 4),
+                "é",
+            ),
+            (
+                "[1, 2",
+                "unexpected end of the file: expected `]`",
+                (1, 6),
+                "",
+            ),
+            (
+                "[1,\n",
+                "unexpected end of the file: expected a value",
+                (2, 1),
+                "",
+            ),
+            (
+                "[",
+                "unexpected end of the file: expected a value",
+                (1, 2),
+                "",
+            ),
+            (
+                "[1] [2]",
+                "trailing characters after the JSON value",
+                (1, 5),
+                "[",
+            ),
+        ];
+        for (input, message, at, under) in cases {
+            let items = scan(input);
+            assert_eq!(
+                broken(&items),
+                (message.to_string(), *at, under.to_string()),
+                "{input:?}"
+            );
+        }
+        // Nothing after an error.
+        let items = scan("[1 2, 3]");
+        assert_eq!(elements(&items), ["1"]);
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn an_array_not_closed_points_at_its_bracket() {
+        let items = scan("[1,\n  2");
+        let Some(Item::Broken(b)) = items.last() else {
+            panic!()
+        };
+        let (start, end, label) = b.error.other.clone().unwrap();
+        assert_eq!(label, "this array is not closed");
+        assert!(b.open.is_none());
+        assert_eq!(&b.window.text[start as usize..end as usize], "[");
+        // Far from the end, the bracket's line comes as a fragment of its own.
+        let long = format!("  [{}", "1, ".repeat(2000));
+        let items = scan(&long);
+        let Some(Item::Broken(b)) = items.last() else {
+            panic!()
+        };
+        let open = b.open.as_ref().unwrap();
+        let (start, _, _) = b.error.other.clone().unwrap();
+        assert_eq!(place(open, start as usize), (1, 3));
+        assert!(open.text.len() <= 2 * WINDOW + 1);
+        assert_eq!(
+            place(&b.window, b.error.start as usize),
+            (1, long.len() + 1)
+        );
+    }
+
+    #[test]
+    fn an_element_cut_short_by_the_end_of_the_file_goes_to_the_parser() {
+        let items = scan("[{\"a\": 1}, {\"b\": [1, ");
+        assert_eq!(elements(&items), ["{\"a\": 1}", "{\"b\": [1, "]);
+        assert_eq!(items.len(), 2);
+        let items = scan("[\"abc");
+        assert_eq!(elements(&items), ["\"abc"]);
+    }
+
+    #[test]
+    fn an_element_that_is_not_utf8_does_not_stop_the_others() {
+        let items = scan_max(b"[{\"a\": \"\xff\"},\n {\"b\": 2}]", u64::MAX);
+        assert_eq!(items.len(), 2);
+        let Item::Element(first) = &items[0] else {
+            panic!()
+        };
+        assert_eq!(first.not_utf8, Some(8));
+        assert_eq!(&first.fragment.text[8..11], "\u{fffd}");
+        assert_eq!(elements(&items[1..]), ["{\"b\": 2}"]);
+        // Between elements, it is a structural error.
+        let items = scan_max(b"[1 \xff]", u64::MAX);
+        let (message, _, _) = broken(&items);
+        assert!(
+            message.ends_with("found a byte that is not UTF-8"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_line_break_in_a_string_keeps_only_the_beginning_of_the_element() {
+        // A string over two lines (invalid): the element is kept up to the
+        // end of the next line at most, the elements after it are read.
+        let items = scan("[\n {\"a\": \"x\ny\"},\n {\"b\": 2}\n]");
+        assert_eq!(items.len(), 2);
+        let Item::Element(first) = &items[0] else {
+            panic!()
+        };
+        assert_eq!(
+            &first.fragment.text[first.range.clone()],
+            "{\"a\": \"x\ny\"}"
+        );
+        assert_eq!(elements(&items[1..]), ["{\"b\": 2}"]);
+        // A string never closed: the rest of the file is scanned, not kept.
+        let mut input = String::from("[{\"name\": \"Northwind\n");
+        for _ in 0..20_000 {
+            input.push_str("  }, {\"name\": \"x\", \"q\": 1},\n");
+        }
+        input.push(']');
+        let items = all(input.as_bytes(), usize::MAX, 4096, u64::MAX);
+        let Some(Item::Element(first)) = items.first() else {
+            panic!()
+        };
+        assert!(
+            first.fragment.text.len() < 3 * WINDOW,
+            "{}",
+            first.fragment.text.len()
+        );
+        assert!(first.fragment.text.contains("Northwind\n"));
+    }
+
+    #[test]
+    fn an_element_longer_than_the_limit_stops_the_reading() {
+        let items = scan_max(b"[1, \"abcdefghijklmnop\", 2]", 10);
+        assert_eq!(elements(&items), ["1"]);
+        let Some(Item::Broken(b)) = items.last() else {
+            panic!()
+        };
+        assert_eq!(b.too_long, Some(1));
+        assert_eq!(place(&b.window, b.error.start as usize), (1, 5));
+        assert_eq!(items.len(), 2);
+        // Exactly the limit is allowed.
+        let items = scan_max(b"[\"abcdefgh\"]", 10);
+        assert_eq!(elements(&items), ["\"abcdefgh\""]);
+    }
+
+    #[test]
+    fn mutated_arrays_never_panic_and_read_alike_in_any_pieces() {
+        let sample =
+            "\u{feff}[\n  {\"a\": [1, \"x]\\\"\"], \"é\": null},\r\n  2, \"s\" ,\n  {}\n]\n";
+        let long = format!("[{}]", [r#"{"k": "vé\\\"]", "n": [1, {}]}"#; 30].join(", "));
+        let alphabet = b"[]{},:\"\\ \n\r\t0aefl/*\xff\xc3";
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..300 {
+            // Half the time a line longer than `MAX_CONTEXT`.
+            let mut bytes = match next(2) {
+                0 => sample.as_bytes().to_vec(),
+                _ => long.as_bytes().to_vec(),
+            };
+            for _ in 0..1 + next(3) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 => bytes[at] = alphabet[next(alphabet.len())],
+                    1 => drop(bytes.drain(at..(at + 1 + next(4)).min(bytes.len()))),
+                    _ => bytes.insert(at, alphabet[next(alphabet.len())]),
+                }
+            }
+            // Same results in any pieces, places right (see `scan_max`).
+            scan_max(&bytes, 64);
+        }
+    }
+
+    #[test]
+    fn sniffing_reads_up_to_the_first_character() {
+        let (head, array) = sniff(&mut Trickle(b"\xEF\xBB\xBF \n [1]", 1)).unwrap();
+        assert_eq!((head.as_slice(), array), (&b"\xEF\xBB\xBF \n ["[..], true));
+        let (_, array) = sniff(&mut &b"  {\"a\": 1}"[..]).unwrap();
+        assert!(!array);
+        let (head, array) = sniff(&mut &b" \n "[..]).unwrap();
+        assert_eq!((head.len(), array), (3, false));
+        assert_eq!(starts_array(b"\xFF\xFE[\0"), Some(false));
+        assert_eq!(starts_array(b"  "), None);
+    }
+}

@@ -519,17 +519,7 @@ impl<'p, S: Sink> Session<'p, S> {
                         if numbered {
                             d.message = format!("{doc_name}: {}", d.message);
                         }
-                        DocOutput {
-                            result: DocumentResult {
-                                name: doc_name,
-                                file: name.clone(),
-                                evaluated: false,
-                                outcomes: Vec::new(),
-                            tally: Tally::default(),
-                        },
-                            errors: vec![d],
-                            fragment: None,
-                        }
+                        DocOutput::unread(doc_name, &name, vec![d], None)
                     }
                     Ok(node) => checker.evaluate_document(file, &name, &text, &node, doc_name, numbered),
                 }
@@ -554,17 +544,7 @@ impl<'p> Checker<'p> {
         name: String,
         prefix: bool,
     ) -> DocOutput {
-        let mut out = DocOutput {
-            result: DocumentResult {
-                name,
-                file: file_name.to_string(),
-                evaluated: false,
-                outcomes: Vec::new(),
-                tally: Tally::default(),
-            },
-            errors: Vec::new(),
-            fragment: None,
-        };
+        let mut out = DocOutput::unread(name, file_name, Vec::new(), None);
         let program = self.program;
         match conform_text(
             &program.schema,
@@ -617,6 +597,26 @@ struct DocOutput {
 }
 
 impl DocOutput {
+    /// A document that was not evaluated, for these reasons.
+    fn unread(
+        name: String,
+        file: &str,
+        errors: Vec<Diagnostic>,
+        fragment: Option<Fragment>,
+    ) -> DocOutput {
+        DocOutput {
+            result: DocumentResult {
+                name,
+                file: file.to_string(),
+                evaluated: false,
+                outcomes: Vec::new(),
+                tally: Tally::default(),
+            },
+            errors,
+            fragment,
+        }
+    }
+
     /// Points every span in file `from` at file `to`.
     fn repoint(&mut self, from: FileId, to: FileId) {
         let fix = |span: &mut Span| {

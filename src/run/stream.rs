@@ -242,16 +242,8 @@ impl Checker<'_> {
         line: StreamLine,
     ) -> DocOutput {
         let doc_name = format!("{name}#{n}");
-        let failed = |errors: Vec<Diagnostic>, fragment| DocOutput {
-            result: DocumentResult {
-                name: doc_name.clone(),
-                file: name.to_string(),
-                evaluated: false,
-                outcomes: Vec::new(),
-                tally: Tally::default(),
-            },
-            errors,
-            fragment,
+        let failed = |errors: Vec<Diagnostic>, fragment| {
+            DocOutput::unread(doc_name.clone(), name, errors, fragment)
         };
         let text = match line {
             Ok(t) => t,
@@ -300,16 +292,8 @@ impl Checker<'_> {
             not_utf8,
         } = element;
         let doc_name = format!("{name}#{index}");
-        let failed = |error: Diagnostic, fragment| DocOutput {
-            result: DocumentResult {
-                name: doc_name.clone(),
-                file: name.to_string(),
-                evaluated: false,
-                outcomes: Vec::new(),
-                tally: Tally::default(),
-            },
-            errors: vec![error],
-            fragment: Some(fragment),
+        let failed = |error: Diagnostic, fragment| {
+            DocOutput::unread(doc_name.clone(), name, vec![error], Some(fragment))
         };
         if let Some(offset) = not_utf8 {
             let d = Diagnostic::error(Code::Data, format!("{doc_name}: not UTF-8 text"))

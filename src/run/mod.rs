@@ -427,7 +427,8 @@ impl<'p, S: Sink> Session<'p, S> {
             }
             Input::Stdin(Format::Jsonl) => {
                 let stdin = std::io::stdin();
-                return self.check_jsonl_stream(stdin.lock(), "<stdin>");
+                let reader = std::io::BufReader::with_capacity(1 << 20, stdin);
+                return self.check_jsonl_stream(reader, "<stdin>");
             }
             Input::Memory {
                 name,

@@ -88,85 +88,41 @@ impl<S: Sink> Session<'_, S> {
     }
 
     /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
-    /// checked on all threads and merged in order. Only the lines that something
-    /// points into are kept, so memory stays flat however long the file is.
-    pub(super) fn check_jsonl_stream(&mut self, mut reader: impl std::io::BufRead, name: &str) {
+    /// checked on all threads and merged in order, while the next batch is read.
+    /// Only the lines that something points into are kept, so memory stays flat
+    /// however long the file is.
+    pub(super) fn check_jsonl_stream(&mut self, reader: impl std::io::BufRead + Send, name: &str) {
         use rayon::prelude::*;
-        use std::io::{BufRead, Read};
         const BATCH: usize = 2048;
-        let mut line_index = 0usize;
-        let mut documents = 0usize;
-        let mut buf = Vec::new();
-        loop {
-            // (line index, document index, the line) for one batch.
-            let mut batch: Vec<(usize, usize, StreamLine)> = Vec::with_capacity(BATCH);
-            let mut batch_bytes = 0u64;
-            let mut done = false;
-            while batch.len() < BATCH {
-                buf.clear();
-                // A line is read whole, but never past the size spans can address.
-                match (&mut reader)
-                    .take(MAX_DATA_FILE_BYTES + 1)
-                    .read_until(b'\n', &mut buf)
-                {
-                    Ok(0) => {
-                        done = true;
-                        break;
-                    }
-                    Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
-                        self.report(
-                            Diagnostic::error(
-                                Code::Limit,
-                                format!("`{name}` line {}: longer than 4 GiB", line_index + 1),
-                            )
-                            .help("split the batch into several files"),
-                        );
-                        done = true;
-                        break;
-                    }
-                    Ok(n) => batch_bytes += n as u64,
-                    Err(e) => {
-                        self.report(Diagnostic::error(
-                            Code::Io,
-                            format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                        ));
-                        done = true;
-                        break;
-                    }
-                }
-                let index = line_index;
-                line_index += 1;
-                let mut bytes: &[u8] = &buf;
-                if index == 0 {
-                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-                }
-                while let [rest @ .., b'\n' | b'\r'] = bytes {
-                    bytes = rest;
-                }
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let line = match std::str::from_utf8(bytes) {
-                    Ok(t) => Ok(t.to_string()),
-                    Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
-                };
-                batch.push((index, documents, line));
-                documents += 1;
-            }
+        let mut lines = LineReader::new(reader);
+        let mut next = Some(lines.batch(BATCH, name));
+        while let Some(batch) = next.take() {
+            let more = batch.error.is_none() && batch.lines.len() == BATCH;
             let checker = &self.checker;
-            let outputs: Vec<DocOutput> = batch
-                .into_par_iter()
-                .map(|(index, n, line)| checker.check_line(name, index, n, line))
-                .collect();
+            let LineBatch {
+                lines: batch_lines,
+                bytes,
+                error,
+            } = batch;
+            let (outputs, following) = rayon::join(
+                || {
+                    batch_lines
+                        .into_par_iter()
+                        .map(|(index, n, line)| checker.check_line(name, index, n, line))
+                        .collect::<Vec<_>>()
+                },
+                || more.then(|| lines.batch(BATCH, name)),
+            );
             for out in outputs {
                 self.merge(out);
             }
-            self.sink.read(batch_bytes);
-            if done {
-                break;
+            if let Some(error) = error {
+                self.report(error);
             }
+            self.sink.read(bytes);
+            next = following;
         }
-        if documents == 0 {
+        if lines.documents == 0 {
             self.report(
                 Diagnostic::error(Code::Data, format!("`{name}` contains no documents"))
                     .help("a JSON Lines file holds one document (an object) per line"),
@@ -348,3 +304,91 @@ pub(super) fn array_batch(
 /// A line of a JSON Lines stream: its text, or, when it is not UTF-8, its text
 /// with the bad bytes replaced and the offset of the first one.
 pub(super) type StreamLine = Result<String, (String, usize)>;
+
+/// The lines of a JSON Lines stream, read a batch at a time.
+struct LineReader<R> {
+    reader: R,
+    /// Lines read so far, blank ones included (for line numbers).
+    line_index: usize,
+    /// Documents (lines that are not blank) read so far.
+    documents: usize,
+    buf: Vec<u8>,
+}
+
+/// One batch of lines: (line index, document index, the line) each, the bytes
+/// they took, and what stopped the reading if something did.
+struct LineBatch {
+    lines: Vec<(usize, usize, StreamLine)>,
+    bytes: u64,
+    error: Option<Diagnostic>,
+}
+
+impl<R: std::io::BufRead> LineReader<R> {
+    fn new(reader: R) -> Self {
+        LineReader {
+            reader,
+            line_index: 0,
+            documents: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Up to `size` lines that are not blank. The batch is short at the end of
+    /// the input or when reading fails (then `error` says why, and the stream
+    /// is over).
+    fn batch(&mut self, size: usize, name: &str) -> LineBatch {
+        use std::io::{BufRead, Read};
+        let mut batch = LineBatch {
+            lines: Vec::with_capacity(size),
+            bytes: 0,
+            error: None,
+        };
+        while batch.lines.len() < size {
+            self.buf.clear();
+            // A line is read whole, but never past the size spans can address.
+            match (&mut self.reader)
+                .take(MAX_DATA_FILE_BYTES + 1)
+                .read_until(b'\n', &mut self.buf)
+            {
+                Ok(0) => break,
+                Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
+                    batch.error = Some(
+                        Diagnostic::error(
+                            Code::Limit,
+                            format!("`{name}` line {}: longer than 4 GiB", self.line_index + 1),
+                        )
+                        .help("split the batch into several files"),
+                    );
+                    break;
+                }
+                Ok(n) => batch.bytes += n as u64,
+                Err(e) => {
+                    batch.error = Some(Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                    ));
+                    break;
+                }
+            }
+            let index = self.line_index;
+            self.line_index += 1;
+            let mut bytes: &[u8] = &self.buf;
+            if index == 0 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            while let [rest @ .., b'\n' | b'\r'] = bytes {
+                bytes = rest;
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let line = match std::str::from_utf8(bytes) {
+                Ok(t) => Ok(t.to_string()),
+                Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
+            };
+            batch.lines.push((index, self.documents, line));
+            self.documents += 1;
+        }
+        batch
+    }
+}

@@ -107,6 +107,27 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A piece of a file that starts at line `first_line + 1`, column
+    /// `first_column + 1` of it (see [`Sources::add_fragment_at`]); made apart
+    /// from any [`Sources`] so that its lines can be scanned on another thread.
+    pub fn fragment(
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        first_line: usize,
+        first_column: usize,
+    ) -> SourceFile {
+        let text: Arc<str> = text.into();
+        SourceFile {
+            name: name.into(),
+            line_starts: line_starts(&text),
+            ascii: text.is_ascii(),
+            display: displayable(&text),
+            first_line,
+            first_column,
+            text,
+        }
+    }
+
     /// The name shown in diagnostics, usually the path as given on the command line.
     pub fn name(&self) -> &str {
         &self.name
@@ -317,17 +338,13 @@ impl Sources {
         first_line: usize,
         first_column: usize,
     ) -> FileId {
-        let text: Arc<str> = text.into();
+        self.add_file(SourceFile::fragment(name, text, first_line, first_column))
+    }
+
+    /// Adds a file made beforehand (say, a fragment scanned on a worker thread).
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            name: name.into(),
-            line_starts: line_starts(&text),
-            ascii: text.is_ascii(),
-            display: displayable(&text),
-            first_line,
-            first_column,
-            text,
-        });
+        self.files.push(file);
         id
     }
 

@@ -33,7 +33,7 @@ use crate::eval::value::Value;
 use crate::eval::{Evaluator, Keep, Outcome, OutcomeKind, Tally};
 use crate::limits::Limits;
 use crate::pack::Pack;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::syntax::ast::RuleSeverity;
 
 /// Largest input or data file read: offsets in spans are 32-bit.
@@ -380,17 +380,12 @@ impl<'p, S: Sink> Session<'p, S> {
     /// that knows where it starts in the file, and the placeholder spans are
     /// pointed at it.
     fn merge(&mut self, mut out: DocOutput) {
+        out = out.prepared();
         let mut fragment = None;
-        if let Some(f) = out.fragment.take() {
-            let needed =
-                !out.errors.is_empty() || out.result.outcomes.iter().any(|o| o.finding.is_some());
-            if needed {
-                let name = out.result.file.clone();
-                let (line, column) = (f.first_line, f.first_column);
-                let id = self.sources.add_fragment_at(name, f.text, line, column);
-                out.repoint(FileId::NONE, id);
-                fragment = Some(id);
-            }
+        if let Some(file) = out.source.take() {
+            let id = self.sources.add_file(file);
+            out.repoint(FileId::NONE, id);
+            fragment = Some(id);
         }
         let name = &out.result.name;
         for mut d in out.errors {
@@ -595,6 +590,8 @@ struct DocOutput {
     /// For a document read as a stream: its text, with where it starts in the
     /// file.
     fragment: Option<Fragment>,
+    /// The fragment as a source file, once [`DocOutput::prepared`].
+    source: Option<SourceFile>,
 }
 
 impl DocOutput {
@@ -615,7 +612,28 @@ impl DocOutput {
             },
             errors,
             fragment,
+            source: None,
         }
+    }
+
+    /// Makes the fragment a source file when something points into it, and
+    /// drops it otherwise. Done on the worker that checked the document, so
+    /// that scanning its lines is not left to the thread that merges.
+    fn prepared(mut self) -> DocOutput {
+        if let Some(f) = self.fragment.take() {
+            let needed =
+                !self.errors.is_empty() || self.result.outcomes.iter().any(|o| o.finding.is_some());
+            if needed {
+                let name = self.result.file.clone();
+                self.source = Some(SourceFile::fragment(
+                    name,
+                    f.text,
+                    f.first_line,
+                    f.first_column,
+                ));
+            }
+        }
+        self
     }
 
     /// Points every span in file `from` at file `to`.

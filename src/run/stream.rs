@@ -23,7 +23,7 @@ impl<S: Sink> Session<'_, S> {
             let checker = &self.checker;
             let (outputs, following) = rayon::join(
                 || {
-                    let check = |element| checker.check_element(name, element);
+                    let check = |element| checker.check_element(name, element).prepared();
                     batch.into_par_iter().map(check).collect::<Vec<_>>()
                 },
                 || more.then(|| array_batch(&mut scanner, BATCH)),
@@ -108,7 +108,7 @@ impl<S: Sink> Session<'_, S> {
                 || {
                     batch_lines
                         .into_par_iter()
-                        .map(|(index, n, line)| checker.check_line(name, index, n, line))
+                        .map(|(index, n, line)| checker.check_line(name, index, n, line).prepared())
                         .collect::<Vec<_>>()
                 },
                 || more.then(|| lines.batch(BATCH, name)),

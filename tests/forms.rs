@@ -690,9 +690,7 @@ fn streamed_forms_are_the_same_as_forms_of_a_whole_run() {
             human: findings_human::Stream::new(program, show_all, false, 100, Vec::new()),
             json: findings_json::Stream::new(program, show_all, Vec::new()),
         });
-        for input in &inputs {
-            session.check_input(input, None);
-        }
+        session.check_inputs(&inputs, None);
         let (sources, streams, _) = session.into_parts();
         let streamed_human = streams.human.finish(true);
         let streamed_json = streams.json.finish(&sources, &[]);

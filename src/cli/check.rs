@@ -100,17 +100,13 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
             Some(program) if streamed => {
                 let sink = Streamed::new(args, program, &pack.sources, &warnings, &inputs);
                 let mut session = session.with_sink(sink);
-                for input in &inputs {
-                    session.check_input(input, options.input_format);
-                }
+                session.check_inputs(&inputs, options.input_format);
                 let (sources, sink, _) = session.into_parts();
                 sink.finish(&sources, &warnings, fail_on)
             }
             _ => {
                 let mut session = session;
-                for input in &inputs {
-                    session.check_input(input, options.input_format);
-                }
+                session.check_inputs(&inputs, options.input_format);
                 report_collected(args, &pack, session.finish(), &warnings, fail_on)
             }
         }

@@ -401,6 +401,13 @@ impl<'p, S: Sink> Session<'p, S> {
         }
     }
 
+    /// Checks every input, in order.
+    pub fn check_inputs(&mut self, inputs: &[Input], input_format: Option<Format>) {
+        for input in inputs {
+            self.check_input(input, input_format);
+        }
+    }
+
     /// Reads, splits and checks every document of an input file.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
         match input {
@@ -671,9 +678,7 @@ pub fn check(pack: &Pack, inputs: &[Input], options: &Options) -> Checked {
         Ok(session) => session,
         Err(failed) => return failed,
     };
-    for input in inputs {
-        session.check_input(input, options.input_format);
-    }
+    session.check_inputs(inputs, options.input_format);
     session.finish()
 }
 

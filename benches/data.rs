@@ -11,8 +11,8 @@ use preflight::data::conform::conform;
 use preflight::data::json::parse_json;
 use preflight::data::node::NodeKind;
 use preflight::data::yaml::parse_yaml;
-use preflight::eval::value::Value;
 use preflight::eval::{Evaluator, Keep};
+use preflight::model::value::Value;
 use preflight::pack::Pack;
 use preflight::source::Sources;
 

@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, Program};
+use crate::check;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::program::Program;
 use crate::source::{
     Decoded, FileId, MAX_POLICY_FILE_BYTES, SourceFile, Sources, Span, decode_text,
 };

@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use preflight::check::program::Program;
 use preflight::eval::{Keep, OutcomeKind};
+use preflight::model::program::Program;
 use preflight::pack::Pack;
 use preflight::report::{findings_github, findings_junit, findings_sarif};
 use preflight::run::{self, Checked, Input, Options};

@@ -6,10 +6,10 @@
 //! mistake gives one diagnostic and checking continues.
 
 use super::Checker;
-use super::program::{BinOp, Const, TExpr, TExprKind};
 use super::scope::Scope;
-use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::program::{BinOp, Const, TExpr, TExprKind};
+use crate::model::types::Type;
 use crate::source::Span;
 use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
@@ -333,7 +333,7 @@ impl Checker<'_> {
         target: &Expr,
         field: &Ident,
         access: Access,
-    ) -> Option<(u32, super::program::FieldDef)> {
+    ) -> Option<(u32, crate::model::types::FieldDef)> {
         let target_text = self.sources.slice(target.span).to_string();
         match &t.ty {
             Type::Record(id) => {

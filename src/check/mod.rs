@@ -10,23 +10,19 @@
 
 pub(crate) mod call;
 mod expr;
-pub mod program;
 mod rule;
 mod schema;
 mod scope;
-pub mod types;
 
 use std::collections::HashMap;
 
-pub use program::Program;
-
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind};
+use crate::model::types::{Schema, Type};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
 use expr::{GlobalKind, GlobalVar};
-use program::{Const, DataDef, Global, ParamDef, Schema, TExprKind};
 use scope::Scope;
-use types::Type;
 
 /// Checks the parsed files of one pack (in the pack's file order). Returns the
 /// program when there is no error, and every diagnostic (errors and warnings).

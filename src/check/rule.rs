@@ -2,12 +2,13 @@
 //! narrowing from `when` and `require`, and the message templates.
 
 use super::Checker;
-use super::program::{Require, Rule, Step, Template, TemplatePart};
 use super::scope::Scope;
-use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::program::RuleSeverity;
+use crate::model::program::{Require, Rule, Step, Template, TemplatePart};
+use crate::model::types::Type;
 use crate::source::Span;
-use crate::syntax::ast::{self, ClauseKind, RuleDecl, RuleSeverity};
+use crate::syntax::ast::{self, ClauseKind, RuleDecl};
 
 impl Checker<'_> {
     pub(crate) fn rule(&mut self, r: &RuleDecl) -> Rule {

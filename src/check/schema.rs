@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use super::program::{EnumDef, FieldDef, MemberDef, RecordDef};
-use super::types::{EnumId, RecordId, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::types::{EnumDef, FieldDef, MemberDef, RecordDef};
+use crate::model::types::{EnumId, RecordId, Type};
 use crate::suggest::{did_you_mean, list_names};
 use crate::syntax::ast::{Decl, EnumDecl, File, RecordDecl, TypeExpr, TypeExprKind};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::types::Type;
+use crate::model::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use super::progress::{self, Progress};
 use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
-use crate::check::program::Program;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
+use crate::model::program::Program;
+use crate::model::program::RuleSeverity;
 use crate::pack::Pack;
 use crate::report::{diagnostics_human, findings_human, findings_json};
 use crate::run::{self, DocumentResult, Input, Options, Session, Sink};
 use crate::source::Sources;
-use crate::syntax::ast::RuleSeverity;
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
     let pack = super::load_pack(&args.policy);
@@ -317,7 +317,7 @@ fn report_collected(
             let _ = stderr.write_all(text.as_bytes());
             // A pack that did not load still gets a well-formed report of the
             // run's errors: consumers reject an empty file.
-            let empty = crate::check::program::Program::empty();
+            let empty = crate::model::program::Program::empty();
             let program = pack.program.as_ref().unwrap_or(&empty);
             let form = match args.format {
                 CheckFormat::Sarif => crate::report::findings_sarif::render(&checked, program),

@@ -10,10 +10,11 @@
 use std::sync::Arc;
 
 use super::node::{Entry, Node, NodeKind};
-use crate::check::program::{RecordDef, Schema};
-use crate::check::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::value::{Map, Value};
+use crate::model::date::date_help;
+use crate::model::types::Type;
+use crate::model::types::{RecordDef, Schema};
+use crate::model::value::{Map, Value};
 use crate::source::{FileId, Span};
 use crate::suggest;
 
@@ -166,7 +167,7 @@ impl Conformer<'_> {
                 )
             }
             (Type::String, NodeKind::Str(s)) => Some(Value::Str(Arc::from(s.as_str()))),
-            (Type::Date, NodeKind::Str(s)) => match crate::check::call::parse_date(s) {
+            (Type::Date, NodeKind::Str(s)) => match crate::model::date::parse_date(s) {
                 Ok(d) => Some(Value::Date(d)),
                 Err(why) => {
                     let help = date_help(s);
@@ -540,32 +541,6 @@ fn whole_number(literal: &str) -> Option<Result<i64, ()>> {
         value = -value;
     }
     Some(i64::try_from(value).map_err(|_| ()))
-}
-
-/// Help for a malformed date: how to rewrite a day-first or slash-separated
-/// date, the form to use for other shapes, nothing when only the day or month
-/// is out of range (the message says which).
-pub(crate) fn date_help(text: &str) -> Option<String> {
-    let parts: Vec<&str> = text.split(['.', '/']).collect();
-    if let [d, m, y] = parts.as_slice()
-        && y.len() == 4
-        && d.len() <= 2
-        && m.len() <= 2
-        && [d, m, y]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        let (d, m): (u32, u32) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0));
-        return Some(if text.contains('/') {
-            format!(
-                "dates are written `YYYY-MM-DD`: `{y}-{d:02}-{m:02}` or `{y}-{m:02}-{d:02}`, depending on which is the month"
-            )
-        } else {
-            format!("dates are written `YYYY-MM-DD`: `{y}-{m:02}-{d:02}`")
-        });
-    }
-    let shaped = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
-    (!shaped).then(|| "dates are written `YYYY-MM-DD`, e.g. `2026-03-01`".to_string())
 }
 
 /// "a" or "an" before a name.

@@ -6,7 +6,7 @@
 //! that are never reported.
 
 use super::node::{Node, NodeKind};
-use crate::eval::path::Seg;
+use crate::model::path::Seg;
 
 /// The node at `segs` below `node`, or `None` if the path leaves the tree (an
 /// absent optional field, an element of a computed list).

@@ -1,6 +1,6 @@
 //! Stage 3, data: reading input and data files and conforming them to their types.
 //!
-//! Owns everything between bytes on disk and the evaluator's [`crate::eval::Value`]s:
+//! Owns everything between bytes on disk and the [`crate::model::value::Value`]s the evaluator reads:
 //! parsing JSON, JSONL and YAML into [`node::Node`] trees that remember where each
 //! value is written ([`json`], [`yaml`]), splitting files into documents
 //! ([`load`]), checking each document against its declared type and converting it

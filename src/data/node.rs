@@ -4,7 +4,7 @@
 //! lookups are written once. A node keeps what the file said (an integer too big
 //! for 64 bits, a float, a key written twice is already rejected) so that
 //! conformance can say precisely what is wrong with it; the evaluator never sees
-//! nodes, only the conformed [`crate::eval::Value`]s built from them.
+//! nodes, only the conformed [`crate::model::value::Value`]s built from them.
 
 /// A value of a data file with where it is written.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,14 +10,14 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::path::{Path, Root, Seg};
 use super::place::Operand;
 use super::trace::NoTrace;
 use super::trace::{Computed, Read, Recorder, Tracer};
-use super::value::Value;
 use super::{Binder, Budget, EvalError, Evaluator, Layout};
-use crate::check::program::{Aggregate, BinOp, Builtin, Rule, Step, TExpr, TExprKind};
-use crate::check::types::Type;
+use crate::model::path::{Path, Root, Seg};
+use crate::model::program::{Aggregate, BinOp, Builtin, Rule, Step, TExpr, TExprKind};
+use crate::model::types::Type;
+use crate::model::value::Value;
 use crate::source::Span;
 
 /// How many steps [`Frame::path_of`] follows through `let` and `for` bindings
@@ -725,7 +725,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             }
             (Builtin::EndsWith, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.ends_with(&**p)),
             (Builtin::Contains, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.contains(&**p)),
-            (Builtin::Date, [Value::Str(s)]) => match crate::check::call::parse_date(s) {
+            (Builtin::Date, [Value::Str(s)]) => match crate::model::date::parse_date(s) {
                 Ok(d) => Value::Date(d),
                 Err(why) => {
                     let path = args.first().and_then(|a| self.path_of(a, 0));
@@ -1157,7 +1157,7 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// What a map's entries are called, for "no offer "X" in catalog.offers": the
 /// singular of the map's field name when it has an obvious one, else "key".
-fn noun_of(map: &TExpr, schema: &crate::check::program::Schema) -> String {
+fn noun_of(map: &TExpr, schema: &crate::model::types::Schema) -> String {
     let TExprKind::Field { target, field } = &map.kind else {
         return "key".into();
     };

@@ -10,10 +10,8 @@
 //! read and the sub-values it computed, and only then are paths built.
 
 mod expr;
-pub mod path;
 mod place;
 pub mod trace;
-pub mod value;
 
 #[cfg(test)]
 mod tests;
@@ -24,10 +22,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use self::expr::{Frame, Slots};
-use self::path::Path;
 use self::trace::{Computed, NoTrace, Read, Recorder};
-use self::value::Value;
-use crate::check::program::{Program, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
+use crate::model::path::Path;
+use crate::model::program::{Program, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
+use crate::model::value::Value;
 use crate::source::{Sources, Span};
 
 /// What a subject's evaluation came to (language.md §4, "Outcomes").

@@ -16,8 +16,8 @@
 use std::cmp::Ordering;
 
 use super::expr::{Frame, Local};
-use super::value::Value;
-use crate::check::program::{Const, TExpr, TExprKind};
+use crate::model::program::{Const, TExpr, TExprKind};
+use crate::model::value::Value;
 
 /// An operand read in place: a value of the document, a data file, a param or a
 /// computed variable, or a literal of the program.

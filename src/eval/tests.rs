@@ -7,13 +7,13 @@
 
 use jiff::civil::Date;
 
-use super::value::Value;
 use super::{Evaluator, FindingDetail, Keep, Outcome};
-use crate::check::Program;
-use crate::check::types::Type;
 use crate::data::conform::conform;
 use crate::data::json::parse_json;
 use crate::diagnostic::render_plain;
+use crate::model::program::Program;
+use crate::model::types::Type;
+use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{Sources, Span};
 

@@ -6,9 +6,9 @@
 //! [`Recorder`], which keeps the values the clause read (with their paths, so a
 //! report can point into the input) and the sub-values it computed.
 
-use super::path::Path;
-use super::value::Value;
-use crate::check::types::Type;
+use crate::model::path::Path;
+use crate::model::types::Type;
+use crate::model::value::Value;
 use crate::source::Span;
 
 /// At most this many values read, and this many computed values, are kept per

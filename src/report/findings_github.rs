@@ -15,14 +15,14 @@
 
 use std::fmt::Write as _;
 
-use crate::check::program::Program;
 use crate::diagnostic::Severity;
+use crate::model::program::Program;
+use crate::model::program::RuleSeverity;
 use crate::report::diagnostics_json::location;
 use crate::report::findings_human::sorted;
 use crate::report::findings_sarif::finding_text;
 use crate::run::{Checked, severity_of};
 use crate::source::{Sources, Span};
-use crate::syntax::ast::RuleSeverity;
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
 pub fn render(checked: &Checked, program: &Program) -> String {

@@ -10,13 +10,13 @@ use std::io::Write;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use crate::check::program::Program;
 use crate::diagnostic::CharColumnSource;
 use crate::eval::OutcomeKind;
+use crate::model::program::Program;
+use crate::model::program::RuleSeverity;
 use crate::report::Counts;
 use crate::run::{Checked, DocumentResult, Finding, ReportedOutcome, severity_of};
 use crate::source::{FileId, Sources, Span};
-use crate::syntax::ast::RuleSeverity;
 
 /// Renders every finding (and, with `show_all`, one line per other outcome) and
 /// the closing summary.

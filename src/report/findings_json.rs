@@ -12,7 +12,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
-use crate::check::program::Program;
+use crate::model::program::Program;
 use crate::report::Counts;
 use crate::report::findings_human::sorted;
 use crate::run::{Checked, DocumentResult, severity_of};

@@ -24,9 +24,9 @@
 
 use std::fmt::Write as _;
 
-use crate::check::program::Program;
 use crate::diagnostic::Diagnostic;
 use crate::eval::OutcomeKind;
+use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
 use crate::report::findings_sarif::finding_text;
 use crate::run::{Checked, DocumentResult, ReportedOutcome, severity_of};

@@ -17,12 +17,12 @@
 
 use serde::Serialize;
 
-use crate::check::program::{Program, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::program::RuleSeverity;
+use crate::model::program::{Program, Rule};
 use crate::report::findings_human::sorted;
 use crate::run::{Checked, Finding, severity_of};
 use crate::source::{Sources, Span};
-use crate::syntax::ast::RuleSeverity;
 
 /// The URI of the SARIF 2.1.0 schema, as `$schema`.
 pub const SCHEMA_URI: &str =

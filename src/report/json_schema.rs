@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::check::program::Program;
-use crate::check::types::Type;
+use crate::model::program::Program;
+use crate::model::types::Type;
 
 /// The JSON Schema of the documents `program` checks.
 pub fn input_schema(program: &Program) -> Value {

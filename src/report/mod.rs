@@ -13,10 +13,10 @@ pub mod findings_sarif;
 pub mod json_schema;
 pub mod rules;
 
-use crate::check::program::Program;
 use crate::eval::Tally;
+use crate::model::program::Program;
+use crate::model::program::RuleSeverity;
 use crate::run::{DocumentResult, severity_of};
-use crate::syntax::ast::RuleSeverity;
 
 /// What the summaries of the human and JSON forms count, added up a document at
 /// a time so that the documents need not be kept.

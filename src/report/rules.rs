@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::check::program::{Program, Rule, TExprKind};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::value::Value;
+use crate::model::program::{Program, Rule, TExprKind};
+use crate::model::value::Value;
 use crate::source::Sources;
 use crate::suggest;
 

@@ -20,21 +20,21 @@ use std::path::{Path as FsPath, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::check::program::Program;
 use crate::data::array_stream::{ArrayScanner, Broken, Element, Fragment, Item};
 use crate::data::conform::conform_text;
 use crate::data::load::{Format, split_with};
 use crate::data::locate::locate;
 use crate::data::node::{LoadError, Node};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::path::{Path, Root};
 use crate::eval::trace::{Computed, Read};
-use crate::eval::value::Value;
 use crate::eval::{Evaluator, Keep, Outcome, OutcomeKind, Tally};
 use crate::limits::Limits;
+use crate::model::path::{Path, Root};
+use crate::model::program::Program;
+use crate::model::program::RuleSeverity;
+use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{FileId, SourceFile, Sources, Span};
-use crate::syntax::ast::RuleSeverity;
 
 /// Largest input or data file read: offsets in spans are 32-bit.
 pub const MAX_DATA_FILE_BYTES: u64 = u32::MAX as u64;

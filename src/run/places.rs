@@ -101,8 +101,8 @@ impl Places<'_> {
 
 /// A value as a label on the input shows it: strings and enum members quoted
 /// (so that blanks and case are visible), numbers, dates and booleans bare.
-pub(super) fn shown(value: &Value, ty: &crate::check::types::Type, program: &Program) -> String {
-    use crate::check::types::Type;
+pub(super) fn shown(value: &Value, ty: &crate::model::types::Type, program: &Program) -> String {
+    use crate::model::types::Type;
     let text = value.display(ty, &program.schema);
     let text = if text.chars().count() > 80 {
         format!("{}…", text.chars().take(79).collect::<String>())

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::check::program::Program;
-use crate::check::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::value::Value;
+use crate::model::program::Program;
+use crate::model::types::Type;
+use crate::model::value::Value;
 use crate::suggest;
 
 /// The value of every `param`: its default, or the `--param NAME=VALUE` given.
@@ -76,7 +76,7 @@ fn parse_value(program: &Program, ty: &Type, text: &str) -> Result<Value, String
             .map(Value::Int)
             .map_err(|_| "expected a whole number within the 64-bit range".into()),
         Type::String => Ok(Value::Str(Arc::from(text))),
-        Type::Date => crate::check::call::parse_date(text).map(Value::Date),
+        Type::Date => crate::model::date::parse_date(text).map(Value::Date),
         Type::Enum(id) => {
             let def = program
                 .schema
@@ -107,12 +107,12 @@ fn parse_value(program: &Program, ty: &Type, text: &str) -> Result<Value, String
 /// The run's date: `--today YYYY-MM-DD`, or the system's local date.
 pub fn today(given: Option<&str>) -> Result<Date, Diagnostic> {
     match given {
-        Some(text) => crate::check::call::parse_date(text).map_err(|why| {
+        Some(text) => crate::model::date::parse_date(text).map_err(|why| {
             Diagnostic::error(
                 Code::Usage,
                 format!("`--today {text}` is not a date: {why}"),
             )
-            .maybe_help(crate::data::conform::date_help(text))
+            .maybe_help(crate::model::date::date_help(text))
         }),
         None => Ok(jiff::Zoned::now().date()),
     }

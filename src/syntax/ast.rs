@@ -4,6 +4,7 @@
 //! reproduce them) but free of pest types. Names are still strings here; the
 //! checker resolves them.
 
+use crate::model::program::RuleSeverity;
 use crate::source::Span;
 
 /// An identifier with its location.
@@ -182,28 +183,6 @@ pub struct RuleDecl {
     pub clauses: Vec<Clause>,
     /// The whole declaration.
     pub span: Span,
-}
-
-/// A finding's severity, as written after `severity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RuleSeverity {
-    /// The default.
-    Error,
-    /// Reported, but by default does not fail a run.
-    Warning,
-    /// Informational.
-    Info,
-}
-
-impl RuleSeverity {
-    /// The keyword.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleSeverity::Error => "error",
-            RuleSeverity::Warning => "warning",
-            RuleSeverity::Info => "info",
-        }
-    }
 }
 
 /// One clause of a rule body.

@@ -10,11 +10,12 @@ use pest::iterators::{Pair, Pairs};
 
 use super::ast::{
     Clause, ClauseKind, DataDecl, Decl, EnumDecl, EnumMember, FieldDecl, File, InputDecl,
-    ParamDecl, RecordDecl, RuleDecl, RuleSeverity, Template, TemplatePart, TypeExpr, TypeExprKind,
+    ParamDecl, RecordDecl, RuleDecl, Template, TemplatePart, TypeExpr, TypeExprKind,
 };
 use super::grammar::Rule;
 use super::literal::unescape;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::program::RuleSeverity;
 use crate::source::{FileId, Span};
 use crate::suggest::did_you_mean;
 

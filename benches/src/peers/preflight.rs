@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use preflight::data::conform::{conform, conform_text};
 use preflight::data::json::parse_json;
 use preflight::data::yaml::parse_yaml;
-use preflight::eval::value::Value;
 use preflight::eval::{Evaluator, Keep, OutcomeKind};
+use preflight::model::value::Value;
 use preflight::pack::Pack;
 use preflight::source::Sources;
 

@@ -3,7 +3,7 @@
 //! What every fuzz target does with a result: render it in every output form,
 //! because reports are where hostile input meets miette, SARIF and terminals.
 
-use preflight::check::program::Program;
+use preflight::model::program::Program;
 use preflight::pack::Pack;
 use preflight::report::{
     diagnostics_human, diagnostics_json, findings_github, findings_human, findings_json,

@@ -1,8 +1,10 @@
-//! The types of the language, as the checker and the evaluator see them.
+//! The types of the language and the declared records and enums they name
+//! (the [`Schema`]), as the checker, the data loader and the evaluator see them.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use super::program::Schema;
+use crate::source::Span;
 
 /// Index of an enum in [`Schema::enums`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,7 +15,7 @@ pub struct EnumId(pub u32);
 pub struct RecordId(pub u32);
 
 /// A value type. Optionality is not a type of its own: it belongs to record
-/// fields ([`super::program::FieldDef::optional`]), because only fields can be
+/// fields ([`FieldDef::optional`]), because only fields can be
 /// absent and the checker tracks presence per field path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -99,4 +101,97 @@ impl fmt::Display for TypeDisplay<'_> {
             Type::Unknown => f.write_str("_"),
         }
     }
+}
+
+/// Declared records and enums, addressed by [`RecordId`] and [`EnumId`].
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Enums in declaration order.
+    pub enums: Vec<EnumDef>,
+    /// Records in declaration order.
+    pub records: Vec<RecordDef>,
+}
+
+impl Schema {
+    /// The enum with this id.
+    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
+        self.enums.get(id.0 as usize)
+    }
+
+    /// The record with this id.
+    pub fn record(&self, id: RecordId) -> Option<&RecordDef> {
+        self.records.get(id.0 as usize)
+    }
+}
+
+/// An enum declaration.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Members in declaration order; a value of the enum is an index here.
+    pub members: Vec<MemberDef>,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// Member value → index, for lookups in constant time (checking enum
+    /// literals here, conforming data values later).
+    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
+}
+
+impl EnumDef {
+    /// The index of the member with this value.
+    pub fn member(&self, value: &str) -> Option<u32> {
+        self.index.get(value).copied()
+    }
+}
+
+/// An enum member.
+#[derive(Debug, Clone)]
+pub struct MemberDef {
+    /// The string value.
+    pub value: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A record declaration.
+#[derive(Debug, Clone)]
+pub struct RecordDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Fields in declaration order; a field access is an index here.
+    pub fields: Vec<FieldDef>,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// Field name → position, for lookups in constant time.
+    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
+}
+
+impl RecordDef {
+    /// The position and definition of the field with this name.
+    pub fn field(&self, name: &str) -> Option<(u32, &FieldDef)> {
+        let i = *self.index.get(name)?;
+        self.fields.get(i as usize).map(|f| (i, f))
+    }
+}
+
+/// A record field.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// Its name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Its type (without the `?`).
+    pub ty: Type,
+    /// Whether it was declared `T?`: may be absent or null in the data.
+    pub optional: bool,
+    /// Where the field is declared.
+    pub span: Span,
 }

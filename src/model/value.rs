@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::check::program::{Const, Schema};
-use crate::check::types::Type;
+use crate::model::program::Const;
+use crate::model::types::Schema;
+use crate::model::types::Type;
 
 /// A value of the language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,7 +258,7 @@ pub fn element_type(ty: &Type) -> &Type {
     }
 }
 
-fn enum_member(schema: &Schema, id: crate::check::types::EnumId, i: u32) -> &str {
+fn enum_member(schema: &Schema, id: crate::model::types::EnumId, i: u32) -> &str {
     schema
         .enum_def(id)
         .and_then(|e| e.members.get(i as usize))

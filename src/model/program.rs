@@ -5,12 +5,10 @@
 //! regexes are compiled. Spans are kept on every node so that findings can point
 //! at the policy text.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::types::{EnumId, RecordId, Type};
+use super::types::{EnumId, Schema, Type};
 use crate::source::Span;
-use crate::syntax::ast::RuleSeverity;
 
 /// A checked pack.
 #[derive(Debug, Clone)]
@@ -50,99 +48,6 @@ impl Program {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
-}
-
-/// Declared records and enums, addressed by [`RecordId`] and [`EnumId`].
-#[derive(Debug, Clone, Default)]
-pub struct Schema {
-    /// Enums in declaration order.
-    pub enums: Vec<EnumDef>,
-    /// Records in declaration order.
-    pub records: Vec<RecordDef>,
-}
-
-impl Schema {
-    /// The enum with this id.
-    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
-        self.enums.get(id.0 as usize)
-    }
-
-    /// The record with this id.
-    pub fn record(&self, id: RecordId) -> Option<&RecordDef> {
-        self.records.get(id.0 as usize)
-    }
-}
-
-/// An enum declaration.
-#[derive(Debug, Clone)]
-pub struct EnumDef {
-    /// Its name.
-    pub name: String,
-    /// Its doc comment.
-    pub doc: Option<String>,
-    /// Members in declaration order; a value of the enum is an index here.
-    pub members: Vec<MemberDef>,
-    /// Where the name is written.
-    pub name_span: Span,
-    /// Member value → index, for lookups in constant time (checking enum
-    /// literals here, conforming data values later).
-    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
-}
-
-impl EnumDef {
-    /// The index of the member with this value.
-    pub fn member(&self, value: &str) -> Option<u32> {
-        self.index.get(value).copied()
-    }
-}
-
-/// An enum member.
-#[derive(Debug, Clone)]
-pub struct MemberDef {
-    /// The string value.
-    pub value: String,
-    /// Its doc comment.
-    pub doc: Option<String>,
-    /// Where it is written.
-    pub span: Span,
-}
-
-/// A record declaration.
-#[derive(Debug, Clone)]
-pub struct RecordDef {
-    /// Its name.
-    pub name: String,
-    /// Its doc comment.
-    pub doc: Option<String>,
-    /// Fields in declaration order; a field access is an index here.
-    pub fields: Vec<FieldDef>,
-    /// Where the name is written.
-    pub name_span: Span,
-    /// Field name → position, for lookups in constant time.
-    pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
-}
-
-impl RecordDef {
-    /// The position and definition of the field with this name.
-    pub fn field(&self, name: &str) -> Option<(u32, &FieldDef)> {
-        let i = *self.index.get(name)?;
-        self.fields.get(i as usize).map(|f| (i, f))
-    }
-}
-
-/// A record field.
-#[derive(Debug, Clone)]
-pub struct FieldDef {
-    /// Its name.
-    pub name: String,
-    /// Its doc comment.
-    pub doc: Option<String>,
-    /// Its type (without the `?`).
-    pub ty: Type,
-    /// Whether it was declared `T?`: may be absent or null in the data.
-    pub optional: bool,
-    /// Where the field is declared.
-    pub span: Span,
 }
 
 /// The `input` declaration.
@@ -552,4 +457,26 @@ pub enum TExprKind {
     /// A part with an error. Only built while checking a pack with errors, and a
     /// pack with errors never yields a [`Program`], so the evaluator never sees it.
     Invalid,
+}
+
+/// A finding's severity, as written after `severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleSeverity {
+    /// The default.
+    Error,
+    /// Reported, but by default does not fail a run.
+    Warning,
+    /// Informational.
+    Info,
+}
+
+impl RuleSeverity {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSeverity::Error => "error",
+            RuleSeverity::Warning => "warning",
+            RuleSeverity::Info => "info",
+        }
+    }
 }

@@ -244,9 +244,7 @@ fn sarif_with_error_outcomes_and_escapes_is_valid() {
             checked
                 .documents
                 .iter()
-                .flat_map(|d| {
-                    preflight::report::findings_human::sorted(&d.outcomes, program(&pack))
-                })
+                .flat_map(|d| preflight::report::findings::sorted(&d.outcomes, program(&pack)))
                 .filter(|o| o.finding.is_some()),
         ) {
             assert_eq!(result["properties"]["outcome"], outcome.kind.as_str());
@@ -640,7 +638,9 @@ struct Streams<'p> {
 }
 
 impl run::Sink for Streams<'_> {
-    const KEEPS_SPANS: bool = false;
+    fn keeps_spans(&self) -> bool {
+        false
+    }
 
     fn error(
         &mut self,

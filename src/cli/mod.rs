@@ -6,10 +6,10 @@
 //! command line).
 
 mod check;
+mod color;
 mod completions;
 mod explain;
 mod fmt;
-mod progress;
 mod rules;
 mod schema;
 mod test;
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::report::diagnostics_human::ColorChoice;
+pub use self::color::ColorChoice;
 
 /// Stack of each thread that evaluates documents (see `check`); the main
 /// thread's is set in `main.rs`.
@@ -149,7 +149,7 @@ pub struct CheckArgs {
     /// Format of standard input (`-`, default json) and of input files whose
     /// name does not end in a known extension.
     #[arg(long, value_enum)]
-    pub input_format: Option<crate::data::load::Format>,
+    pub input_format: Option<InputFormat>,
     /// Threads evaluating documents (default: one per core). The output is the
     /// same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
@@ -274,6 +274,28 @@ pub enum CheckFormat {
 }
 
 /// `--fail-on` levels.
+/// `--input-format`: the syntax of inputs whose name does not say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// JSON: an object, or an array of documents.
+    Json,
+    /// YAML: one or more `---` documents; a lone top-level sequence is a list of documents.
+    Yaml,
+    /// JSON Lines: one JSON document per line.
+    Jsonl,
+}
+
+impl From<InputFormat> for crate::data::load::Format {
+    fn from(format: InputFormat) -> Self {
+        use crate::data::load::Format;
+        match format {
+            InputFormat::Json => Format::Json,
+            InputFormat::Yaml => Format::Yaml,
+            InputFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Only findings of `error` rules fail the run.

@@ -16,7 +16,7 @@ use super::node::{LoadError, Node, NodeKind};
 use crate::limits::Limits;
 
 /// The syntax of an input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// JSON: an object, or an array of documents.
     Json,

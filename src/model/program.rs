@@ -48,6 +48,20 @@ impl Program {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+
+    /// The severity of the rule at this index in [`Program::rules`] (`error`
+    /// for an index that is not there, which a checked run never gives).
+    pub fn severity(&self, rule: usize) -> RuleSeverity {
+        self.rules
+            .get(rule)
+            .map_or(RuleSeverity::Error, |r| r.severity)
+    }
+
+    /// The id of the rule at this index in [`Program::rules`] (`?` for an
+    /// index that is not there).
+    pub fn rule_id(&self, rule: usize) -> &str {
+        self.rules.get(rule).map_or("?", |r| r.id.as_str())
+    }
 }
 
 /// The `input` declaration.

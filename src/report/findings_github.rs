@@ -19,9 +19,9 @@ use crate::diagnostic::Severity;
 use crate::model::program::Program;
 use crate::model::program::RuleSeverity;
 use crate::report::diagnostics_json::location;
-use crate::report::findings_human::sorted;
-use crate::report::findings_sarif::finding_text;
-use crate::run::{Checked, severity_of};
+use crate::report::findings::finding_text;
+use crate::report::findings::sorted;
+use crate::run::Checked;
 use crate::source::{Sources, Span};
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
@@ -31,7 +31,7 @@ pub fn render(checked: &Checked, program: &Program) -> String {
     for doc in &checked.documents {
         for o in sorted(&doc.outcomes, program) {
             let Some(f) = &o.finding else { continue };
-            let command = match severity_of(program, o.rule) {
+            let command = match program.severity(o.rule) {
                 RuleSeverity::Error => "error",
                 RuleSeverity::Warning => "warning",
                 RuleSeverity::Info => "notice",

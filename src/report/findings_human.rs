@@ -6,16 +6,18 @@
 //! sub-values, then the help. A summary closes the output.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{BufWriter, Stderr, Stdout, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use crate::diagnostic::CharColumnSource;
+use super::counts::Counts;
+use super::diagnostics_human;
+use super::findings::{finding_text, sorted};
+use super::form::{self, ReportOptions, Verdict};
+use crate::diagnostic::{CharColumnSource, Diagnostic};
 use crate::eval::OutcomeKind;
-use crate::model::program::Program;
-use crate::model::program::RuleSeverity;
-use crate::report::Counts;
-use crate::run::{Checked, DocumentResult, Finding, ReportedOutcome, severity_of};
+use crate::model::program::{Program, RuleSeverity};
+use crate::run::{Checked, DocumentResult, Finding, ReportedOutcome, Sink};
 use crate::source::{FileId, Sources, Span};
 
 /// Renders every finding (and, with `show_all`, one line per other outcome) and
@@ -97,7 +99,7 @@ impl<'p, W: Write> Stream<'p, W> {
             };
             let rule = program.rules.get(outcome.rule);
             let id = rule.map_or("?", |r| r.id.as_str());
-            let severity = severity_of(program, outcome.rule);
+            let severity = program.severity(outcome.rule);
             for report in reports(
                 sources,
                 id,
@@ -149,14 +151,99 @@ impl<'p, W: Write> Stream<'p, W> {
     }
 }
 
-/// Outcomes of one document in report order: rule id, then subject order.
-pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a ReportedOutcome> {
-    let mut v: Vec<&ReportedOutcome> = outcomes.iter().collect();
-    v.sort_by(|a, b| {
-        let id = |o: &ReportedOutcome| program.rules.get(o.rule).map_or("", |r| r.id.as_str());
-        id(a).cmp(id(b))
-    });
-    v
+/// `check`'s human form: findings on standard output as documents are
+/// checked, the pack's warnings and the run's problems on standard error, and
+/// the summary at the end. Without a pack (it did not load) only the problems
+/// are shown.
+pub(crate) struct HumanReport<'p> {
+    findings: Option<Stream<'p, BufWriter<Stdout>>>,
+    stderr: Stderr,
+    color_stderr: bool,
+    /// Standard output is a terminal: each document's findings are shown at once.
+    live: bool,
+    errors: usize,
+    fail_on: RuleSeverity,
+}
+
+impl<'p> HumanReport<'p> {
+    /// The form, with the pack's `warnings` written at once.
+    pub(crate) fn new(
+        options: &ReportOptions,
+        program: Option<&'p Program>,
+        sources: &Sources,
+        warnings: &[Diagnostic],
+    ) -> Self {
+        let mut stderr = std::io::stderr();
+        let text = diagnostics_human::render(warnings, sources, options.color_stderr);
+        let _ = stderr.write_all(text.as_bytes());
+        HumanReport {
+            findings: program.map(|program| {
+                let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout());
+                Stream::new(
+                    program,
+                    options.show_all,
+                    options.color_stdout,
+                    options.width,
+                    stdout,
+                )
+            }),
+            stderr,
+            color_stderr: options.color_stderr,
+            live: options.stdout_is_terminal,
+            errors: 0,
+            fail_on: options.fail_on,
+        }
+    }
+}
+
+impl Sink for HumanReport<'_> {
+    fn keeps_spans(&self) -> bool {
+        false
+    }
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        self.errors += 1;
+        let text =
+            diagnostics_human::render(std::slice::from_ref(&error), sources, self.color_stderr);
+        let _ = self.stderr.write_all(text.as_bytes());
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        if let Some(findings) = &mut self.findings {
+            findings.document(sources, &document);
+            if self.live {
+                findings.flush();
+            }
+        }
+    }
+}
+
+impl form::Report for HumanReport<'_> {
+    fn finish(mut self: Box<Self>, _: Sources) -> Verdict {
+        let errors = self.errors;
+        let failing_findings = match self.findings.take() {
+            Some(findings) => {
+                let failing = findings.counts().any_at_or_above(self.fail_on);
+                findings.finish(errors > 0);
+                failing
+            }
+            None => false,
+        };
+        if errors > 0 {
+            let _ = writeln!(
+                self.stderr,
+                "error: {errors} problem(s) kept this run from being complete"
+            );
+        }
+        Verdict {
+            errors,
+            failing_findings,
+        }
+    }
+
+    fn shows_documents(&self) -> bool {
+        self.live
+    }
 }
 
 /// The closing summary: documents, outcomes, findings by severity, the rules
@@ -292,15 +379,7 @@ fn reports(
         severity: main_severity,
         message: {
             // An `error` says so: its message was written for a failure.
-            let message = match &finding.error {
-                Some(e) if finding.message.contains(e.as_str()) => {
-                    format!("{} (could not be evaluated)", finding.message)
-                }
-                Some(e) if !finding.message.starts_with("could not be evaluated") => {
-                    format!("{} (could not be evaluated: {e})", finding.message)
-                }
-                _ => finding.message.clone(),
-            };
+            let message = finding_text(finding);
             match document {
                 // In a file of several documents, say which one.
                 Some(name) => format!("{name}: {message}"),

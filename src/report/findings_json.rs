@@ -7,15 +7,17 @@
 //! `location`), `severity`, `help` and `labels` on errors, `warnings` (the
 //! pack's), and `outcomes` with `--show all`.
 
-use std::io::Write;
+use std::io::{BufWriter, Stdout, Write};
 
 use serde::Serialize;
 
+use super::counts::Counts;
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
-use crate::model::program::Program;
-use crate::report::Counts;
-use crate::report::findings_human::sorted;
-use crate::run::{Checked, DocumentResult, severity_of};
+use super::findings::sorted;
+use super::form::{Report, ReportOptions, Verdict, program_or_empty};
+use crate::diagnostic::Diagnostic;
+use crate::model::program::{Program, RuleSeverity};
+use crate::run::{Checked, DocumentResult, Sink};
 use crate::source::Sources;
 
 /// The whole output.
@@ -151,7 +153,7 @@ pub struct JsonOutcome {
 pub fn output(
     checked: &Checked,
     program: &Program,
-    warnings: &[crate::diagnostic::Diagnostic],
+    warnings: &[Diagnostic],
     show_all: bool,
 ) -> Output {
     let sources = &checked.sources;
@@ -207,7 +209,7 @@ fn document(
             });
         }
         let Some(f) = &o.finding else { continue };
-        let severity = severity_of(program, o.rule);
+        let severity = program.severity(o.rule);
         findings.push(JsonFinding {
             rule,
             severity: severity.as_str(),
@@ -305,7 +307,7 @@ impl<'p, W: Write> Stream<'p, W> {
 
     /// Keeps a problem of the run for the `errors` field (with its places
     /// resolved now: the text it points into may be gone by the end).
-    pub fn error(&mut self, sources: &Sources, error: &crate::diagnostic::Diagnostic) {
+    pub fn error(&mut self, sources: &Sources, error: &Diagnostic) {
         self.errors.extend(diagnostics_json::diagnostics(
             std::slice::from_ref(error),
             sources,
@@ -349,7 +351,7 @@ impl<'p, W: Write> Stream<'p, W> {
     }
 
     /// Writes the fields after the findings; `warnings` are the pack's.
-    pub fn finish(mut self, sources: &Sources, warnings: &[crate::diagnostic::Diagnostic]) -> W {
+    pub fn finish(mut self, sources: &Sources, warnings: &[Diagnostic]) -> W {
         let tail = tail(
             self.program,
             &self.counts,
@@ -374,28 +376,60 @@ impl<'p, W: Write> Stream<'p, W> {
     }
 }
 
-/// The JSON output of a run whose pack did not load: no findings, the pack's
-/// diagnostics as errors.
-pub fn failed(checked: &Checked) -> Output {
-    Output {
-        version: 1,
-        findings: Vec::new(),
-        tail: Tail {
-            errors: diagnostics_json::diagnostics(&checked.errors, &checked.sources),
-            warnings: Vec::new(),
-            summary: Summary {
-                documents: 0,
-                not_evaluated: 0,
-                rules: 0,
-                outcomes: Outcomes {
-                    pass: 0,
-                    fail: 0,
-                    skip: 0,
-                    error: 0,
-                },
-                findings: Severities::default(),
+/// `check`'s JSON form on standard output, written as documents are checked;
+/// the run's problems go into its `errors`. Without a pack (it did not load)
+/// it describes a run of no rules whose errors are the pack's diagnostics.
+pub(crate) struct JsonReport<'p> {
+    stream: Stream<'p, BufWriter<Stdout>>,
+    warnings: Vec<Diagnostic>,
+    errors: usize,
+    fail_on: RuleSeverity,
+}
+
+impl<'p> JsonReport<'p> {
+    /// The form; the opening of the object is written at once.
+    pub(crate) fn new(
+        options: &ReportOptions,
+        program: Option<&'p Program>,
+        warnings: &[Diagnostic],
+    ) -> Self {
+        let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout());
+        JsonReport {
+            stream: Stream::new(program_or_empty(program), options.show_all, stdout),
+            // A pack that did not load has its warnings among the errors.
+            warnings: if program.is_some() {
+                warnings.to_vec()
+            } else {
+                Vec::new()
             },
-            outcomes: None,
-        },
+            errors: 0,
+            fail_on: options.fail_on,
+        }
+    }
+}
+
+impl Sink for JsonReport<'_> {
+    fn keeps_spans(&self) -> bool {
+        false
+    }
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        self.errors += 1;
+        self.stream.error(sources, &error);
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        self.stream.document(sources, &document);
+    }
+}
+
+impl Report for JsonReport<'_> {
+    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+        let failing_findings = self.stream.counts().any_at_or_above(self.fail_on);
+        self.stream.finish(&sources, &self.warnings);
+        Verdict {
+            errors: self.errors,
+            failing_findings,
+        }
     }
 }

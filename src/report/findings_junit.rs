@@ -28,8 +28,8 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
-use crate::report::findings_sarif::finding_text;
-use crate::run::{Checked, DocumentResult, ReportedOutcome, severity_of};
+use crate::report::findings::finding_text;
+use crate::run::{Checked, DocumentResult, ReportedOutcome};
 use crate::source::Sources;
 
 /// Renders the outcomes of a run as one JUnit XML document.
@@ -161,7 +161,7 @@ fn evaluated_suite(
         };
         match element {
             Some(element) => {
-                let severity = severity_of(program, rule).as_str();
+                let severity = program.severity(rule).as_str();
                 let message = match findings.as_slice() {
                     [one] => one.finding.as_ref().map(finding_text).unwrap_or_default(),
                     [first, more @ ..] => format!(

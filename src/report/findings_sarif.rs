@@ -20,8 +20,8 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::program::RuleSeverity;
 use crate::model::program::{Program, Rule};
-use crate::report::findings_human::sorted;
-use crate::run::{Checked, Finding, severity_of};
+use crate::report::findings::{finding_text, sorted};
+use crate::run::Checked;
 use crate::source::{Sources, Span};
 
 /// The URI of the SARIF 2.1.0 schema, as `$schema`.
@@ -38,20 +38,6 @@ pub fn render(checked: &Checked, program: &Program) -> String {
         }
         // Serializing plain structs of strings and numbers cannot fail.
         Err(_) => String::new(),
-    }
-}
-
-/// The text of a finding for one line of a report: its message and, for an
-/// `error` outcome, what stopped evaluation (as the human form says it).
-pub fn finding_text(finding: &Finding) -> String {
-    match &finding.error {
-        Some(e) if finding.message.contains(e.as_str()) => {
-            format!("{} (could not be evaluated)", finding.message)
-        }
-        Some(e) if !finding.message.starts_with("could not be evaluated") => {
-            format!("{} (could not be evaluated: {e})", finding.message)
-        }
-        _ => finding.message.clone(),
     }
 }
 
@@ -318,7 +304,7 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 },
                 rule_id: id,
                 rule_index: o.rule,
-                level: level(severity_of(program, o.rule)),
+                level: level(program.severity(o.rule)),
                 message: Text {
                     text: finding_text(f),
                 },

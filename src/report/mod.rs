@@ -1,77 +1,54 @@
-//! Stage 5, report: turns results into text for people and for machines.
+//! Stage 6, report: turns results into text for people and for machines.
 //!
-//! One file per output form. Reporting never parses, checks or evaluates; it only
-//! renders what earlier stages produced.
+//! One file per output form. `check`'s forms share one interface
+//! ([`form::Report`], a run's sink that also ends its output) and one
+//! constructor, [`open`]: adding a form is a file here and a line there.
+//! Reporting never parses, checks or evaluates; it only renders what earlier
+//! stages produced.
 
+pub mod counts;
 pub mod diagnostics_human;
 pub mod diagnostics_json;
+pub mod findings;
 pub mod findings_github;
 pub mod findings_human;
 pub mod findings_json;
 pub mod findings_junit;
 pub mod findings_sarif;
+pub mod form;
 pub mod json_schema;
+pub mod progress;
 pub mod rules;
+mod whole;
 
-use crate::eval::Tally;
+use self::form::{FindingsForm, Report, ReportOptions};
+use self::progress::WithProgress;
+use self::whole::Whole;
+use crate::diagnostic::Diagnostic;
 use crate::model::program::Program;
-use crate::model::program::RuleSeverity;
-use crate::run::{DocumentResult, severity_of};
+use crate::source::Sources;
 
-/// What the summaries of the human and JSON forms count, added up a document at
-/// a time so that the documents need not be kept.
-#[derive(Debug, Clone, Default)]
-pub struct Counts {
-    /// Documents evaluated.
-    pub evaluated: usize,
-    /// Documents read but not evaluated.
-    pub not_evaluated: usize,
-    /// Findings of `error`, `warning` and `info` rules.
-    pub by_severity: [u64; 3],
-    /// Findings per rule, by index in [`Program::rules`].
-    pub by_rule: Vec<u64>,
-    /// Outcomes of every document, kept or not.
-    pub tally: Tally,
-}
-
-impl Counts {
-    /// Counts one document.
-    pub fn add(&mut self, program: &Program, doc: &DocumentResult) {
-        self.tally.merge(doc.tally);
-        if doc.evaluated {
-            self.evaluated += 1;
-        } else {
-            self.not_evaluated += 1;
-        }
-        for o in doc.outcomes.iter().filter(|o| o.finding.is_some()) {
-            if let Some(n) = self
-                .by_severity
-                .get_mut(severity_index(severity_of(program, o.rule)))
-            {
-                *n += 1;
-            }
-            if self.by_rule.len() <= o.rule {
-                self.by_rule.resize(o.rule + 1, 0);
-            }
-            if let Some(n) = self.by_rule.get_mut(o.rule) {
-                *n += 1;
-            }
-        }
-    }
-
-    /// Whether some finding is of `severity` or more serious.
-    pub fn any_at_or_above(&self, severity: RuleSeverity) -> bool {
-        self.by_severity
-            .iter()
-            .take(severity_index(severity) + 1)
-            .any(|n| *n > 0)
-    }
-}
-
-fn severity_index(severity: RuleSeverity) -> usize {
-    match severity {
-        RuleSeverity::Error => 0,
-        RuleSeverity::Warning => 1,
-        RuleSeverity::Info => 2,
+/// The report of one `check` run in the form the options name, ready to be
+/// given the run's problems and documents. `program` is `None` when the pack
+/// did not load; `warnings` are the pack's, shown by the forms that show them.
+/// The one place that knows every form.
+pub fn open<'p>(
+    options: &ReportOptions,
+    program: Option<&'p Program>,
+    sources: &Sources,
+    warnings: &[Diagnostic],
+) -> Box<dyn Report + 'p> {
+    let form: Box<dyn Report + 'p> = match options.form {
+        FindingsForm::Human => Box::new(findings_human::HumanReport::new(
+            options, program, sources, warnings,
+        )),
+        FindingsForm::Json => Box::new(findings_json::JsonReport::new(options, program, warnings)),
+        FindingsForm::Sarif => Box::new(Whole::new(options, program, findings_sarif::render)),
+        FindingsForm::Junit => Box::new(Whole::new(options, program, findings_junit::render)),
+        FindingsForm::Github => Box::new(Whole::new(options, program, findings_github::render)),
+    };
+    match options.progress {
+        Some(total) => Box::new(WithProgress::new(form, total)),
+        None => form,
     }
 }

@@ -31,7 +31,6 @@ use crate::eval::{Evaluator, Keep, Outcome, OutcomeKind, Tally};
 use crate::limits::Limits;
 use crate::model::path::{Path, Root};
 use crate::model::program::Program;
-use crate::model::program::RuleSeverity;
 use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{FileId, SourceFile, Sources, Span};
@@ -138,6 +137,9 @@ pub struct Finding {
     /// The interpolated message (for an `error` without a message of its own:
     /// the evaluation error).
     pub message: String,
+    /// Whether `message` is the rule's own `message`, rather than preflight's
+    /// wording for a rule without one.
+    pub message_from_rule: bool,
     /// The interpolated help.
     pub help: Option<String>,
     /// Where in the input the finding points: the first value the failing
@@ -212,7 +214,7 @@ pub trait Sink {
     /// Whether the sink keeps spans beyond the call that gave them. If it does
     /// not, the session forgets the text of a streamed document (a JSON Lines
     /// line, an element of a JSON array) once the sink has seen it.
-    const KEEPS_SPANS: bool;
+    fn keeps_spans(&self) -> bool;
 
     /// A problem of the run (exit code 2); `sources` holds every file its spans
     /// point into. A document's problems come just before the document.
@@ -236,8 +238,29 @@ pub struct Collect {
     pub documents: Vec<DocumentResult>,
 }
 
+/// A boxed sink is a sink: the command line picks its report at run time.
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn keeps_spans(&self) -> bool {
+        (**self).keeps_spans()
+    }
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        (**self).error(sources, error);
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        (**self).document(sources, document);
+    }
+
+    fn read(&mut self, bytes: u64) {
+        (**self).read(bytes);
+    }
+}
+
 impl Sink for Collect {
-    const KEEPS_SPANS: bool = true;
+    fn keeps_spans(&self) -> bool {
+        true
+    }
 
     fn error(&mut self, _: &Sources, error: Diagnostic) {
         self.errors.push(error);
@@ -394,7 +417,7 @@ impl<'p, S: Sink> Session<'p, S> {
         }
         self.tally.merge(out.result.tally);
         self.sink.document(&self.sources, out.result);
-        if !S::KEEPS_SPANS
+        if !self.sink.keeps_spans()
             && let Some(id) = fragment
         {
             self.sources.forget_last(id);
@@ -809,19 +832,4 @@ fn load_data(
         }
     }
     out
-}
-
-/// The severity of a rule.
-pub fn severity_of(program: &Program, rule: usize) -> RuleSeverity {
-    program
-        .rules
-        .get(rule)
-        .map_or(RuleSeverity::Error, |r| r.severity)
-}
-
-/// The severity of a rule of a loaded pack (`error` when the pack did not load).
-pub fn severity_of_program(pack: &Pack, rule: usize) -> RuleSeverity {
-    pack.program
-        .as_ref()
-        .map_or(RuleSeverity::Error, |p| severity_of(p, rule))
 }

@@ -63,6 +63,7 @@ impl Places<'_> {
                 })
                 .collect();
             let error = f.error.as_ref().map(|e| e.message.clone());
+            let message_from_rule = f.message.is_some();
             let (message, help) = match &f.error {
                 // The rule's message, as for a `fail`; without one, the error.
                 // The rule's help, else how to let the rule decide.
@@ -82,6 +83,7 @@ impl Places<'_> {
             };
             Finding {
                 message,
+                message_from_rule,
                 help,
                 location,
                 policy: f.require.or(f.error.as_ref().map(|e| e.span)),

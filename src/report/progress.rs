@@ -1,4 +1,5 @@
-//! The progress bar of `check` on a terminal (cli.md, "Inputs").
+//! The progress bar of `check` on a terminal (cli.md, "Inputs"), and the
+//! report that wraps a form with it ([`WithProgress`]).
 //!
 //! Drawn on standard error, only when it is a terminal, and only once a run has
 //! taken more than a second: checking one plan never flashes a bar. It counts
@@ -12,11 +13,16 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::form::{Report, Verdict};
+use crate::diagnostic::Diagnostic;
+use crate::run::{DocumentResult, Input, Sink};
+use crate::source::Sources;
+
 /// How long a run goes before its bar appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 /// The progress of one run.
-pub(super) struct Progress {
+pub(crate) struct Progress {
     /// `None` when standard error is not a terminal.
     bar: Option<ProgressBar>,
     started: Instant,
@@ -28,7 +34,7 @@ pub(super) struct Progress {
 impl Progress {
     /// A bar for a run over `total` bytes of input (`None`: not known, as for
     /// standard input).
-    pub(super) fn new(total: Option<u64>) -> Progress {
+    pub(crate) fn new(total: Option<u64>) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let (bar, template) = match total {
                 Some(total) => (
@@ -55,7 +61,7 @@ impl Progress {
     }
 
     /// `bytes` more of the input were read.
-    pub(super) fn read(&mut self, bytes: u64) {
+    pub(crate) fn read(&mut self, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
         }
@@ -63,7 +69,7 @@ impl Progress {
     }
 
     /// A document was checked, with `findings` findings.
-    pub(super) fn document(&mut self, findings: u64) {
+    pub(crate) fn document(&mut self, findings: u64) {
         self.documents += 1;
         self.findings += findings;
         // The message is a new string: update it now and then, not per document.
@@ -81,7 +87,7 @@ impl Progress {
     }
 
     /// Runs `write` with the bar out of the way.
-    pub(super) fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
+    pub(crate) fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(bar) if self.shown => bar.suspend(write),
             _ => write(),
@@ -89,7 +95,7 @@ impl Progress {
     }
 
     /// Takes the bar off the terminal.
-    pub(super) fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -108,9 +114,68 @@ impl Progress {
 
 /// The bytes of input the run will read: the size of each input file; `None`
 /// when an input is standard input or its size cannot be read.
-pub(super) fn input_size(inputs: &[crate::run::Input]) -> Option<u64> {
+pub fn input_size(inputs: &[Input]) -> Option<u64> {
     inputs.iter().try_fold(0u64, |sum, input| match input {
-        crate::run::Input::File(path) => std::fs::metadata(path).ok().map(|m| sum + m.len()),
+        Input::File(path) => std::fs::metadata(path).ok().map(|m| sum + m.len()),
         _ => None,
     })
+}
+
+/// A form with a progress bar: everything the form writes while the bar is up
+/// is written with the bar out of the way.
+pub(crate) struct WithProgress<'p> {
+    form: Box<dyn Report + 'p>,
+    progress: Progress,
+}
+
+impl<'p> WithProgress<'p> {
+    /// `form`, with a bar over `total` bytes of input.
+    pub(crate) fn new(form: Box<dyn Report + 'p>, total: Option<u64>) -> Self {
+        WithProgress {
+            form,
+            progress: Progress::new(total),
+        }
+    }
+}
+
+impl Sink for WithProgress<'_> {
+    fn keeps_spans(&self) -> bool {
+        self.form.keeps_spans()
+    }
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        let form = &mut self.form;
+        self.progress.suspend(|| form.error(sources, error));
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        let found = document
+            .outcomes
+            .iter()
+            .filter(|o| o.finding.is_some())
+            .count();
+        self.progress.document(found as u64);
+        let form = &mut self.form;
+        if form.shows_documents() {
+            self.progress.suspend(|| form.document(sources, document));
+        } else {
+            form.document(sources, document);
+        }
+    }
+
+    fn read(&mut self, bytes: u64) {
+        self.progress.read(bytes);
+        self.form.read(bytes);
+    }
+}
+
+impl Report for WithProgress<'_> {
+    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+        self.progress.finish();
+        self.form.finish(sources)
+    }
+
+    fn shows_documents(&self) -> bool {
+        self.form.shows_documents()
+    }
 }

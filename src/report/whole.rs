@@ -1,0 +1,87 @@
+//! Forms written whole once the run is over (SARIF, JUnit, GitHub): each is a
+//! function from the run's [`Checked`] to text, so this sink keeps every
+//! problem and document (spans included) and calls it at the end. Problems of
+//! the run also go to standard error, as in the human form.
+
+use std::io::Write as _;
+
+use super::diagnostics_human;
+use super::form::{Report, ReportOptions, Verdict, program_or_empty};
+use crate::diagnostic::Diagnostic;
+use crate::eval::Tally;
+use crate::model::program::{Program, RuleSeverity};
+use crate::run::{Checked, Collect, DocumentResult, Sink};
+use crate::source::Sources;
+
+/// How a whole form turns a finished run into text.
+pub(crate) type Render = fn(&Checked, &Program) -> String;
+
+/// A form written at the end of the run.
+pub(crate) struct Whole<'p> {
+    program: Option<&'p Program>,
+    render: Render,
+    kept: Collect,
+    tally: Tally,
+    color_stderr: bool,
+    fail_on: RuleSeverity,
+}
+
+impl<'p> Whole<'p> {
+    /// A form that renders with `render` at the end.
+    pub(crate) fn new(
+        options: &ReportOptions,
+        program: Option<&'p Program>,
+        render: Render,
+    ) -> Self {
+        Whole {
+            program,
+            render,
+            kept: Collect::default(),
+            tally: Tally::default(),
+            color_stderr: options.color_stderr,
+            fail_on: options.fail_on,
+        }
+    }
+}
+
+impl Sink for Whole<'_> {
+    fn keeps_spans(&self) -> bool {
+        true
+    }
+
+    fn error(&mut self, sources: &Sources, error: Diagnostic) {
+        self.kept.error(sources, error);
+    }
+
+    fn document(&mut self, sources: &Sources, document: DocumentResult) {
+        self.tally.merge(document.tally);
+        self.kept.document(sources, document);
+    }
+}
+
+impl Report for Whole<'_> {
+    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+        let program = program_or_empty(self.program);
+        let checked = Checked {
+            sources,
+            errors: self.kept.errors,
+            documents: self.kept.documents,
+            tally: self.tally,
+        };
+        let failing_findings = checked.documents.iter().any(|d| {
+            d.outcomes
+                .iter()
+                .any(|o| o.finding.is_some() && program.severity(o.rule) <= self.fail_on)
+        });
+        // Problems of the run on standard error; the form on standard output.
+        let problems =
+            diagnostics_human::render(&checked.errors, &checked.sources, self.color_stderr);
+        let _ = std::io::stderr().lock().write_all(problems.as_bytes());
+        let text = (self.render)(&checked, program);
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        Verdict {
+            errors: checked.errors.len(),
+            failing_findings,
+        }
+    }
+}

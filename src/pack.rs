@@ -322,7 +322,10 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
             diagnostics.push(
                 Diagnostic::error(
                     Code::Io,
-                    format!("cannot read pack `{shown}`: {}", io_reason(&e)),
+                    format!(
+                        "cannot read pack `{shown}`: {}",
+                        crate::source::io_reason(&e)
+                    ),
                 )
                 .help("give a pack directory or a single `.policy` file with `-p`"),
             );
@@ -353,7 +356,7 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
 
 /// Reads a policy file as UTF-8, refusing files too large for spans.
 fn read_policy(path: &Path) -> Result<Decoded, String> {
-    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    let bytes = std::fs::read(path).map_err(|e| crate::source::io_reason(&e))?;
     if bytes.len() > MAX_POLICY_FILE_BYTES {
         return Err(format!(
             "the file is {} bytes, more than the limit of {MAX_POLICY_FILE_BYTES}",
@@ -361,23 +364,6 @@ fn read_policy(path: &Path) -> Result<Decoded, String> {
         ));
     }
     Ok(decode_text(bytes))
-}
-
-/// An I/O error as a lower-case reason without the OS error number.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let text = e.to_string();
-            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-            let mut chars = text.chars();
-            chars
-                .next()
-                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
-                .unwrap_or_default()
-        }
-    }
 }
 
 /// Parses every source, in order. Files are parsed on as many threads as there

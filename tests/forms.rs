@@ -6,11 +6,12 @@
 
 use std::path::PathBuf;
 
+use preflight::data::read::Input;
 use preflight::eval::{Keep, OutcomeKind};
 use preflight::model::program::Program;
 use preflight::pack::Pack;
 use preflight::report::{findings_github, findings_junit, findings_sarif};
-use preflight::run::{self, Checked, Input, Options};
+use preflight::run::{self, Checked, Options};
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 

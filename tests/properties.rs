@@ -10,11 +10,12 @@
 
 use std::sync::OnceLock;
 
-use preflight::data::load::Format;
+use preflight::data::format::Format;
+use preflight::data::read::Input;
 use preflight::eval::Keep;
 use preflight::pack::Pack;
 use preflight::report::{diagnostics_human, findings_human, findings_json};
-use preflight::run::{self, Checked, Input, Options};
+use preflight::run::{self, Checked, Options};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -222,7 +222,8 @@ fn byte_order_mark_and_crlf_line_ends_are_accepted() {
 
 /// Runs `check` on a document of the test schema against a one-rule pack.
 fn evaluate(rule_body: &str, doc: &str) -> preflight::run::Checked {
-    use preflight::run::{Input, Options, check};
+    use preflight::data::read::Input;
+    use preflight::run::{Options, check};
     let pack = load(rule_body);
     assert!(pack.is_ok(), "{:?}", pack.diagnostics);
     let dir = std::env::temp_dir().join(format!(

@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use preflight::data::load::Format;
+use preflight::data::format::Format;
 use preflight::pack::Pack;
 
 mod common;

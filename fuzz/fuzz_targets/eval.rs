@@ -15,7 +15,7 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use preflight::data::load::Format;
+use preflight::data::format::Format;
 use preflight::pack::Pack;
 use serde_json::{Map, Value, json};
 

@@ -8,14 +8,15 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
-use crate::data::load::Format;
+use crate::data::format::Format;
+use crate::data::read::Input;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
 use crate::model::program::RuleSeverity;
 use crate::pack::Pack;
 use crate::report::form::{FindingsForm, Report, ReportOptions, Verdict};
 use crate::report::{self, progress};
-use crate::run::{self, Input, Options, Session};
+use crate::run::{self, Options, Session};
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
     let pack = super::load_pack(&args.policy);

@@ -40,7 +40,7 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
                 let _ = writeln!(
                     stderr,
                     "error: cannot read `{name}`: {}",
-                    crate::pack::io_reason(&e)
+                    crate::source::io_reason(&e)
                 );
                 trouble = true;
                 continue;
@@ -55,7 +55,7 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
                     let _ = writeln!(
                         stderr,
                         "error: cannot write `{name}`: {}",
-                        crate::pack::io_reason(&e)
+                        crate::source::io_reason(&e)
                     );
                     trouble = true;
                 } else {
@@ -101,7 +101,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, trouble: &mut bool) {
                 std::io::stderr(),
                 "error: cannot read `{}`: {}",
                 dir.display(),
-                crate::pack::io_reason(&e)
+                crate::source::io_reason(&e)
             );
             *trouble = true;
             return;

@@ -285,9 +285,9 @@ pub enum InputFormat {
     Jsonl,
 }
 
-impl From<InputFormat> for crate::data::load::Format {
+impl From<InputFormat> for crate::data::format::Format {
     fn from(format: InputFormat) -> Self {
-        use crate::data::load::Format;
+        use crate::data::format::Format;
         match format {
             InputFormat::Json => Format::Json,
             InputFormat::Yaml => Format::Yaml,

@@ -864,5 +864,22 @@ fn to_u32(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(u32::MAX)
 }
 
+/// Up to `size` elements of a streamed array, and what stopped the reading
+/// (a broken array, an I/O error) if something did.
+pub fn array_batch(
+    scanner: &mut ArrayScanner<impl std::io::Read>,
+    size: usize,
+) -> (Vec<Element>, Option<Item>) {
+    let mut batch = Vec::with_capacity(size);
+    while batch.len() < size {
+        match scanner.next_item() {
+            Some(Item::Element(element)) => batch.push(element),
+            Some(other) => return (batch, Some(other)),
+            None => break,
+        }
+    }
+    (batch, None)
+}
+
 #[cfg(test)]
 mod tests;

@@ -11,33 +11,10 @@
 
 use std::path::Path;
 
+use super::format::Format;
 use super::json::{parse_json_with, parse_jsonl_with};
 use super::node::{LoadError, Node, NodeKind};
 use crate::limits::Limits;
-
-/// The syntax of an input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// JSON: an object, or an array of documents.
-    Json,
-    /// YAML: one or more `---` documents; a lone top-level sequence is a list of documents.
-    Yaml,
-    /// JSON Lines: one JSON document per line.
-    Jsonl,
-}
-
-impl Format {
-    /// The format a file's extension says (`.json`, `.yaml`/`.yml`, `.jsonl`/`.ndjson`).
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "json" => Some(Format::Json),
-            "yaml" | "yml" => Some(Format::Yaml),
-            "jsonl" | "ndjson" => Some(Format::Jsonl),
-            _ => None,
-        }
-    }
-}
 
 /// The documents of one file.
 #[derive(Debug)]
@@ -123,6 +100,34 @@ pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
                 docs,
             }
         }
+    }
+}
+
+/// Parses a data file (its name says JSON, else it is YAML): one document,
+/// never a stream or JSON Lines.
+pub fn parse_data_file(name: &str, text: &str, limits: &Limits) -> Result<Node, LoadError> {
+    match Format::from_path(Path::new(name)).unwrap_or(Format::Yaml) {
+        Format::Json => parse_json_with(text, 0, limits),
+        Format::Yaml => {
+            let (mut docs, error) = parse_yaml_with(text, limits);
+            match (error, docs.len()) {
+                (Some(e), _) => Err(e),
+                (None, 1) => docs
+                    .pop()
+                    .ok_or_else(|| LoadError::new("the file is empty", 0, 0)),
+                (None, 0) => Err(LoadError::new("the file is empty", 0, 0)),
+                (None, _) => Err(LoadError::new(
+                    "a data file holds one YAML document, this one has several",
+                    0,
+                    0,
+                )),
+            }
+        }
+        Format::Jsonl => Err(LoadError::new(
+            "a data file is one JSON or YAML document, not JSON Lines",
+            0,
+            0,
+        )),
     }
 }
 

@@ -9,8 +9,11 @@
 
 pub mod array_stream;
 pub mod conform;
+pub mod format;
 pub mod json;
+pub mod jsonl;
 pub mod load;
 pub mod locate;
 pub mod node;
+pub mod read;
 pub mod yaml;

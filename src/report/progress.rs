@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::form::{Report, Verdict};
+use crate::data::read::Input;
 use crate::diagnostic::Diagnostic;
-use crate::run::{DocumentResult, Input, Sink};
+use crate::run::{DocumentResult, Sink};
 use crate::source::Sources;
 
 /// How long a run goes before its bar appears.

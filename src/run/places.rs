@@ -1,7 +1,16 @@
 //! Findings with their places: the paths a finding's trace names, turned into
 //! spans of the input and data files while the document's tree is at hand.
 
-use super::*;
+use crate::data::locate::locate;
+use crate::data::node::Node;
+use crate::eval::Outcome;
+use crate::eval::trace::{Computed, Read};
+use crate::model::path::{Path, Root};
+use crate::model::program::Program;
+use crate::model::value::Value;
+use crate::source::{FileId, Sources, Span};
+
+use super::result::{ComputedValue, Finding, FindingValue, ReportedOutcome};
 
 /// What is needed to turn paths into places.
 pub(super) struct Places<'a> {

@@ -2,7 +2,21 @@
 //! documents at a time, each batch checked on all threads and merged in input
 //! order, so that memory stays flat however long the input is.
 
-use super::*;
+use std::io::Read as _;
+
+use crate::data::array_stream::{
+    ArrayScanner, Broken, Element, Fragment, Item, array_batch, sniff, starts_array,
+};
+use crate::data::jsonl::{LineBatch, LineReader, StreamLine};
+use crate::data::read::{
+    Input, MAX_DATA_FILE_BYTES, Unreadable, decode_input, load_error, read_input,
+};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Sources, Span, io_reason, replacement_span};
+
+use super::document::{Checker, DocOutput};
+use super::session::Session;
+use super::sink::Sink;
 
 impl<S: Sink> Session<'_, S> {
     /// Reads a JSON file whose top level is an array as a stream, like a JSON
@@ -36,7 +50,7 @@ impl<S: Sink> Session<'_, S> {
                 Some(Item::Broken(why)) => self.report_broken(name, *why),
                 Some(Item::Failed(e)) => self.report(Diagnostic::error(
                     Code::Io,
-                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                    format!("cannot read `{name}`: {}", io_reason(&e)),
                 )),
                 _ => {}
             }
@@ -85,6 +99,30 @@ impl<S: Sink> Session<'_, S> {
             d = d.label(Span::new(id, start as usize, end as usize), text);
         }
         self.report(d);
+    }
+
+    /// Opens a JSON Lines input and checks it as a stream.
+    pub(super) fn check_jsonl_input(&mut self, input: &Input) {
+        match input {
+            Input::File(path) => {
+                let name = path.display().to_string();
+                match std::fs::File::open(path) {
+                    Ok(file) => self.check_jsonl_stream(
+                        std::io::BufReader::with_capacity(1 << 20, file),
+                        &name,
+                    ),
+                    Err(e) => self.report(Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read `{name}`: {}", io_reason(&e)),
+                    )),
+                }
+            }
+            Input::Stdin(_) => {
+                let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+                self.check_jsonl_stream(reader, "<stdin>");
+            }
+            Input::Memory { name, bytes, .. } => self.check_jsonl_stream(bytes.as_slice(), name),
+        }
     }
 
     /// Reads a JSON Lines file as a stream: a batch of lines at a time, each batch
@@ -136,10 +174,8 @@ impl<S: Sink> Session<'_, S> {
         &mut self,
         input: &Input,
     ) -> Option<Result<(String, String), Unreadable>> {
-        use crate::data::array_stream::{sniff, starts_array};
-        use std::io::Read as _;
         let cannot_read = |name: &str, e: &std::io::Error| {
-            let why = crate::pack::io_reason(e);
+            let why = io_reason(e);
             let what = match input {
                 Input::Stdin(_) => "standard input".to_string(),
                 _ => format!("`{name}`"),
@@ -209,7 +245,7 @@ impl Checker<'_> {
                     format!("{doc_name}: line {} is not UTF-8 text", index + 1),
                 )
                 .label(
-                    crate::source::replacement_span(FileId::NONE, offset),
+                    replacement_span(FileId::NONE, offset),
                     "the first byte that is not UTF-8",
                 )
                 .help("save the file as UTF-8");
@@ -254,7 +290,7 @@ impl Checker<'_> {
         if let Some(offset) = not_utf8 {
             let d = Diagnostic::error(Code::Data, format!("{doc_name}: not UTF-8 text"))
                 .label(
-                    crate::source::replacement_span(FileId::NONE, offset),
+                    replacement_span(FileId::NONE, offset),
                     "the first byte that is not UTF-8",
                 )
                 .help("save the file as UTF-8");
@@ -281,114 +317,5 @@ impl Checker<'_> {
                 out
             }
         }
-    }
-}
-
-/// Up to `size` elements of a streamed array, and what stopped the reading
-/// (a broken array, an I/O error) if something did.
-pub(super) fn array_batch(
-    scanner: &mut ArrayScanner<impl std::io::Read>,
-    size: usize,
-) -> (Vec<Element>, Option<Item>) {
-    let mut batch = Vec::with_capacity(size);
-    while batch.len() < size {
-        match scanner.next_item() {
-            Some(Item::Element(element)) => batch.push(element),
-            Some(other) => return (batch, Some(other)),
-            None => break,
-        }
-    }
-    (batch, None)
-}
-
-/// A line of a JSON Lines stream: its text, or, when it is not UTF-8, its text
-/// with the bad bytes replaced and the offset of the first one.
-pub(super) type StreamLine = Result<String, (String, usize)>;
-
-/// The lines of a JSON Lines stream, read a batch at a time.
-struct LineReader<R> {
-    reader: R,
-    /// Lines read so far, blank ones included (for line numbers).
-    line_index: usize,
-    /// Documents (lines that are not blank) read so far.
-    documents: usize,
-    buf: Vec<u8>,
-}
-
-/// One batch of lines: (line index, document index, the line) each, the bytes
-/// they took, and what stopped the reading if something did.
-struct LineBatch {
-    lines: Vec<(usize, usize, StreamLine)>,
-    bytes: u64,
-    error: Option<Diagnostic>,
-}
-
-impl<R: std::io::BufRead> LineReader<R> {
-    fn new(reader: R) -> Self {
-        LineReader {
-            reader,
-            line_index: 0,
-            documents: 0,
-            buf: Vec::new(),
-        }
-    }
-
-    /// Up to `size` lines that are not blank. The batch is short at the end of
-    /// the input or when reading fails (then `error` says why, and the stream
-    /// is over).
-    fn batch(&mut self, size: usize, name: &str) -> LineBatch {
-        use std::io::{BufRead, Read};
-        let mut batch = LineBatch {
-            lines: Vec::with_capacity(size),
-            bytes: 0,
-            error: None,
-        };
-        while batch.lines.len() < size {
-            self.buf.clear();
-            // A line is read whole, but never past the size spans can address.
-            match (&mut self.reader)
-                .take(MAX_DATA_FILE_BYTES + 1)
-                .read_until(b'\n', &mut self.buf)
-            {
-                Ok(0) => break,
-                Ok(n) if n as u64 > MAX_DATA_FILE_BYTES => {
-                    batch.error = Some(
-                        Diagnostic::error(
-                            Code::Limit,
-                            format!("`{name}` line {}: longer than 4 GiB", self.line_index + 1),
-                        )
-                        .help("split the batch into several files"),
-                    );
-                    break;
-                }
-                Ok(n) => batch.bytes += n as u64,
-                Err(e) => {
-                    batch.error = Some(Diagnostic::error(
-                        Code::Io,
-                        format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                    ));
-                    break;
-                }
-            }
-            let index = self.line_index;
-            self.line_index += 1;
-            let mut bytes: &[u8] = &self.buf;
-            if index == 0 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            }
-            while let [rest @ .., b'\n' | b'\r'] = bytes {
-                bytes = rest;
-            }
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let line = match std::str::from_utf8(bytes) {
-                Ok(t) => Ok(t.to_string()),
-                Err(e) => Err((String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to())),
-            };
-            batch.lines.push((index, self.documents, line));
-            self.documents += 1;
-        }
-        batch
     }
 }

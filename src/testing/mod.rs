@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use self::file::{TestCase, TestInput};
 use crate::data::load::parse_yaml;
+use crate::data::read::Input;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Keep, OutcomeKind};
 use crate::pack::Pack;
-use crate::run::{Input, Options, Session};
+use crate::run::{Options, Session};
 use crate::source::Sources;
 
 /// What a run of a pack's tests came to.
@@ -92,7 +93,7 @@ fn run_file(
         Err(e) => {
             let d = Diagnostic::error(
                 Code::Io,
-                format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
+                format!("cannot read `{name}`: {}", crate::source::io_reason(&e)),
             );
             out.push_str(&render(&[d], &sources));
             run.malformed = true;

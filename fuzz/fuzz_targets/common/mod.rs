@@ -9,7 +9,8 @@ use preflight::report::{
     diagnostics_human, diagnostics_json, findings_github, findings_human, findings_json,
     findings_junit, findings_sarif,
 };
-use preflight::run::{self, Checked, Input, Options};
+use preflight::data::read::Input;
+use preflight::run::{self, Checked, Options};
 
 /// Renders a pack's diagnostics as the human and JSON forms do.
 pub fn render_pack(pack: &Pack) {
@@ -33,7 +34,7 @@ pub fn render_checked(checked: &Checked, program: &Program) -> String {
 pub fn check_bytes(
     pack: &Pack,
     bytes: &[u8],
-    format: preflight::data::load::Format,
+    format: preflight::data::format::Format,
     name: &str,
     data: &[(String, std::path::PathBuf)],
 ) -> Checked {

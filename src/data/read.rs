@@ -1,16 +1,48 @@
-//! Reading input files whole: bytes to text, and the diagnostics of files that
-//! cannot be read or parsed.
+//! Reading inputs and data files: where documents come from ([`Input`]), the
+//! bytes of a file or standard input, and their text, or why there is none
+//! (unreadable, too large, not UTF-8: [`Unreadable`]).
+//!
+//! Files read whole come through here; JSON Lines and top-level JSON arrays
+//! are read as streams ([`super::jsonl`], [`super::array_stream`]).
 
-use super::*;
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use super::format::Format;
+use super::node::LoadError;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Decoded, FileId, Sources, Span, decode_text, io_reason, replacement_span};
+
+/// Largest input or data file read: offsets in spans are 32-bit.
+pub const MAX_DATA_FILE_BYTES: u64 = u32::MAX as u64;
+
+/// Where documents come from.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file; its format from its extension.
+    File(PathBuf),
+    /// Standard input, in the given format.
+    Stdin(Format),
+    /// Bytes already in memory, named `name` in reports: for programs that embed
+    /// preflight (and its fuzz targets), which should not need a file.
+    Memory {
+        /// The name reports give the input.
+        name: String,
+        /// The raw bytes, decoded like a file's.
+        bytes: Vec<u8>,
+        /// Their format.
+        format: Format,
+    },
+}
 
 /// Reads an input file (or standard input) as UTF-8 text.
-pub(super) fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
+pub fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
     let (name, bytes) = read_bytes(input)?;
     decode_input(name, bytes)
 }
 
 /// Reads the bytes of an input file (or standard input).
-pub(super) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable> {
+pub fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable> {
     let (name, bytes) = match input {
         Input::Stdin(_) => {
             let mut bytes = Vec::new();
@@ -21,7 +53,7 @@ pub(super) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable>
                 .map_err(|e| {
                     Diagnostic::error(
                         Code::Io,
-                        format!("cannot read standard input: {}", crate::pack::io_reason(&e)),
+                        format!("cannot read standard input: {}", io_reason(&e)),
                     )
                 })?;
             ("<stdin>".to_string(), bytes)
@@ -30,10 +62,7 @@ pub(super) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable>
         Input::File(path) => {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| {
-                Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{name}`: {}", crate::pack::io_reason(&e)),
-                )
+                Diagnostic::error(Code::Io, format!("cannot read `{name}`: {}", io_reason(&e)))
             })?;
             (name, bytes)
         }
@@ -42,20 +71,20 @@ pub(super) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable>
 }
 
 /// The text of an input read whole, or why it cannot be used.
-pub(super) fn decode_input(name: String, bytes: Vec<u8>) -> Result<(String, String), Unreadable> {
+pub fn decode_input(name: String, bytes: Vec<u8>) -> Result<(String, String), Unreadable> {
     if bytes.len() as u64 > MAX_DATA_FILE_BYTES {
         return Err(Unreadable::from(
             Diagnostic::error(Code::Limit, format!("`{name}` is larger than 4 GiB"))
                 .help("split the batch into several files"),
         ));
     }
-    match crate::source::decode_text(bytes) {
-        crate::source::Decoded::Text(text) => Ok((name, text)),
-        crate::source::Decoded::Utf16 => Err(Unreadable::from(
+    match decode_text(bytes) {
+        Decoded::Text(text) => Ok((name, text)),
+        Decoded::Utf16 => Err(Unreadable::from(
             Diagnostic::error(Code::Data, format!("`{name}` is UTF-16 text"))
                 .help("save the file as UTF-8"),
         )),
-        crate::source::Decoded::Invalid { lossy, offset } => Err(Unreadable {
+        Decoded::Invalid { lossy, offset } => Err(Unreadable {
             diagnostic: Diagnostic::error(Code::Data, format!("`{name}` is not UTF-8 text"))
                 .help("save the file as UTF-8"),
             text: Some(Box::new((name, lossy, offset))),
@@ -65,7 +94,7 @@ pub(super) fn decode_input(name: String, bytes: Vec<u8>) -> Result<(String, Stri
 
 /// Why an input or data file could not be read; for a file that is not UTF-8,
 /// its text with the bad bytes replaced, so the error can show where.
-pub(super) struct Unreadable {
+pub struct Unreadable {
     diagnostic: Diagnostic,
     /// The file's name, its text with bad bytes replaced, the first bad byte.
     text: Option<Box<(String, String, usize)>>,
@@ -83,12 +112,12 @@ impl From<Diagnostic> for Unreadable {
 impl Unreadable {
     /// The diagnostic, pointing at the first bad byte when there is one (its
     /// file is added to `sources`).
-    pub(super) fn into_diagnostic(self, sources: &mut Sources) -> Diagnostic {
+    pub fn into_diagnostic(self, sources: &mut Sources) -> Diagnostic {
         match self.text.map(|t| *t) {
             Some((name, lossy, offset)) => {
                 let file = sources.add(name, lossy);
                 self.diagnostic.label(
-                    crate::source::replacement_span(file, offset),
+                    replacement_span(file, offset),
                     "the first byte that is not UTF-8",
                 )
             }
@@ -97,22 +126,8 @@ impl Unreadable {
     }
 }
 
-pub(super) fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
-    let span = Span::new(file, e.start as usize, e.end as usize);
-    let mut d = Diagnostic::error(Code::Data, e.message.clone());
-    d = d.label(span, e.label.clone().unwrap_or_else(|| "here".to_string()));
-    if let Some((start, end, text)) = &e.other {
-        d = d.label(
-            Span::new(file, *start as usize, *end as usize),
-            text.clone(),
-        );
-    }
-    let help = e.help.clone().or_else(|| syntax_help(&e.message));
-    d.maybe_help(help)
-}
-
 /// Whether text that failed to parse as JSON looks like YAML.
-pub(super) fn looks_like_yaml(text: &str) -> bool {
+pub fn looks_like_yaml(text: &str) -> bool {
     let first = text
         .lines()
         .map(str::trim)
@@ -125,7 +140,7 @@ pub(super) fn looks_like_yaml(text: &str) -> bool {
 }
 
 /// Help for the syntax errors people make most, when the parser gave none.
-pub(super) fn syntax_help(message: &str) -> Option<String> {
+pub fn syntax_help(message: &str) -> Option<String> {
     let closing = message.ends_with("found `}`") || message.ends_with("found `]`");
     if (message.starts_with("expected `,` or `}`") || message.starts_with("expected `,` or `]`"))
         && closing
@@ -142,4 +157,19 @@ pub(super) fn syntax_help(message: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The diagnostic of a document or data file that does not parse.
+pub fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
+    let span = Span::new(file, e.start as usize, e.end as usize);
+    let mut d = Diagnostic::error(Code::Data, e.message.clone());
+    d = d.label(span, e.label.clone().unwrap_or_else(|| "here".to_string()));
+    if let Some((start, end, text)) = &e.other {
+        d = d.label(
+            Span::new(file, *start as usize, *end as usize),
+            text.clone(),
+        );
+    }
+    let help = e.help.clone().or_else(|| syntax_help(&e.message));
+    d.maybe_help(help)
 }

@@ -1,0 +1,126 @@
+//! What a run finds, ready to report: documents with their outcomes, findings
+//! with every value's place resolved, and the run's problems. Reports read
+//! these and nothing else, so they never evaluate.
+
+use serde_json::Value as Json;
+
+use crate::diagnostic::Diagnostic;
+use crate::eval::{OutcomeKind, Tally};
+use crate::source::{Sources, Span};
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Checked {
+    /// Every file involved: the pack's policy files, then data and input files.
+    pub sources: Sources,
+    /// Problems that make the run untrustworthy (exit code 2): unreadable files,
+    /// data that does not parse or conform, bad settings.
+    pub errors: Vec<Diagnostic>,
+    /// Documents in input order, each with its kept outcomes.
+    pub documents: Vec<DocumentResult>,
+    /// Outcomes of every document, kept or not.
+    pub tally: Tally,
+}
+
+/// One document's result.
+#[derive(Debug)]
+pub struct DocumentResult {
+    /// `FILE` or `FILE#N`.
+    pub name: String,
+    /// The input file's name as given.
+    pub file: String,
+    /// Whether it was evaluated (false when it did not parse or conform).
+    pub evaluated: bool,
+    /// Kept outcomes: rule order, then subject order.
+    pub outcomes: Vec<ReportedOutcome>,
+    /// Counts of every outcome, kept or not.
+    pub tally: Tally,
+}
+
+/// An outcome ready to report.
+#[derive(Debug)]
+pub struct ReportedOutcome {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// The subject's path, as text.
+    pub subject: String,
+    /// What it came to.
+    pub kind: OutcomeKind,
+    /// For `fail` and `error`.
+    pub finding: Option<Finding>,
+}
+
+/// A finding with every place resolved.
+#[derive(Debug)]
+pub struct Finding {
+    /// The interpolated message (for an `error` without a message of its own:
+    /// the evaluation error).
+    pub message: String,
+    /// Whether `message` is the rule's own `message`, rather than preflight's
+    /// wording for a rule without one.
+    pub message_from_rule: bool,
+    /// The interpolated help.
+    pub help: Option<String>,
+    /// Where in the input the finding points: the first value the failing
+    /// `require` read from the document, else the subject.
+    pub location: Option<Span>,
+    /// The failing `require`, or the expression whose evaluation failed.
+    pub policy: Option<Span>,
+    /// For `error` outcomes: what stopped evaluation.
+    pub error: Option<String>,
+    /// Values the failing `require` read, with their places.
+    pub values: Vec<FindingValue>,
+    /// Sub-values computed by the failing clause (`sum(…) = 40`), shown on the
+    /// policy.
+    pub computed: Vec<ComputedValue>,
+}
+
+/// A sub-value computed by a failing clause.
+#[derive(Debug)]
+pub struct ComputedValue {
+    /// The expression as written in the policy.
+    pub expr: String,
+    /// The value as JSON.
+    pub value: Json,
+    /// A short label: the expression (shortened) and its value.
+    pub label: String,
+    /// The expression in the policy.
+    pub span: Span,
+}
+
+/// A value read by a failing `require`.
+#[derive(Debug)]
+pub struct FindingValue {
+    /// The expression as written in the policy.
+    pub expr: String,
+    /// The value as JSON.
+    pub value: Json,
+    /// The value for people: strings and enum members quoted, others bare.
+    pub display: String,
+    /// Where it is in the input or data file, when found.
+    pub location: Option<Span>,
+}
+
+impl Checked {
+    /// Documents that were neither evaluated nor named by an error: always none
+    /// (an invariant the tests and fuzz targets check, ARCHITECTURE.md).
+    pub fn unaccounted(&self) -> impl Iterator<Item = &DocumentResult> {
+        self.documents.iter().filter(|doc| {
+            !doc.evaluated
+                && !self
+                    .errors
+                    .iter()
+                    .any(|e| e.document.as_deref() == Some(doc.name.as_str()))
+        })
+    }
+
+    /// A run that stopped before any document was read, for these reasons.
+    pub fn failed(sources: Sources, errors: Vec<Diagnostic>) -> Checked {
+        Checked {
+            sources,
+            errors,
+            documents: Vec::new(),
+            tally: Tally::default(),
+        }
+    }
+}

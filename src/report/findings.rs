@@ -3,8 +3,10 @@
 //! any one form, so that the human, SARIF, JUnit and GitHub forms cannot drift
 //! apart.
 
+use std::borrow::Cow;
+
 use crate::model::program::Program;
-use crate::run::{Finding, ReportedOutcome};
+use crate::run::{ComputedValue, Finding, FindingValue, ReportedOutcome};
 
 /// Outcomes of one document in report order: rule id, then subject order.
 pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a ReportedOutcome> {
@@ -16,19 +18,67 @@ pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a
     v
 }
 
+/// A finding's message: the rule's own, or, for a rule without one, what
+/// failed (the requirement that does not hold, or the evaluation error).
+pub fn message(finding: &Finding) -> Cow<'_, str> {
+    match (&finding.message, &finding.error) {
+        (Some(message), _) => Cow::Borrowed(message),
+        (None, Some(e)) => Cow::Owned(format!("could not be evaluated: {e}")),
+        (None, None) => Cow::Owned(format!(
+            "`{}` does not hold",
+            finding.requirement.as_deref().unwrap_or_default()
+        )),
+    }
+}
+
 /// The text of a finding for one line of a report: its message and, for an
 /// `error` outcome, what stopped evaluation, unless the message already shows
 /// it (a part of the rule's message that could not be computed reads
-/// `<error: …>`, and preflight's own wording for a rule without a message is
-/// the error).
+/// `<error: …>`, and the wording for a rule without a message is the error).
 pub fn finding_text(finding: &Finding) -> String {
+    let message = message(finding);
     match &finding.error {
-        Some(e) if finding.message.contains(e.as_str()) => {
-            format!("{} (could not be evaluated)", finding.message)
+        Some(e) if message.contains(e.as_str()) => format!("{message} (could not be evaluated)"),
+        Some(e) if finding.message.is_some() => {
+            format!("{message} (could not be evaluated: {e})")
         }
-        Some(e) if finding.message_from_rule => {
-            format!("{} (could not be evaluated: {e})", finding.message)
-        }
-        _ => finding.message.clone(),
+        _ => message.into_owned(),
     }
+}
+
+/// The label of a value a failing `require` read, on the input: the
+/// expression and the value, strings and enum members quoted, long values cut.
+pub fn value_label(value: &FindingValue) -> String {
+    let text = &value.text;
+    let text = if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    } else {
+        text.clone()
+    };
+    let shown = if value.is_text {
+        format!("{text:?}")
+    } else {
+        text
+    };
+    format!("{}: {shown}", value.expr)
+}
+
+/// The label of a sub-value a failing clause computed, on the policy:
+/// `sum(…) = 40`, long expressions and values shortened.
+pub fn computed_label(computed: &ComputedValue) -> String {
+    let expr = &computed.expr;
+    let short = if expr.chars().count() <= 32 {
+        expr.clone()
+    } else if let Some(open) = expr.find('(') {
+        format!("{}(…)", expr.get(..open).unwrap_or(""))
+    } else {
+        format!("{}…", expr.chars().take(30).collect::<String>())
+    };
+    let value = &computed.text;
+    let value = if value.chars().count() > 60 {
+        format!("{}…", value.chars().take(59).collect::<String>())
+    } else {
+        value.clone()
+    };
+    format!("{short} = {value}")
 }

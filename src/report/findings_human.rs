@@ -12,7 +12,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::counts::Counts;
 use super::diagnostics_human;
-use super::findings::{finding_text, sorted};
+use super::findings::{computed_label, finding_text, sorted, value_label};
 use super::form::{self, ReportOptions, Verdict};
 use crate::diagnostic::{CharColumnSource, Diagnostic};
 use crate::eval::OutcomeKind;
@@ -324,7 +324,7 @@ fn reports(
         if let Some(span) = v.location {
             let primary = Some(span) == finding.location;
             located_in_input |= finding.location.is_some_and(|l| l.file == span.file);
-            add(span, format!("{}: {}", v.expr, v.display), primary);
+            add(span, value_label(v), primary);
         }
     }
     if !located_in_input && let Some(span) = finding.location {
@@ -444,7 +444,7 @@ fn policy_labels(outcome: &ReportedOutcome, finding: &Finding) -> Vec<(Span, Str
     }
     for c in computed {
         if !taken.iter().any(|(s, _)| overlaps(*s, c.span)) {
-            taken.push((c.span, c.label.clone()));
+            taken.push((c.span, computed_label(c)));
         }
     }
     taken

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::counts::Counts;
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
-use super::findings::sorted;
+use super::findings::{message, sorted};
 use super::form::{Report, ReportOptions, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
 use crate::model::program::{Program, RuleSeverity};
@@ -214,7 +214,7 @@ fn document(
             rule,
             severity: severity.as_str(),
             outcome: o.kind.as_str(),
-            message: f.message.clone(),
+            message: message(f).into_owned(),
             help: f.help.clone(),
             document: doc.name.clone(),
             subject: o.subject.clone(),

@@ -229,10 +229,7 @@ fn finding_lines(sources: &Sources, doc: &DocumentResult, o: &ReportedOutcome) -
 /// it points into the document's file.
 fn belongs_to(d: &Diagnostic, doc: &DocumentResult, sources: &Sources) -> bool {
     if doc.name != doc.file {
-        return d
-            .message
-            .strip_prefix(doc.name.as_str())
-            .is_some_and(|rest| rest.starts_with(": "));
+        return d.document.as_deref() == Some(doc.name.as_str());
     }
     d.primary_span()
         .and_then(|s| sources.get(s.file))

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::program::RuleSeverity;
 use crate::model::program::{Program, Rule};
-use crate::report::findings::{finding_text, sorted};
+use crate::report::findings::{computed_label, finding_text, sorted, value_label};
 use crate::run::Checked;
 use crate::source::{Sources, Span};
 
@@ -280,7 +280,7 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 related.push(located(place, what));
             }
             for v in &f.values {
-                let text = format!("{}: {}", v.expr, v.display);
+                let text = value_label(v);
                 match v.location.and_then(|s| physical(sources, s)) {
                     Some(place) => related.push(located(place, text)),
                     None => related.push(SarifLocation {
@@ -292,7 +292,7 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
             }
             for c in &f.computed {
                 if let Some(place) = physical(sources, c.span) {
-                    related.push(located(place, c.label.clone()));
+                    related.push(located(place, computed_label(c)));
                 }
             }
             for (n, r) in related.iter_mut().enumerate() {

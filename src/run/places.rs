@@ -7,7 +7,7 @@ use crate::eval::Outcome;
 use crate::eval::trace::{Computed, Read};
 use crate::model::path::{Path, Root};
 use crate::model::program::Program;
-use crate::model::value::Value;
+use crate::model::types::Type;
 use crate::source::{FileId, Sources, Span};
 
 use super::result::{ComputedValue, Finding, FindingValue, ReportedOutcome};
@@ -43,7 +43,8 @@ impl Places<'_> {
                 .map(|r: &Read| FindingValue {
                     expr: one_line(self.sources.slice(r.span)),
                     value: r.value.to_json(&r.ty, schema),
-                    display: shown(&r.value, &r.ty, self.program),
+                    text: r.value.display(&r.ty, schema),
+                    is_text: matches!(r.ty, Type::String | Type::Enum(_)),
                     location: self.span_of(&r.path),
                 })
                 .collect();
@@ -61,42 +62,29 @@ impl Places<'_> {
             let computed = f
                 .computed
                 .iter()
-                .map(|c: &Computed| {
-                    let expr = one_line(self.sources.slice(c.span));
-                    ComputedValue {
-                        label: computed_label(&expr, &c.value.display(&c.ty, schema)),
-                        value: c.value.to_json(&c.ty, schema),
-                        expr,
-                        span: c.span,
-                    }
+                .map(|c: &Computed| ComputedValue {
+                    expr: one_line(self.sources.slice(c.span)),
+                    value: c.value.to_json(&c.ty, schema),
+                    text: c.value.display(&c.ty, schema),
+                    span: c.span,
                 })
                 .collect();
-            let error = f.error.as_ref().map(|e| e.message.clone());
-            let message_from_rule = f.message.is_some();
-            let (message, help) = match &f.error {
-                // The rule's message, as for a `fail`; without one, the error.
-                // The rule's help, else how to let the rule decide.
-                Some(e) => (
-                    f.message
-                        .unwrap_or_else(|| format!("could not be evaluated: {}", e.message)),
-                    f.help.or_else(|| e.help.clone()),
-                ),
-                None => (
-                    f.message.unwrap_or_else(|| {
-                        let text = f.require.map(|s| self.sources.slice(s)).unwrap_or("");
-                        let text = text.strip_prefix("require").unwrap_or(text);
-                        format!("`{}` does not hold", one_line(text))
-                    }),
-                    f.help,
-                ),
+            let requirement = f.require.map(|span| {
+                let text = self.sources.slice(span);
+                one_line(text.strip_prefix("require").unwrap_or(text))
+            });
+            // The rule's help, else how to let the rule decide.
+            let help = match &f.error {
+                Some(e) => f.help.or_else(|| e.help.clone()),
+                None => f.help,
             };
             Finding {
-                message,
-                message_from_rule,
+                message: f.message,
+                requirement,
                 help,
                 location,
                 policy: f.require.or(f.error.as_ref().map(|e| e.span)),
-                error,
+                error: f.error.map(|e| e.message),
                 values,
                 computed,
             }
@@ -110,41 +98,7 @@ impl Places<'_> {
     }
 }
 
-/// A value as a label on the input shows it: strings and enum members quoted
-/// (so that blanks and case are visible), numbers, dates and booleans bare.
-pub(super) fn shown(value: &Value, ty: &crate::model::types::Type, program: &Program) -> String {
-    use crate::model::types::Type;
-    let text = value.display(ty, &program.schema);
-    let text = if text.chars().count() > 80 {
-        format!("{}…", text.chars().take(79).collect::<String>())
-    } else {
-        text
-    };
-    match ty {
-        Type::String | Type::Enum(_) => format!("{text:?}"),
-        _ => text,
-    }
-}
-
-/// A label for a computed sub-value: `sum(…) = 40`, long expressions shortened.
-pub(super) fn computed_label(expr: &str, value: &str) -> String {
-    let expr = one_line(expr);
-    let short = if expr.chars().count() <= 32 {
-        expr
-    } else if let Some(open) = expr.find('(') {
-        format!("{}(…)", expr.get(..open).unwrap_or(""))
-    } else {
-        format!("{}…", expr.chars().take(30).collect::<String>())
-    };
-    let value = if value.chars().count() > 60 {
-        format!("{}…", value.chars().take(59).collect::<String>())
-    } else {
-        value.to_string()
-    };
-    format!("{short} = {value}")
-}
-
 /// An expression's text on one line, runs of whitespace as one space.
-pub(super) fn one_line(text: &str) -> String {
+fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -53,12 +53,11 @@ pub struct ReportedOutcome {
 /// A finding with every place resolved.
 #[derive(Debug)]
 pub struct Finding {
-    /// The interpolated message (for an `error` without a message of its own:
-    /// the evaluation error).
-    pub message: String,
-    /// Whether `message` is the rule's own `message`, rather than preflight's
-    /// wording for a rule without one.
-    pub message_from_rule: bool,
+    /// The rule's `message`, interpolated; `None` when the rule has none (the
+    /// reports then say what failed: `report::findings::message`).
+    pub message: Option<String>,
+    /// The failing `require`'s condition as written, on one line.
+    pub requirement: Option<String>,
     /// The interpolated help.
     pub help: Option<String>,
     /// Where in the input the finding points: the first value the failing
@@ -82,8 +81,8 @@ pub struct ComputedValue {
     pub expr: String,
     /// The value as JSON.
     pub value: Json,
-    /// A short label: the expression (shortened) and its value.
-    pub label: String,
+    /// The value as people read it.
+    pub text: String,
     /// The expression in the policy.
     pub span: Span,
 }
@@ -95,8 +94,11 @@ pub struct FindingValue {
     pub expr: String,
     /// The value as JSON.
     pub value: Json,
-    /// The value for people: strings and enum members quoted, others bare.
-    pub display: String,
+    /// The value as people read it (a string or enum member unquoted).
+    pub text: String,
+    /// Whether it is a string or an enum member, which labels quote so that
+    /// blanks and case are visible.
+    pub is_text: bool,
     /// Where it is in the input or data file, when found.
     pub location: Option<Span>,
 }

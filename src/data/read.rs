@@ -5,9 +5,10 @@
 //! Files read whole come through here; JSON Lines and top-level JSON arrays
 //! are read as streams ([`super::jsonl`], [`super::array_stream`]).
 
-use std::io::Read as _;
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
+use super::array_stream::{sniff, starts_array};
 use super::format::Format;
 use super::node::LoadError;
 use crate::diagnostic::{Code, Diagnostic};
@@ -68,6 +69,84 @@ pub fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable> {
         }
     };
     Ok((name, bytes))
+}
+
+/// A JSON input, opened: a top-level array, to read as a stream, or anything
+/// else, read whole.
+pub enum JsonInput<'a> {
+    /// An array: the input's name, and its bytes from the first.
+    Array(String, Box<dyn Read + Send + 'a>),
+    /// Not an array: the name and text, or why there are none.
+    Whole(Result<(String, String), Unreadable>),
+}
+
+/// Opens a JSON input and looks at its first bytes to see whether its top
+/// level is an array; those bytes are read again, with the rest, either way.
+pub fn open_json(input: &Input) -> JsonInput<'_> {
+    let cannot_read = |name: &str, e: &std::io::Error| {
+        let why = io_reason(e);
+        let what = match input {
+            Input::Stdin(_) => "standard input".to_string(),
+            _ => format!("`{name}`"),
+        };
+        Unreadable::from(Diagnostic::error(
+            Code::Io,
+            format!("cannot read {what}: {why}"),
+        ))
+    };
+    let (name, rest): (String, Box<dyn Read + Send>) = match input {
+        Input::Memory { name, bytes, .. } => {
+            if starts_array(bytes) == Some(true) {
+                return JsonInput::Array(name.clone(), Box::new(bytes.as_slice()));
+            }
+            return JsonInput::Whole(read_input(input));
+        }
+        Input::File(path) => {
+            let name = path.display().to_string();
+            match std::fs::File::open(path) {
+                Ok(file) => (name, Box::new(file)),
+                Err(e) => return JsonInput::Whole(Err(cannot_read(&name, &e))),
+            }
+        }
+        Input::Stdin(_) => ("<stdin>".to_string(), Box::new(std::io::stdin())),
+    };
+    let mut rest = std::io::BufReader::with_capacity(1 << 16, rest);
+    let head = match sniff(&mut rest) {
+        Ok((sniffed, true)) => {
+            let reader = std::io::Cursor::new(sniffed).chain(rest);
+            return JsonInput::Array(name, Box::new(reader));
+        }
+        Ok((sniffed, _)) => sniffed,
+        Err(e) => return JsonInput::Whole(Err(cannot_read(&name, &e))),
+    };
+    let mut bytes = head;
+    let limit = (MAX_DATA_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+    if let Err(e) = rest.take(limit).read_to_end(&mut bytes) {
+        return JsonInput::Whole(Err(cannot_read(&name, &e)));
+    }
+    JsonInput::Whole(decode_input(name, bytes))
+}
+
+/// Opens a JSON Lines input for reading line by line: its name and a buffered
+/// reader, or why it cannot be opened.
+pub fn open_jsonl(input: &Input) -> Result<(String, Box<dyn BufRead + Send + '_>), Diagnostic> {
+    match input {
+        Input::File(path) => {
+            let name = path.display().to_string();
+            match std::fs::File::open(path) {
+                Ok(file) => Ok((name, Box::new(BufReader::with_capacity(1 << 20, file)))),
+                Err(e) => Err(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{name}`: {}", io_reason(&e)),
+                )),
+            }
+        }
+        Input::Stdin(_) => Ok((
+            "<stdin>".to_string(),
+            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+        )),
+        Input::Memory { name, bytes, .. } => Ok((name.clone(), Box::new(bytes.as_slice()))),
+    }
 }
 
 /// The text of an input read whole, or why it cannot be used.

@@ -2,14 +2,10 @@
 //! documents at a time, each batch checked on all threads and merged in input
 //! order, so that memory stays flat however long the input is.
 
-use std::io::Read as _;
-
-use crate::data::array_stream::{
-    ArrayScanner, Broken, Element, Fragment, Item, array_batch, sniff, starts_array,
-};
+use crate::data::array_stream::{ArrayScanner, Broken, Element, Fragment, Item, array_batch};
 use crate::data::jsonl::{LineBatch, LineReader, StreamLine};
 use crate::data::read::{
-    Input, MAX_DATA_FILE_BYTES, Unreadable, decode_input, load_error, read_input,
+    Input, JsonInput, MAX_DATA_FILE_BYTES, Unreadable, load_error, open_json, open_jsonl,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span, io_reason, replacement_span};
@@ -103,25 +99,9 @@ impl<S: Sink> Session<'_, S> {
 
     /// Opens a JSON Lines input and checks it as a stream.
     pub(super) fn check_jsonl_input(&mut self, input: &Input) {
-        match input {
-            Input::File(path) => {
-                let name = path.display().to_string();
-                match std::fs::File::open(path) {
-                    Ok(file) => self.check_jsonl_stream(
-                        std::io::BufReader::with_capacity(1 << 20, file),
-                        &name,
-                    ),
-                    Err(e) => self.report(Diagnostic::error(
-                        Code::Io,
-                        format!("cannot read `{name}`: {}", io_reason(&e)),
-                    )),
-                }
-            }
-            Input::Stdin(_) => {
-                let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
-                self.check_jsonl_stream(reader, "<stdin>");
-            }
-            Input::Memory { name, bytes, .. } => self.check_jsonl_stream(bytes.as_slice(), name),
+        match open_jsonl(input) {
+            Ok((name, reader)) => self.check_jsonl_stream(reader, &name),
+            Err(e) => self.report(e),
         }
     }
 
@@ -169,57 +149,19 @@ impl<S: Sink> Session<'_, S> {
     }
 
     /// Checks a JSON input as a stream if its top level is an array (`None`);
-    /// else reads it whole, for [`Session::check_input`] to go on with.
+    /// else gives its text, read whole, for [`Session::check_input`] to go on
+    /// with.
     pub(super) fn check_json_array(
         &mut self,
         input: &Input,
     ) -> Option<Result<(String, String), Unreadable>> {
-        let cannot_read = |name: &str, e: &std::io::Error| {
-            let why = io_reason(e);
-            let what = match input {
-                Input::Stdin(_) => "standard input".to_string(),
-                _ => format!("`{name}`"),
-            };
-            Unreadable::from(Diagnostic::error(
-                Code::Io,
-                format!("cannot read {what}: {why}"),
-            ))
-        };
-        let (name, rest): (String, Box<dyn std::io::Read + Send>) = match input {
-            Input::Memory { name, bytes, .. } => {
-                if starts_array(bytes) == Some(true) {
-                    self.check_array_stream(bytes.as_slice(), name);
-                    return None;
-                }
-                return Some(read_input(input));
-            }
-            Input::File(path) => {
-                let name = path.display().to_string();
-                match std::fs::File::open(path) {
-                    Ok(file) => (name, Box::new(file)),
-                    Err(e) => return Some(Err(cannot_read(&name, &e))),
-                }
-            }
-            Input::Stdin(_) => ("<stdin>".to_string(), Box::new(std::io::stdin())),
-        };
-        // The first bytes are read to see whether the input is an array; they
-        // are read again, with the rest, in either case.
-        let mut rest = std::io::BufReader::with_capacity(1 << 16, rest);
-        let head = match sniff(&mut rest) {
-            Ok((sniffed, true)) => {
-                let reader = std::io::Cursor::new(sniffed).chain(rest);
+        match open_json(input) {
+            JsonInput::Array(name, reader) => {
                 self.check_array_stream(reader, &name);
-                return None;
+                None
             }
-            Ok((sniffed, _)) => sniffed,
-            Err(e) => return Some(Err(cannot_read(&name, &e))),
-        };
-        let mut bytes = head;
-        let limit = (MAX_DATA_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
-        if let Err(e) = rest.take(limit).read_to_end(&mut bytes) {
-            return Some(Err(cannot_read(&name, &e)));
+            JsonInput::Whole(read) => Some(read),
         }
-        Some(decode_input(name, bytes))
     }
 }
 

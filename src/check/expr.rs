@@ -5,8 +5,8 @@
 //! part gets [`Type::Unknown`], which is compatible with everything, so that one
 //! mistake gives one diagnostic and checking continues.
 
-use super::Checker;
 use super::scope::Scope;
+use super::{Checker, GlobalKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::program::{BinOp, Const, TExpr, TExprKind};
 use crate::model::types::Type;
@@ -41,23 +41,6 @@ enum Access {
     Field,
     /// `r has f`
     Has,
-}
-
-/// What a global variable refers to.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum GlobalKind {
-    Input,
-    Data(u32),
-    Param(u32),
-}
-
-/// An `input`, `data` or `param` name.
-#[derive(Debug, Clone)]
-pub(crate) struct GlobalVar {
-    pub(crate) name: String,
-    pub(crate) kind: GlobalKind,
-    pub(crate) ty: Type,
-    pub(crate) span: Span,
 }
 
 impl Checker<'_> {

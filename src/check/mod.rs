@@ -21,7 +21,6 @@ use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind
 use crate::model::types::{Schema, Type};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
-use expr::{GlobalKind, GlobalVar};
 use scope::Scope;
 
 /// Checks the parsed files of one pack (in the pack's file order). Returns the
@@ -79,6 +78,23 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         _ => None,
     };
     (program, diags)
+}
+
+/// What a global variable refers to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum GlobalKind {
+    Input,
+    Data(u32),
+    Param(u32),
+}
+
+/// An `input`, `data` or `param` name.
+#[derive(Debug, Clone)]
+pub(crate) struct GlobalVar {
+    pub(crate) name: String,
+    pub(crate) kind: GlobalKind,
+    pub(crate) ty: Type,
+    pub(crate) span: Span,
 }
 
 /// The state of checking one pack.

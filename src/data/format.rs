@@ -1,11 +1,9 @@
-//! The syntax of an input: decided once per input, from its name or the
+//! The syntax of an input file. Which one an input has is decided once, by
+//! [`crate::data::read::Input::format`]: from its name, or the
 //! `--input-format` given for names that do not say it (standard input has
 //! only the latter).
 
 use std::path::Path;
-
-use super::read::Input;
-use crate::diagnostic::{Code, Diagnostic};
 
 /// The syntax of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,26 +26,5 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             _ => None,
         }
-    }
-}
-
-/// The format of `input`: its own (standard input and bytes in memory carry
-/// one), else what its name says, else `fallback`; a usage error when none of
-/// them says it.
-pub fn of_input(input: &Input, fallback: Option<Format>) -> Result<Format, Diagnostic> {
-    match input {
-        Input::Stdin(f) | Input::Memory { format: f, .. } => Ok(*f),
-        Input::File(path) => Format::from_path(path).or(fallback).ok_or_else(|| {
-            Diagnostic::error(
-                Code::Usage,
-                format!(
-                    "`{}`: the file name does not say its format",
-                    path.display()
-                ),
-            )
-            .help(
-                "name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`",
-            )
-        }),
     }
 }

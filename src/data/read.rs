@@ -36,6 +36,29 @@ pub enum Input {
     },
 }
 
+impl Input {
+    /// The format of this input: its own (standard input and bytes in memory carry
+    /// one), else what its name says, else `fallback`; a usage error when none of
+    /// them says it.
+    pub fn format(&self, fallback: Option<Format>) -> Result<Format, Diagnostic> {
+        match self {
+            Input::Stdin(f) | Input::Memory { format: f, .. } => Ok(*f),
+            Input::File(path) => Format::from_path(path).or(fallback).ok_or_else(|| {
+                Diagnostic::error(
+                    Code::Usage,
+                    format!(
+                        "`{}`: the file name does not say its format",
+                        path.display()
+                    ),
+                )
+                .help(
+                    "name it `.json`, `.yaml`, `.yml`, `.jsonl` or `.ndjson`, or give `--input-format`",
+                )
+            }),
+        }
+    }
+}
+
 /// Reads an input file (or standard input) as UTF-8 text.
 pub fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
     let (name, bytes) = read_bytes(input)?;

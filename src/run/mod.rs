@@ -16,52 +16,15 @@ pub mod settings;
 mod sink;
 mod stream;
 
-use std::path::PathBuf;
-
-use crate::data::format::Format;
 use crate::data::read::Input;
-use crate::eval::Keep;
-use crate::limits::Limits;
 use crate::pack::Pack;
 
 pub use self::pack_data::validate_data;
 pub use self::result::{
     Checked, ComputedValue, DocumentResult, Finding, FindingValue, ReportedOutcome,
 };
-pub use self::session::Session;
+pub use self::session::{Options, Session};
 pub use self::sink::{Collect, Sink};
-
-/// The settings of a run (cli.md, `check` options).
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// `--data NAME=PATH` overrides.
-    pub data: Vec<(String, PathBuf)>,
-    /// `--param NAME=VALUE` overrides.
-    pub params: Vec<(String, String)>,
-    /// `--today`, unparsed; `None` for the system's date.
-    pub today: Option<String>,
-    /// Which outcomes to keep.
-    pub keep: Keep,
-    /// `--input-format`: the format of files whose name does not say it (and of
-    /// standard input).
-    pub input_format: Option<Format>,
-    /// Bounds on input nesting, YAML aliases and evaluation steps.
-    pub limits: Limits,
-}
-
-impl Default for Options {
-    /// No overrides, the system's date, findings only, default limits.
-    fn default() -> Options {
-        Options {
-            data: Vec::new(),
-            params: Vec::new(),
-            today: None,
-            keep: Keep::Findings,
-            input_format: None,
-            limits: Limits::default(),
-        }
-    }
-}
 
 /// Runs `pack` over `inputs`. A pack that did not load gives its diagnostics as
 /// errors; documents that cannot be read, parsed or conformed are reported and

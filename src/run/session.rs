@@ -2,22 +2,56 @@
 //! inputs one after another and handing what it finds to its [`Sink`].
 //! Documents of a file are checked on all threads and merged in input order.
 
-use crate::data::format::{self, Format};
+use std::path::PathBuf;
+
+use crate::data::format::Format;
 use crate::data::load::{Split, split_with};
 use crate::data::node::Node;
 use crate::data::read::{Input, load_error, looks_like_yaml, read_input};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{Evaluator, Tally};
+use crate::eval::{Evaluator, Keep, Tally};
+use crate::limits::Limits;
 use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{FileId, Sources};
 
-use super::Options;
 use super::document::{Checker, DocOutput};
 use super::pack_data::load_data;
 use super::result::Checked;
 use super::settings;
 use super::sink::{Collect, Sink};
+
+/// The settings of a run (cli.md, `check` options).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--data NAME=PATH` overrides.
+    pub data: Vec<(String, PathBuf)>,
+    /// `--param NAME=VALUE` overrides.
+    pub params: Vec<(String, String)>,
+    /// `--today`, unparsed; `None` for the system's date.
+    pub today: Option<String>,
+    /// Which outcomes to keep.
+    pub keep: Keep,
+    /// `--input-format`: the format of files whose name does not say it (and of
+    /// standard input).
+    pub input_format: Option<Format>,
+    /// Bounds on input nesting, YAML aliases and evaluation steps.
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    /// No overrides, the system's date, findings only, default limits.
+    fn default() -> Options {
+        Options {
+            data: Vec::new(),
+            params: Vec::new(),
+            today: None,
+            keep: Keep::Findings,
+            input_format: None,
+            limits: Limits::default(),
+        }
+    }
+}
 
 /// A pack ready to check documents: its settings applied and its data loaded.
 /// Made once per run ([`Session::start`]); then any number of documents can be
@@ -172,7 +206,7 @@ impl<'p, S: Sink> Session<'p, S> {
     /// is decided once: JSON Lines and JSON arrays are read as streams
     /// (`stream.rs`), anything else whole.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
-        let format = format::of_input(input, input_format);
+        let format = input.format(input_format);
         let read = match format {
             Ok(Format::Jsonl) => return self.check_jsonl_input(input),
             // A JSON array is read as a stream; anything else is read whole.

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind};
-use crate::model::types::{Schema, Type};
+use crate::model::types::{EnumId, RecordId, Schema, Type};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
 use scope::Scope;
@@ -80,6 +80,13 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     (program, diags)
 }
 
+/// A declared type name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TypeName {
+    Enum(EnumId),
+    Record(RecordId),
+}
+
 /// What a global variable refers to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum GlobalKind {
@@ -101,7 +108,7 @@ pub(crate) struct GlobalVar {
 pub(crate) struct Checker<'a> {
     sources: &'a Sources,
     schema: Schema,
-    type_names: HashMap<String, schema::TypeName>,
+    type_names: HashMap<String, TypeName>,
     globals: Vec<GlobalVar>,
     /// Global name → index in `globals`.
     global_index: HashMap<String, usize>,

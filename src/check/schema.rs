@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::Checker;
+use super::{Checker, TypeName};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::types::{EnumDef, FieldDef, MemberDef, RecordDef};
 use crate::model::types::{EnumId, RecordId, Type};
@@ -34,13 +34,6 @@ fn positions<'a>(
         .enumerate()
         .filter_map(|(i, n)| u32::try_from(i).ok().map(|i| (n.to_string(), i)))
         .collect()
-}
-
-/// A declared type name.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum TypeName {
-    Enum(EnumId),
-    Record(RecordId),
 }
 
 impl Checker<'_> {

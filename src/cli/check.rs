@@ -7,7 +7,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FailOn};
+use super::args::{CheckArgs, CheckFormat, FailOn};
+use super::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
 use crate::data::format::Format;
 use crate::data::read::Input;
 use crate::diagnostic::{Code, Diagnostic};
@@ -19,7 +20,7 @@ use crate::report::{self, progress};
 use crate::run::{self, Options, Session};
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
-    let pack = super::load_pack(&args.policy);
+    let pack = super::shared::load_pack(&args.policy);
     let (options, usage) = run_options(args);
     let inputs = inputs(args);
     // Pack warnings are worth seeing; they do not change the exit code.
@@ -49,7 +50,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     // 2 MiB default (reserved, not used, like the main thread's).
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.map_or(0, std::num::NonZeroUsize::get))
-        .stack_size(super::WORKER_STACK_BYTES)
+        .stack_size(super::shared::WORKER_STACK_BYTES)
         .build();
     let check = || check(&pack, &options, &inputs, open());
     let verdict = match &pool {
@@ -145,7 +146,7 @@ fn report_options(args: &CheckArgs, inputs: &[Input]) -> ReportOptions {
         show_all: args.show_all(),
         color_stdout: args.color.for_stdout(),
         color_stderr: args.color.for_stderr(),
-        width: super::terminal_width(),
+        width: super::shared::terminal_width(),
         stdout_is_terminal: std::io::stdout().is_terminal(),
         progress: Some(progress::input_size(inputs)),
         fail_on: match args.fail_on {

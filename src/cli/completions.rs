@@ -4,7 +4,8 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use super::{Cli, CompletionsArgs, EXIT_OK};
+use super::args::{Cli, CompletionsArgs};
+use super::shared::EXIT_OK;
 
 pub(super) fn run(args: &CompletionsArgs) -> u8 {
     let mut command = Cli::command();

@@ -2,11 +2,12 @@
 
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_TROUBLE, ExplainArgs};
+use super::args::ExplainArgs;
+use super::shared::{EXIT_OK, EXIT_TROUBLE};
 use crate::report::{diagnostics_human, rules};
 
 pub(super) fn run(args: &ExplainArgs) -> u8 {
-    let pack = super::load_pack(&args.policy);
+    let pack = super::shared::load_pack(&args.policy);
     let color = args.color.for_stderr();
     let Some(program) = pack.program.as_ref() else {
         let text = diagnostics_human::render(&pack.diagnostics, &pack.sources, color);

@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, FmtArgs};
+use super::args::FmtArgs;
+use super::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
 use crate::format::format_source;
 use crate::report::diagnostics_human;
 

@@ -2,11 +2,12 @@
 
 use std::io::Write;
 
-use super::{EXIT_OK, EXIT_TROUBLE, SchemaArgs};
+use super::args::SchemaArgs;
+use super::shared::{EXIT_OK, EXIT_TROUBLE};
 use crate::report::{diagnostics_human, json_schema};
 
 pub(super) fn run(args: &SchemaArgs) -> u8 {
-    let pack = super::load_pack(&args.policy);
+    let pack = super::shared::load_pack(&args.policy);
     let Some(program) = pack.program.as_ref() else {
         let text =
             diagnostics_human::render(&pack.diagnostics, &pack.sources, args.color.for_stderr());

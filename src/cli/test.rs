@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, TestArgs};
+use super::args::TestArgs;
+use super::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
 use crate::report::diagnostics_human;
 use crate::testing::{TestRun, run_pack};
 

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{EXIT_OK, EXIT_TROUBLE, OutputFormat, ValidateArgs};
+use super::args::{OutputFormat, ValidateArgs};
+use super::shared::{EXIT_OK, EXIT_TROUBLE};
 use crate::report::{diagnostics_human, diagnostics_json};
 
 #[derive(Serialize)]
@@ -24,7 +25,7 @@ struct Summary {
 }
 
 pub(super) fn run(args: &ValidateArgs) -> u8 {
-    let mut pack = super::load_pack(&args.policy);
+    let mut pack = super::shared::load_pack(&args.policy);
     pack.check_default_data_files();
     if pack.is_ok() {
         // The default data files' contents must conform to their types.

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
-use super::json::{KeyIndex, duplicate_key_error, snippet, to_u32};
+use super::json::{KeyIndex, duplicate_key_error};
+use super::json_lex::{snippet, to_u32};
 use super::node::{Entry, LoadError, Node, NodeKind};
 use crate::limits::Limits;
 

@@ -20,7 +20,7 @@ use std::io::{ErrorKind, Read};
 use std::ops::Range;
 
 use super::json_lex::{self as lex, Expected, is_ws, to_u32};
-use super::node::LoadError;
+use super::node::{LoadError, LoadErrorKind};
 
 /// How many bytes are asked of the reader at a time.
 const CHUNK: usize = 1 << 20;
@@ -469,7 +469,8 @@ impl<R: Read> ArrayScanner<R> {
             self.state = State::Done;
             let (window, at) = self.window(&mark)?;
             self.current = None;
-            let mut error = LoadError::new("the document is too long", 0, 0);
+            let mut error =
+                LoadError::new("the document is too long", 0, 0).with_kind(LoadErrorKind::Limit);
             error.start = to_u32(at);
             error.end = error.start.saturating_add(1).min(to_u32(window.text.len()));
             error.label = Some("the document starts here".into());
@@ -782,10 +783,8 @@ impl<R: Read> ArrayScanner<R> {
     /// "expected …, found …" at `pos` (or the comment there), with `label`.
     fn unexpected(&mut self, expected: Expected, label: Option<&str>) -> std::io::Result<Item> {
         let mark = self.mark();
-        let rest = self.ahead(&mark)?;
-        let comment = lex::comment_len(rest).is_some();
-        let mut error = lex::unexpected(expected, rest, 0);
-        if !comment {
+        let mut error = lex::unexpected(expected, self.ahead(&mark)?, 0);
+        if error.kind != LoadErrorKind::Comment {
             error.label = label.map(str::to_string);
         }
         self.stop(&mark, error)

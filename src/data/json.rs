@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 
 use super::json_lex::{self as lex, Expected, is_ws, to_u32};
-use super::node::{Entry, LoadError, Node, NodeKind};
+use super::node::{Entry, LoadError, LoadErrorKind, Node, NodeKind};
 use crate::limits::Limits;
 
 /// Parses one JSON value that makes up all of `text`.
@@ -111,6 +111,7 @@ pub(crate) fn duplicate_key_error(key: &str, first: (u32, u32), second: (u32, u3
         label: Some("written again here".to_owned()),
         other: Some((first.0, first.1, "first written here".to_owned())),
         help: Some("remove one of the two; a key may appear once in an object".to_owned()),
+        kind: LoadErrorKind::DuplicateKey,
     }
 }
 
@@ -219,12 +220,13 @@ impl JsonParser<'_> {
                     let open = self.pos;
                     if stack.len() >= self.max_depth {
                         let max = self.max_depth;
-                        let mut e = LoadError::new(
+                        let e = LoadError::new(
                             format!("the data nests deeper than {max} levels"),
                             self.off(open),
                             self.off(open + 1),
-                        );
-                        e.help = Some(format!(
+                        )
+                        .with_kind(LoadErrorKind::TooDeep)
+                        .with_help(format!(
                             "arrays and objects may be nested at most {max} deep (`--max-input-depth`)"
                         ));
                         return Err(e);
@@ -975,5 +977,54 @@ mod tests {
         let docs = parse_jsonl("[1,\n2]\n");
         assert_eq!(docs.len(), 2);
         assert!(docs.iter().all(|(_, d)| d.is_err()));
+    }
+
+    #[test]
+    fn each_kind_arises() {
+        use LoadErrorKind as K;
+        let cases: &[(&str, LoadErrorKind)] = &[
+            ("[1, 2", K::UnexpectedEnd),
+            ("", K::UnexpectedEnd),
+            (r#"{"a""#, K::UnexpectedEnd),
+            (r#"["abc"#, K::UnterminatedString),
+            ("[1 2]", K::MissingComma),
+            (r#"{"a": 1 "b": 2}"#, K::MissingComma),
+            (r#"{"a": 1]"#, K::WrongClosingBracket),
+            ("[1}", K::WrongClosingBracket),
+            ("[1,]", K::TrailingComma),
+            ("{} {}", K::TrailingCharacters),
+            ("[1, // x\n2]", K::Comment),
+            (r#"{"a": 1, "a": 2}"#, K::DuplicateKey),
+            (&"[".repeat(200), K::TooDeep),
+            ("[01]", K::Syntax),
+            ("{a: 1}", K::Syntax),
+            (r#"{"a": }"#, K::Syntax),
+            ("\"\\x\"", K::Syntax),
+            ("tru", K::Syntax),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(err(text).kind, *kind, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_parser_gives_the_help_for_commas_and_brackets() {
+        let e = err("[1 2]");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("is a comma missing at the end of the previous value?")
+        );
+        let e = err(r#"{"a": [1, 2}"#);
+        assert_eq!(e.kind, LoadErrorKind::WrongClosingBracket);
+        assert_eq!(
+            e.help.as_deref(),
+            Some("a bracket is closed with the wrong kind: `[` pairs with `]`, `{` with `}`")
+        );
+        // A comment between values is a comment, not a missing comma.
+        let e = err("[1 /* x */]");
+        assert_eq!(e.kind, LoadErrorKind::Comment);
+        assert!(e.help.unwrap().contains("no comments"));
+        // Where a value is expected, no such help.
+        assert_eq!(err("[1, }").help, None);
     }
 }

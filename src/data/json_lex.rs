@@ -13,14 +13,14 @@
 //! - the tokens only the parser decodes (strings with their escapes, numbers,
 //!   literal words), read from a whole text, so that one module holds JSON's
 //!   lexical grammar;
-//! - the constructor of every JSON error text, with its help. A token's
-//!   error is built at the file offset `base + pos` of the token; a
-//!   structural one at a file offset `at` given by the caller (the scanner
-//!   gives 0 and moves the error into its window).
+//! - the constructor of every JSON error text, with its help and its
+//!   [`LoadErrorKind`]. A token's error is built at the file offset `base +
+//!   pos` of the token; a structural one at a file offset `at` given by the
+//!   caller (the scanner gives 0 and moves the error into its window).
 //!
 //! The small functions are `#[inline]`: the parser calls them for every token.
 
-use super::node::{LoadError, NodeKind};
+use super::node::{LoadError, LoadErrorKind, NodeKind};
 
 /// JSON whitespace (RFC 8259: space, tab, line feed, carriage return).
 #[inline]
@@ -139,9 +139,15 @@ pub(crate) fn snippet(s: &str) -> String {
     }
 }
 
-/// An error at `start..end`, with `help`.
-fn error(message: impl Into<String>, start: u32, end: u32, help: Option<String>) -> LoadError {
-    let mut e = LoadError::new(message, start, end);
+/// An error of `kind` at `start..end`, with `help`.
+fn error(
+    kind: LoadErrorKind,
+    message: impl Into<String>,
+    start: u32,
+    end: u32,
+    help: Option<String>,
+) -> LoadError {
+    let mut e = LoadError::new(message, start, end).with_kind(kind);
     e.help = help;
     e
 }
@@ -200,6 +206,7 @@ impl Expected {
 pub(crate) fn comment(rest: &[u8], at: u32) -> Option<LoadError> {
     let len = comment_len(rest)?;
     Some(error(
+        LoadErrorKind::Comment,
         "comments are not allowed in JSON",
         at,
         at.saturating_add(to_u32(len)),
@@ -211,23 +218,39 @@ pub(crate) fn comment(rest: &[u8], at: u32) -> Option<LoadError> {
 }
 
 /// "expected …, found …" for the character that `rest` (at file offset `at`)
-/// starts with, or the comment there.
+/// starts with, or the comment there. Between values, a closing bracket of the
+/// other kind and anything else that is not a comma each have their kind and
+/// help.
 pub(crate) fn unexpected(expected: Expected, rest: &[u8], at: u32) -> LoadError {
     if let Some(e) = comment(rest, at) {
         return e;
     }
     let (found, len) = found(rest);
+    let between = matches!(expected, Expected::AfterElement | Expected::AfterMember);
+    let (kind, help) = match rest.first() {
+        Some(b']' | b'}') if between => (
+            LoadErrorKind::WrongClosingBracket,
+            Some("a bracket is closed with the wrong kind: `[` pairs with `]`, `{` with `}`"),
+        ),
+        _ if between => (
+            LoadErrorKind::MissingComma,
+            Some("is a comma missing at the end of the previous value?"),
+        ),
+        _ => (LoadErrorKind::Syntax, None),
+    };
     error(
+        kind,
         format!("expected {}, found {found}", expected.instead_of_found()),
         at,
         at.saturating_add(to_u32(len)),
-        None,
+        help.map(str::to_owned),
     )
 }
 
 /// A word where a key was expected (`{a: 1}`), at `start..end`.
 pub(crate) fn unquoted_key(expected: Expected, word: &str, start: u32, end: u32) -> LoadError {
     error(
+        LoadErrorKind::Syntax,
         format!(
             "expected {}, found `{}`",
             expected.instead_of_found(),
@@ -245,6 +268,7 @@ pub(crate) fn unquoted_key(expected: Expected, word: &str, start: u32, end: u32)
 /// The input ended at file offset `at`, where `expected` was expected.
 pub(crate) fn unexpected_end(expected: Expected, at: u32) -> LoadError {
     error(
+        LoadErrorKind::UnexpectedEnd,
         format!("unexpected end of the file: expected {}", expected.at_end()),
         at,
         at,
@@ -268,6 +292,7 @@ pub(crate) fn trailing_comma(in_array: bool, at: u32) -> LoadError {
         ('}', "member")
     };
     error(
+        LoadErrorKind::TrailingComma,
         format!("trailing comma before `{close}`"),
         at,
         at.saturating_add(1),
@@ -285,6 +310,7 @@ pub(crate) fn trailing(rest: &[u8], at: u32) -> LoadError {
     }
     let (_, len) = found(rest);
     error(
+        LoadErrorKind::TrailingCharacters,
         "trailing characters after the JSON value",
         at,
         at.saturating_add(to_u32(len)),
@@ -335,6 +361,7 @@ pub(crate) fn string(text: &str, open: usize, base: u32) -> Result<(String, usiz
                     format!("write it as the escape `\\u{c:04x}`")
                 };
                 return Err(error(
+                    LoadErrorKind::Syntax,
                     format!("raw control character U+{c:04X} inside a string"),
                     off(base, i),
                     off(base, i + 1),
@@ -349,6 +376,7 @@ pub(crate) fn string(text: &str, open: usize, base: u32) -> Result<(String, usiz
 fn unterminated(text: &str, open: usize, base: u32) -> LoadError {
     let end = off(base, text.len());
     let mut e = error(
+        LoadErrorKind::UnterminatedString,
         "unterminated string",
         end,
         end,
@@ -403,6 +431,7 @@ fn escape(
             format!("`\\{ch}`")
         };
         return Err(error(
+            LoadErrorKind::Syntax,
             format!("{shown} is not a valid escape in a JSON string"),
             off(base, i),
             off(base, end),
@@ -447,6 +476,7 @@ fn hex4(text: &str, i: usize, base: u32) -> Result<u32, LoadError> {
                 let end = i + 2 + k;
                 let token = text.get(i..end).unwrap_or("\\u");
                 return Err(error(
+                    LoadErrorKind::Syntax,
                     format!("`{token}` is not a valid unicode escape"),
                     off(base, i),
                     off(base, end),
@@ -462,6 +492,7 @@ fn hex4(text: &str, i: usize, base: u32) -> Result<u32, LoadError> {
 fn lone_surrogate(text: &str, i: usize, base: u32) -> LoadError {
     let token = text.get(i..i + 6).unwrap_or("\\u");
     error(
+        LoadErrorKind::Syntax,
         format!("`{token}` is half of a surrogate pair, without its other half"),
         off(base, i),
         off(base, i + 6),
@@ -483,6 +514,7 @@ pub(crate) fn single_quoted(text: &str, start: usize, base: u32) -> LoadError {
         .map_or(start + 1, |i| start + i + 2);
     let token = text.get(start..end).unwrap_or("'");
     error(
+        LoadErrorKind::Syntax,
         format!("`{}` is not a JSON string", snippet(token)),
         off(base, start),
         off(base, end),
@@ -563,6 +595,7 @@ pub(crate) fn bad_number(text: &str, start: usize, base: u32) -> LoadError {
     let (start, end) = (off(base, start), off(base, end));
     if unsigned == "Infinity" || unsigned == "NaN" {
         return error(
+            LoadErrorKind::Syntax,
             format!("`{token}` is not JSON"),
             start,
             end,
@@ -587,6 +620,7 @@ pub(crate) fn bad_number(text: &str, start: usize, base: u32) -> LoadError {
         None
     };
     error(
+        LoadErrorKind::Syntax,
         format!("`{}` is not a valid JSON number", snippet(token)),
         start,
         end,
@@ -641,7 +675,7 @@ fn bad_word(word: &str, start: u32, end: u32) -> LoadError {
             (format!("expected a value, found `{}`", snippet(word)), help)
         }
     };
-    error(message, start, end, Some(help))
+    error(LoadErrorKind::Syntax, message, start, end, Some(help))
 }
 
 #[cfg(test)]
@@ -686,5 +720,28 @@ mod tests {
             found(&"é".as_bytes()[..1]),
             ("a byte that is not UTF-8".to_owned(), 1)
         );
+    }
+
+    #[test]
+    fn mistakes_between_values_have_their_kind_and_help() {
+        let e = unexpected(Expected::AfterElement, b"2]", 10);
+        assert_eq!(e.kind, LoadErrorKind::MissingComma);
+        assert_eq!((e.start, e.end), (10, 11));
+        assert!(e.help.unwrap().contains("comma missing"));
+        let e = unexpected(Expected::AfterMember, b"]", 0);
+        assert_eq!(e.kind, LoadErrorKind::WrongClosingBracket);
+        assert!(e.help.unwrap().contains("wrong kind"));
+        let e = unexpected(Expected::AfterElement, b"}", 0);
+        assert_eq!(e.kind, LoadErrorKind::WrongClosingBracket);
+        let e = unexpected(Expected::Value, b"}", 0);
+        assert_eq!((e.kind, e.help), (LoadErrorKind::Syntax, None));
+        let e = unexpected(Expected::AfterElement, b"// x", 0);
+        assert_eq!(e.kind, LoadErrorKind::Comment);
+        assert_eq!(
+            unexpected_end(Expected::Colon, 3).kind,
+            LoadErrorKind::UnexpectedEnd
+        );
+        assert_eq!(trailing_comma(false, 0).kind, LoadErrorKind::TrailingComma);
+        assert_eq!(trailing(b"x", 0).kind, LoadErrorKind::TrailingCharacters);
     }
 }

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use super::json::{parse_json_with, parse_jsonl_with};
-use super::node::{LoadError, Node, NodeKind};
+use super::node::{LoadError, LoadErrorKind, Node, NodeKind};
 use crate::limits::Limits;
 
 /// The syntax of an input file.
@@ -109,6 +109,7 @@ pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
                         u32::try_from(next + 3).unwrap_or(u32::MAX),
                     );
                     e.label = Some("not read from here on".into());
+                    e.kind = LoadErrorKind::Limit;
                     docs.push(Err(e));
                     break;
                 }

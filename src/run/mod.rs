@@ -513,7 +513,7 @@ impl<'p, S: Sink> Session<'p, S> {
                             d.help = Some(
                                 "standard input is read as JSON; for YAML give `--input-format yaml`".into(),
                             );
-                        } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
+                        } else if format == Format::Jsonl && e.kind == crate::data::node::LoadErrorKind::UnexpectedEnd {
                             d.message = d.message.replace("end of the file", "end of the line");
                             d.help = Some(
                                 "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),

@@ -219,7 +219,7 @@ impl Checker<'_> {
         match crate::data::json::parse_json_with(&text, 0, &self.limits) {
             Err(e) => {
                 let mut d = load_error(&e, FileId::NONE);
-                if e.message.starts_with("unexpected end") {
+                if e.kind == crate::data::node::LoadErrorKind::UnexpectedEnd {
                     d.message = d.message.replace("end of the file", "end of the line");
                     d.help = Some(
                         "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),

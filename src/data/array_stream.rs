@@ -13,13 +13,14 @@
 //! [`Fragment`] that knows where it starts in the file), so that positions are
 //! those of the whole file. The structure between elements (commas, the closing
 //! `]`, nothing after it) is checked here, in the words of the JSON parser
-//! ([`super::json`]); a mistake there ends the reading, since what follows can
-//! no longer be delimited reliably.
+//! (their shared lexer, `super::json_lex`, writes them); a mistake there ends
+//! the reading, since what follows can no longer be delimited reliably.
 
 use std::io::{ErrorKind, Read};
 use std::ops::Range;
 
-use super::node::LoadError;
+use super::json_lex::{self as lex, Expected, is_ws, to_u32};
+use super::node::{LoadError, LoadErrorKind};
 
 /// How many bytes are asked of the reader at a time.
 const CHUNK: usize = 1 << 20;
@@ -135,13 +136,14 @@ pub fn sniff(reader: &mut impl Read) -> std::io::Result<(Vec<u8>, bool)> {
     }
 }
 
-/// JSON whitespace.
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
 fn is_break(b: &u8) -> bool {
     matches!(b, b'\n' | b'\r')
+}
+
+/// Whether `b` ends a scalar element (a number or a literal word), whose
+/// extent the parser checks.
+fn ends_scalar(b: u8) -> bool {
+    is_ws(b) || matches!(b, b',' | b'"' | b'{' | b'[' | b'}' | b']')
 }
 
 /// Characters in UTF-8 bytes (continuation bytes not counted).
@@ -291,7 +293,7 @@ impl<R: Read> ArrayScanner<R> {
                         continue;
                     }
                     if next != Some(b'[') {
-                        return self.unexpected("`[`", None).map(Some);
+                        return self.unexpected(Expected::OpenArray, None).map(Some);
                     }
                     let mark = self.mark();
                     let (window, at) = self.window(&mark)?;
@@ -304,31 +306,28 @@ impl<R: Read> ArrayScanner<R> {
                     self.state = State::Closed;
                 }
                 (State::First | State::Value, None) => {
-                    return self.at_end("a value").map(Some);
+                    return self.at_end(Expected::Value).map(Some);
                 }
                 (State::First | State::Value, Some(b)) => {
                     if b < 0x20 || matches!(b, b',' | b']' | b'}' | b':' | b'/') {
                         let stop = Some("not read from here on");
-                        return self.unexpected("a value", stop).map(Some);
+                        return self.unexpected(Expected::Value, stop).map(Some);
                     }
                     return self.element().map(Some);
                 }
-                (State::After, None) => return self.at_end("`]`").map(Some),
+                (State::After, None) => return self.at_end(Expected::AfterElement).map(Some),
                 (State::After, Some(b',')) => {
                     let comma = self.mark();
                     self.pos += 1;
                     self.state = State::Value;
                     if self.skip_ws()? == Some(b']') {
-                        let help = "remove the comma: JSON allows no comma after the last element";
-                        let msg = "trailing comma before `]`";
-                        return self.stop(&comma, 1, msg, None, Some(help)).map(Some);
+                        let error = lex::trailing_comma(true, 0);
+                        return self.stop(&comma, error).map(Some);
                     }
                 }
                 (State::After, Some(_)) => {
-                    let what = "`,` or `]` after an array element";
-                    return self
-                        .unexpected(what, Some("not read from here on"))
-                        .map(Some);
+                    let stop = Some("not read from here on");
+                    return self.unexpected(Expected::AfterElement, stop).map(Some);
                 }
                 (State::Closed, None) => {
                     self.state = State::Done;
@@ -336,13 +335,8 @@ impl<R: Read> ArrayScanner<R> {
                 }
                 (State::Closed, Some(_)) => {
                     let mark = self.mark();
-                    if let Some(item) = self.comment(&mark)? {
-                        return Ok(Some(item));
-                    }
-                    let len = self.char_len();
-                    let msg = "trailing characters after the JSON value";
-                    let help = "a JSON file holds one value; several JSON documents, one per line, make a JSONL file (`.jsonl`)";
-                    return self.stop(&mark, len, msg, None, Some(help)).map(Some);
+                    let error = lex::trailing(self.ahead(&mark)?, 0);
+                    return self.stop(&mark, error).map(Some);
                 }
             }
         }
@@ -429,9 +423,10 @@ impl<R: Read> ArrayScanner<R> {
     fn skip_ws(&mut self) -> std::io::Result<Option<u8>> {
         loop {
             match self.buf.get(self.pos).copied() {
-                Some(b' ' | b'\t') => self.pos += 1,
-                Some(b'\n' | b'\r') => {
-                    self.line_break(self.pos);
+                Some(b) if is_ws(b) => {
+                    if is_break(&b) {
+                        self.line_break(self.pos);
+                    }
                     self.pos += 1;
                 }
                 Some(b) => return Ok(Some(b)),
@@ -457,20 +452,6 @@ impl<R: Read> ArrayScanner<R> {
         }
     }
 
-    /// The length of the character at `pos` (1 for a byte that is not UTF-8).
-    fn char_len(&self) -> usize {
-        let rest = self.buf.get(self.pos..).unwrap_or(&[]);
-        let head = rest.get(..4).unwrap_or(rest);
-        let valid = match std::str::from_utf8(head) {
-            Ok(s) => s,
-            Err(e) => head
-                .get(..e.valid_up_to())
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .unwrap_or(""),
-        };
-        valid.chars().next().map_or(1, char::len_utf8)
-    }
-
     // ----- elements ----------------------------------------------------------
 
     fn element(&mut self) -> std::io::Result<Item> {
@@ -488,7 +469,8 @@ impl<R: Read> ArrayScanner<R> {
             self.state = State::Done;
             let (window, at) = self.window(&mark)?;
             self.current = None;
-            let mut error = LoadError::new("the document is too long", 0, 0);
+            let mut error =
+                LoadError::new("the document is too long", 0, 0).with_kind(LoadErrorKind::Limit);
             error.start = to_u32(at);
             error.end = error.start.saturating_add(1).min(to_u32(window.text.len()));
             error.label = Some("the document starts here".into());
@@ -573,21 +555,22 @@ impl<R: Read> ArrayScanner<R> {
         }
         let mut escaped = false;
         loop {
-            // Skip the bytes that change nothing at once.
+            // Skip the bytes that change nothing at once (in a string, all but
+            // `"`, `\` and control characters, of which line breaks count).
             let rest = self.buf.get(self.pos..).unwrap_or(&[]);
-            let plain = if escaped {
-                Some(0)
+            self.pos += if escaped {
+                0
             } else if in_string {
-                rest.iter()
-                    .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
+                lex::string_run_end(rest, 0)
             } else if scalar {
                 rest.iter()
-                    .position(|&b| is_ws(b) || matches!(b, b',' | b'"' | b'{' | b'[' | b'}' | b']'))
+                    .position(|&b| ends_scalar(b))
+                    .unwrap_or(rest.len())
             } else {
                 rest.iter()
                     .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']' | b'\n' | b'\r'))
+                    .unwrap_or(rest.len())
             };
-            self.pos += plain.unwrap_or(rest.len());
             let Some(&b) = self.buf.get(self.pos) else {
                 let long = self.current.as_ref().is_some_and(|c| {
                     c.captured.is_none() && self.off(self.pos) - c.mark.offset > self.max_element
@@ -621,7 +604,7 @@ impl<R: Read> ArrayScanner<R> {
                 continue;
             }
             if scalar {
-                if is_ws(b) || matches!(b, b',' | b'"' | b'{' | b'[' | b'}' | b']') {
+                if ends_scalar(b) {
                     return Ok(End::Complete);
                 }
                 self.pos += 1;
@@ -769,24 +752,18 @@ impl<R: Read> ArrayScanner<R> {
 
     // ----- structural errors ----------------------------------------------------
 
-    /// Stops reading with `message` at `mark` (`len` bytes long).
-    fn stop(
-        &mut self,
-        mark: &Mark,
-        len: usize,
-        message: &str,
-        label: Option<&str>,
-        help: Option<&str>,
-    ) -> std::io::Result<Item> {
+    /// Stops reading with `error`, whose place is given from `mark` on
+    /// (`0..len`): it is moved to `mark`'s place in the text shown around it.
+    fn stop(&mut self, mark: &Mark, mut error: LoadError) -> std::io::Result<Item> {
         self.state = State::Done;
         let (window, at) = self.window(mark)?;
-        let start = to_u32(at);
-        let end = start
-            .saturating_add(to_u32(len))
-            .min(to_u32(window.text.len()));
-        let mut error = LoadError::new(message, start, end.max(start));
-        error.label = label.map(str::to_string);
-        error.help = help.map(str::to_string);
+        let len = error.end.saturating_sub(error.start);
+        error.start = to_u32(at);
+        error.end = error
+            .start
+            .saturating_add(len)
+            .min(to_u32(window.text.len()))
+            .max(error.start);
         Ok(Item::Broken(Box::new(Broken {
             error,
             window,
@@ -795,55 +772,30 @@ impl<R: Read> ArrayScanner<R> {
         })))
     }
 
-    /// "expected {what}, found …" at `pos`, in the JSON parser's words.
-    fn unexpected(&mut self, what: &str, label: Option<&str>) -> std::io::Result<Item> {
-        let mark = self.mark();
-        if let Some(item) = self.comment(&mark)? {
-            return Ok(item);
-        }
-        let len = self.char_len();
-        let here = self.buf.get(self.pos..self.pos + len).unwrap_or(&[]);
-        let found = match std::str::from_utf8(here)
-            .ok()
-            .and_then(|s| s.chars().next())
-        {
-            Some(c) if c.is_control() || c.is_whitespace() || c == '\u{feff}' => {
-                format!("the character U+{:04X}", u32::from(c))
-            }
-            Some(c) => format!("`{c}`"),
-            None => "a byte that is not UTF-8".to_string(),
-        };
-        let message = format!("expected {what}, found {found}");
-        self.stop(&mark, len, &message, label, None)
-    }
-
-    /// The error for a comment at `mark`, if there is one.
-    fn comment(&mut self, mark: &Mark) -> std::io::Result<Option<Item>> {
+    /// The bytes at `mark` (the position) on, at most [`WINDOW`] of them, read
+    /// in first: enough to show a comment there, and to name the character.
+    fn ahead(&mut self, mark: &Mark) -> std::io::Result<&[u8]> {
         self.context_after(mark.offset, WINDOW, true)?;
         let rest = self.buf.get(self.pos..).unwrap_or(&[]);
-        let rest = rest.get(..WINDOW).unwrap_or(rest);
-        let len = match rest.get(..2) {
-            Some(b"//") => rest.iter().position(is_break).unwrap_or(rest.len()),
-            Some(b"/*") => rest
-                .windows(2)
-                .skip(2)
-                .position(|w| w == b"*/")
-                .map_or(rest.len(), |p| p + 4),
-            _ => return Ok(None),
-        };
-        let help =
-            "JSON has no comments: remove it, or write the data as YAML, which has `#` comments";
-        let message = "comments are not allowed in JSON";
-        self.stop(mark, len, message, None, Some(help)).map(Some)
+        Ok(rest.get(..WINDOW).unwrap_or(rest))
     }
 
-    /// The input ended where `what` was expected, inside the array.
-    fn at_end(&mut self, what: &str) -> std::io::Result<Item> {
+    /// "expected …, found …" at `pos` (or the comment there), with `label`.
+    fn unexpected(&mut self, expected: Expected, label: Option<&str>) -> std::io::Result<Item> {
         let mark = self.mark();
-        let message = format!("unexpected end of the file: expected {what}");
-        let mut item = self.stop(&mark, 0, &message, None, None)?;
+        let mut error = lex::unexpected(expected, self.ahead(&mark)?, 0);
+        if error.kind != LoadErrorKind::Comment {
+            error.label = label.map(str::to_string);
+        }
+        self.stop(&mark, error)
+    }
+
+    /// The input ended where `expected` was expected, inside the array.
+    fn at_end(&mut self, expected: Expected) -> std::io::Result<Item> {
+        let mark = self.mark();
+        let mut item = self.stop(&mark, lex::unexpected_end(expected, 0))?;
         if let (Item::Broken(broken), Some((open, open_window, at))) = (&mut item, &self.open) {
-            let label = "this array is not closed".to_string();
+            let label = lex::not_closed(true);
             let window_start = mark.offset - u64::from(broken.error.start);
             let window_end = window_start + broken.window.text.len() as u64;
             if (window_start..window_end).contains(&open.offset) {
@@ -857,11 +809,6 @@ impl<R: Read> ArrayScanner<R> {
         }
         Ok(item)
     }
-}
-
-/// An offset as the `u32` that spans hold.
-fn to_u32(n: impl TryInto<u32>) -> u32 {
-    n.try_into().unwrap_or(u32::MAX)
 }
 
 /// Up to `size` elements of a streamed array, and what stopped the reading

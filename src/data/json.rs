@@ -14,11 +14,14 @@
 //!   input can overflow the stack.
 //!
 //! It works on bytes and allocates once per string (no escapes: one `to_owned`
-//! of the slice) and once per array or object.
+//! of the slice) and once per array or object. The tokens and the words of
+//! every error are those of the lexer `json_lex`, which the streamed arrays of
+//! [`super::array_stream`] share; this module reads the structure around them.
 
 use std::collections::HashMap;
 
-use super::node::{Entry, LoadError, Node, NodeKind};
+use super::json_lex::{self as lex, Expected, is_ws, to_u32};
+use super::node::{Entry, LoadError, LoadErrorKind, Node, NodeKind};
 use crate::limits::Limits;
 
 /// Parses one JSON value that makes up all of `text`.
@@ -99,12 +102,16 @@ fn parse_value_text(
 /// with the YAML loader so both formats say it the same way.
 pub(crate) fn duplicate_key_error(key: &str, first: (u32, u32), second: (u32, u32)) -> LoadError {
     LoadError {
-        message: format!("key `{}` is written twice in this object", snippet(key)),
+        message: format!(
+            "key `{}` is written twice in this object",
+            lex::snippet(key)
+        ),
         start: second.0,
         end: second.1,
         label: Some("written again here".to_owned()),
         other: Some((first.0, first.1, "first written here".to_owned())),
         help: Some("remove one of the two; a key may appear once in an object".to_owned()),
+        kind: LoadErrorKind::DuplicateKey,
     }
 }
 
@@ -140,36 +147,6 @@ impl KeyIndex {
         map.insert(key.to_owned(), entries.len());
         None
     }
-}
-
-/// Converts a byte offset to the `u32` of [`Node`] (saturating; files are far
-/// smaller than 4 GiB).
-pub(crate) fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// User text for a message: at most 40 characters, longer text cut with `…`.
-pub(crate) fn snippet(s: &str) -> String {
-    const MAX: usize = 40;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or("")),
-        None => s.to_owned(),
-    }
-}
-
-/// JSON whitespace (RFC 8259: space, tab, line feed, carriage return).
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Characters that continue a word-like token (`true`, `NaN`, `abc`) in messages.
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// Characters that continue a number-like token (`01`, `1.2.3`, `0x1F`) in messages.
-fn is_number_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')
 }
 
 /// An array or object being filled.
@@ -220,17 +197,14 @@ impl JsonParser<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if !is_ws(b) {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.pos = lex::skip_ws(self.bytes, self.pos);
     }
 
-    fn error(&self, message: impl Into<String>, start: usize, end: usize) -> LoadError {
-        LoadError::new(message, self.off(start), self.off(end))
+    /// The bytes from the current position on.
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
     }
 
     /// The whole value: an explicit stack of open arrays and objects, so depth
@@ -241,17 +215,18 @@ impl JsonParser<'_> {
             // A value starts here.
             self.skip_ws();
             let mut done = match self.peek() {
-                None => return Err(self.eof_error(stack.last(), "a value")),
+                None => return Err(self.eof_error(stack.last(), Expected::Value)),
                 Some(open_byte @ (b'[' | b'{')) => {
                     let open = self.pos;
                     if stack.len() >= self.max_depth {
                         let max = self.max_depth;
-                        let mut e = self.error(
+                        let e = LoadError::new(
                             format!("the data nests deeper than {max} levels"),
-                            open,
-                            open + 1,
-                        );
-                        e.help = Some(format!(
+                            self.off(open),
+                            self.off(open + 1),
+                        )
+                        .with_kind(LoadErrorKind::TooDeep)
+                        .with_help(format!(
                             "arrays and objects may be nested at most {max} deep (`--max-input-depth`)"
                         ));
                         return Err(e);
@@ -301,7 +276,7 @@ impl JsonParser<'_> {
                     self.skip_ws();
                     return match self.peek() {
                         None => Ok(done),
-                        Some(_) => Err(self.trailing()),
+                        Some(_) => Err(lex::trailing(self.rest(), self.off(self.pos))),
                     };
                 };
                 match top {
@@ -327,16 +302,7 @@ impl JsonParser<'_> {
                         self.skip_ws();
                         let close = if is_array { b']' } else { b'}' };
                         if self.peek() == Some(close) {
-                            let mut e = self.error(
-                                format!("trailing comma before `{}`", close as char),
-                                comma,
-                                comma + 1,
-                            );
-                            e.help = Some(format!(
-                                "remove the comma: JSON allows no comma after the last {}",
-                                if is_array { "element" } else { "member" }
-                            ));
-                            return Err(e);
+                            return Err(lex::trailing_comma(is_array, self.off(comma)));
                         }
                         if let Frame::Object {
                             entries, keys, key, ..
@@ -382,17 +348,9 @@ impl JsonParser<'_> {
                         };
                     }
                     None => {
-                        let what = if is_array { "`]`" } else { "`}`" };
-                        return Err(self.eof_error(stack.last(), what));
+                        return Err(self.eof_error(stack.last(), after(is_array)));
                     }
-                    Some(_) => {
-                        let what = if is_array {
-                            "`,` or `]` after an array element"
-                        } else {
-                            "`,` or `}` after an object member"
-                        };
-                        return Err(self.unexpected(what));
-                    }
+                    Some(_) => return Err(self.unexpected(after(is_array))),
                 }
             }
         }
@@ -402,40 +360,22 @@ impl JsonParser<'_> {
     /// was possible too).
     fn key(&mut self, open: usize, first: bool) -> Result<(String, u32, u32), LoadError> {
         self.skip_ws();
+        let expected = if first {
+            Expected::FirstKey
+        } else {
+            Expected::Key
+        };
         match self.peek() {
             Some(b'"') => {}
-            None => {
-                let what = if first { "`}`" } else { "a string key" };
-                return Err(self.eof_error_in(open, false, what));
-            }
-            Some(b'\'') => return Err(self.single_quoted()),
-            Some(b) if is_word(b) => {
-                let end = self.word_end(self.pos);
+            None => return Err(self.eof_error_in(open, false, expected)),
+            Some(b'\'') => return Err(lex::single_quoted(self.text, self.pos, self.base)),
+            Some(b) if lex::is_word(b) => {
+                let end = lex::word_end(self.bytes, self.pos);
                 let word = self.text.get(self.pos..end).unwrap_or("");
-                let what = if first {
-                    "a string key or `}`"
-                } else {
-                    "a string key"
-                };
-                let mut e = self.error(
-                    format!("expected {what}, found `{}`", snippet(word)),
-                    self.pos,
-                    end,
-                );
-                e.help = Some(format!(
-                    "object keys are strings in double quotes: `\"{}\"`",
-                    snippet(word)
-                ));
-                return Err(e);
+                let (start, end) = (self.off(self.pos), self.off(end));
+                return Err(lex::unquoted_key(expected, word, start, end));
             }
-            Some(_) => {
-                let what = if first {
-                    "a string key or `}`"
-                } else {
-                    "a string key"
-                };
-                return Err(self.unexpected(what));
-            }
+            Some(_) => return Err(self.unexpected(expected)),
         }
         let start = self.pos;
         let name = self.string()?;
@@ -443,8 +383,8 @@ impl JsonParser<'_> {
         self.skip_ws();
         match self.peek() {
             Some(b':') => self.pos += 1,
-            None => return Err(self.eof_error_in(open, false, "`:`")),
-            Some(_) => return Err(self.unexpected("`:` after the object key")),
+            None => return Err(self.eof_error_in(open, false, Expected::Colon)),
+            Some(_) => return Err(self.unexpected(Expected::Colon)),
         }
         Ok((name, self.off(start), self.off(end)))
     }
@@ -453,480 +393,63 @@ impl JsonParser<'_> {
     /// the end, not `[` or `{`).
     fn scalar(&mut self) -> Result<Node, LoadError> {
         let start = self.pos;
-        let kind = match self.peek() {
-            Some(b'"') => NodeKind::Str(self.string()?),
-            Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(b'.' | b'+') => return Err(self.bad_number(start)),
-            Some(b'\'') => return Err(self.single_quoted()),
-            Some(b) if is_word(b) => self.literal()?,
-            _ => return Err(self.unexpected("a value")),
+        let (kind, end) = match self.peek() {
+            Some(b'"') => {
+                let (s, end) = lex::string(self.text, start, self.base)?;
+                (NodeKind::Str(s), end)
+            }
+            Some(b'-' | b'0'..=b'9') => lex::number(self.text, start, self.base)?,
+            Some(b'.' | b'+') => return Err(lex::bad_number(self.text, start, self.base)),
+            Some(b'\'') => return Err(lex::single_quoted(self.text, start, self.base)),
+            Some(b) if lex::is_word(b) => lex::literal(self.text, start, self.base)?,
+            _ => return Err(self.unexpected(Expected::Value)),
         };
+        self.pos = end;
         Ok(Node {
             kind,
             start: self.off(start),
-            end: self.off(self.pos),
+            end: self.off(end),
         })
     }
 
-    fn word_end(&self, from: usize) -> usize {
-        let mut i = from;
-        while self.bytes.get(i).is_some_and(|&b| is_word(b)) {
-            i += 1;
-        }
-        i
-    }
-
-    /// `true`, `false`, `null`, or a word that is not JSON.
-    fn literal(&mut self) -> Result<NodeKind, LoadError> {
-        let start = self.pos;
-        let end = self.word_end(start);
-        let word = self.text.get(start..end).unwrap_or("");
-        let kind = match word {
-            "true" => NodeKind::Bool(true),
-            "false" => NodeKind::Bool(false),
-            "null" => NodeKind::Null,
-            "NaN" | "nan" => {
-                let mut e = self.error(format!("`{word}` is not JSON"), start, end);
-                e.help = Some("JSON has no NaN: write `null` or a string instead".to_owned());
-                return Err(e);
-            }
-            "Infinity" | "inf" => {
-                let mut e = self.error(format!("`{word}` is not JSON"), start, end);
-                e.help = Some(
-                    "JSON has no infinity: write a number, `null` or a string instead".to_owned(),
-                );
-                return Err(e);
-            }
-            _ => {
-                let mut e = self.error(
-                    format!("expected a value, found `{}`", snippet(word)),
-                    start,
-                    end,
-                );
-                e.help = Some(match word {
-                    "True" | "TRUE" | "False" | "FALSE" | "Null" | "NULL" => {
-                        "JSON literals are lower case: `true`, `false` and `null`".to_owned()
-                    }
-                    "None" | "nil" | "undefined" => "JSON writes no value as `null`".to_owned(),
-                    w if !w.is_empty()
-                        && ["true", "false", "null"].iter().any(|l| l.starts_with(w)) =>
-                    {
-                        let full = ["true", "false", "null"]
-                            .into_iter()
-                            .find(|l| l.starts_with(w))
-                            .unwrap_or("null");
-                        format!("did you mean `{full}`? (the file may be cut short here)")
-                    }
-                    _ => format!(
-                        "JSON strings are written in double quotes: `\"{}\"`",
-                        snippet(word)
-                    ),
-                });
-                return Err(e);
-            }
-        };
-        self.pos = end;
-        Ok(kind)
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, not followed by more
-    /// number-like characters.
-    fn number(&mut self) -> Result<NodeKind, LoadError> {
-        let start = self.pos;
-        let b = self.bytes;
-        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-        let mut i = start;
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        match b.get(i) {
-            Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                while digit(i) {
-                    i += 1;
-                }
-            }
-            _ => return Err(self.bad_number(start)),
-        }
-        let mut is_float = false;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            if !digit(i) {
-                return Err(self.bad_number(start));
-            }
-            while digit(i) {
-                i += 1;
-            }
-            is_float = true;
-        }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            if !digit(i) {
-                return Err(self.bad_number(start));
-            }
-            while digit(i) {
-                i += 1;
-            }
-            is_float = true;
-        }
-        if b.get(i).is_some_and(|&c| is_number_char(c)) {
-            return Err(self.bad_number(start));
-        }
-        let s = self.text.get(start..i).unwrap_or("");
-        let kind = if is_float {
-            match s.parse::<f64>() {
-                Ok(v) => NodeKind::Float(v),
-                Err(_) => return Err(self.bad_number(start)),
-            }
-        } else {
-            // The grammar was checked: the only possible failure is overflow.
-            match s.parse::<i64>() {
-                Ok(v) => NodeKind::Int(v),
-                Err(_) => NodeKind::BigInt,
-            }
-        };
-        self.pos = i;
-        Ok(kind)
-    }
-
-    /// The error for a number-like token at `start` that is not a JSON number.
-    fn bad_number(&self, start: usize) -> LoadError {
-        let mut end = start + 1;
-        while self.bytes.get(end).is_some_and(|&c| is_number_char(c)) {
-            end += 1;
-        }
-        let token = self.text.get(start..end).unwrap_or("");
-        let unsigned = token.strip_prefix('-').unwrap_or(token);
-        if unsigned == "Infinity" || unsigned == "NaN" {
-            let mut e = self.error(format!("`{token}` is not JSON"), start, end);
-            e.help = Some(
-                "JSON has no infinity or NaN: write a number, `null` or a string instead"
-                    .to_owned(),
-            );
-            return e;
-        }
-        let mut e = self.error(
-            format!("`{}` is not a valid JSON number", snippet(token)),
-            start,
-            end,
-        );
-        let ub = unsigned.as_bytes();
-        e.help = if token.starts_with('+') {
-            Some("JSON numbers have no `+` sign: remove it".to_owned())
-        } else if unsigned.starts_with("0x") || unsigned.starts_with("0X") {
-            Some("JSON has no hexadecimal numbers: write the number in decimal".to_owned())
-        } else if ub.first() == Some(&b'0') && ub.get(1).is_some_and(u8::is_ascii_digit) {
-            Some("JSON numbers have no leading zeros".to_owned())
-        } else if unsigned.starts_with('.') {
-            Some("write a digit before the decimal point, e.g. `0.5`".to_owned())
-        } else if unsigned.ends_with('.') || unsigned.contains(".e") || unsigned.contains(".E") {
-            Some("write a digit after the decimal point, e.g. `1.0`".to_owned())
-        } else {
-            None
-        };
-        e
-    }
-
-    /// A `'...'` string: not JSON.
-    fn single_quoted(&self) -> LoadError {
-        let start = self.pos;
-        let rest = self.bytes.get(start + 1..).unwrap_or(&[]);
-        // The whole single-quoted token if it closes on the same line.
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\'' || b == b'\n')
-            .filter(|&i| rest.get(i) == Some(&b'\''))
-            .map_or(start + 1, |i| start + i + 2);
-        let token = self.text.get(start..end).unwrap_or("'");
-        let mut e = self.error(
-            format!("`{}` is not a JSON string", snippet(token)),
-            start,
-            end,
-        );
-        e.help = Some("JSON strings use double quotes: `\"...\"`".to_owned());
-        e
-    }
-
-    /// A string starting at the current `"`; the position ends after the closing `"`.
+    /// The string at the current `"`; the position ends after the closing `"`.
     fn string(&mut self) -> Result<String, LoadError> {
-        let open = self.pos;
-        let b = self.bytes;
-        let mut i = open + 1;
-        let mut chunk_start = i;
-        // Only allocated when an escape appears.
-        let mut buf: Option<String> = None;
-        loop {
-            while let Some(&c) = b.get(i) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                i += 1;
-            }
-            // `"`, `\` and control characters are ASCII: slicing at them is safe.
-            let chunk = self.text.get(chunk_start..i).unwrap_or("");
-            match b.get(i) {
-                None => return Err(self.unterminated(open)),
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(match buf {
-                        None => chunk.to_owned(),
-                        Some(mut s) => {
-                            s.push_str(chunk);
-                            s
-                        }
-                    });
-                }
-                Some(b'\\') => {
-                    let s = buf.get_or_insert_with(String::new);
-                    s.push_str(chunk);
-                    i = self.escape(open, i, s)?;
-                    chunk_start = i;
-                }
-                Some(&c) => {
-                    let mut e = self.error(
-                        format!("raw control character U+{c:04X} inside a string"),
-                        i,
-                        i + 1,
-                    );
-                    e.help = Some(if c == b'\n' || c == b'\r' {
-                        "close the string with `\"` on its line, or write a line break as `\\n`"
-                            .to_owned()
-                    } else {
-                        format!("write it as the escape `\\u{c:04x}`")
-                    });
-                    return Err(e);
-                }
-            }
-        }
+        let (s, end) = lex::string(self.text, self.pos, self.base)?;
+        self.pos = end;
+        Ok(s)
     }
 
-    fn unterminated(&self, open: usize) -> LoadError {
-        let end = self.bytes.len();
-        let mut e = self.error("unterminated string", end, end);
-        e.label = Some("the file ends here".to_owned());
-        e.other = Some((
-            self.off(open),
-            self.off(open + 1),
-            "the string starts here".to_owned(),
-        ));
-        e.help = Some("close the string with `\"`".to_owned());
-        e
+    /// "expected …, found …" for the character at the current position.
+    fn unexpected(&self, expected: Expected) -> LoadError {
+        lex::unexpected(expected, self.rest(), self.off(self.pos))
     }
 
-    /// The escape at `i` (a `\`), appended to `out`; returns the position after it.
-    fn escape(&self, open: usize, i: usize, out: &mut String) -> Result<usize, LoadError> {
-        let c = match self.bytes.get(i + 1) {
-            None => return Err(self.unterminated(open)),
-            Some(&c) => c,
-        };
-        let simple = match c {
-            b'"' => Some('"'),
-            b'\\' => Some('\\'),
-            b'/' => Some('/'),
-            b'b' => Some('\u{8}'),
-            b'f' => Some('\u{c}'),
-            b'n' => Some('\n'),
-            b'r' => Some('\r'),
-            b't' => Some('\t'),
-            _ => None,
-        };
-        if let Some(ch) = simple {
-            out.push(ch);
-            return Ok(i + 2);
-        }
-        if c != b'u' {
-            let ch = self
-                .text
-                .get(i + 1..)
-                .and_then(|s| s.chars().next())
-                .unwrap_or('?');
-            let end = i + 1 + ch.len_utf8();
-            let shown = if ch.is_control() {
-                format!("U+{:04X} after `\\`", u32::from(ch))
-            } else {
-                format!("`\\{ch}`")
-            };
-            let mut e = self.error(
-                format!("{shown} is not a valid escape in a JSON string"),
-                i,
-                end,
-            );
-            e.help = Some(
-                "the escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`; write a backslash as `\\\\`"
-                    .to_owned(),
-            );
-            return Err(e);
-        }
-        let hi = self.hex4(i)?;
-        if (0xDC00..=0xDFFF).contains(&hi) {
-            return Err(self.lone_surrogate(i));
-        }
-        if (0xD800..=0xDBFF).contains(&hi) {
-            let next_is_escape =
-                self.bytes.get(i + 6) == Some(&b'\\') && self.bytes.get(i + 7) == Some(&b'u');
-            if !next_is_escape {
-                return Err(self.lone_surrogate(i));
-            }
-            let lo = self.hex4(i + 6)?;
-            if !(0xDC00..=0xDFFF).contains(&lo) {
-                return Err(self.lone_surrogate(i));
-            }
-            let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-            out.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
-            return Ok(i + 12);
-        }
-        out.push(char::from_u32(hi).unwrap_or('\u{fffd}'));
-        Ok(i + 6)
-    }
-
-    /// The four hex digits of the `\u` escape at `i`.
-    fn hex4(&self, i: usize) -> Result<u32, LoadError> {
-        let mut v = 0u32;
-        for k in 0..4 {
-            let digit = self
-                .bytes
-                .get(i + 2 + k)
-                .and_then(|&b| (b as char).to_digit(16));
-            match digit {
-                Some(d) => v = v * 16 + d,
-                None => {
-                    let end = i + 2 + k;
-                    let token = self.text.get(i..end).unwrap_or("\\u");
-                    let mut e =
-                        self.error(format!("`{token}` is not a valid unicode escape"), i, end);
-                    e.help = Some("write `\\u` and exactly four hex digits".to_owned());
-                    return Err(e);
-                }
-            }
-        }
-        Ok(v)
-    }
-
-    fn lone_surrogate(&self, i: usize) -> LoadError {
-        let token = self.text.get(i..i + 6).unwrap_or("\\u");
-        let mut e = self.error(
-            format!("`{token}` is half of a surrogate pair, without its other half"),
-            i,
-            i + 6,
-        );
-        e.help = Some(
-            "a character above U+FFFF is written as two escapes, `\\uD8xx` to `\\uDBxx` then `\\uDCxx` to `\\uDFxx`"
-                .to_owned(),
-        );
-        e
-    }
-
-    /// Text after the value: a comment, or something else.
-    fn trailing(&self) -> LoadError {
-        if let Some(e) = self.comment_error() {
-            return e;
-        }
-        let (start, end) = self.char_range();
-        let mut e = self.error("trailing characters after the JSON value", start, end);
-        e.help = Some(
-            "a JSON file holds one value; several JSON documents, one per line, make a JSONL file (`.jsonl`)"
-                .to_owned(),
-        );
-        e
-    }
-
-    /// The byte range of the character at the current position.
-    fn char_range(&self) -> (usize, usize) {
-        let len = self
-            .text
-            .get(self.pos..)
-            .and_then(|s| s.chars().next())
-            .map_or(1, char::len_utf8);
-        (self.pos, self.pos + len)
-    }
-
-    /// A comment at the current position, if there is one.
-    fn comment_error(&self) -> Option<LoadError> {
-        if self.peek() != Some(b'/') {
-            return None;
-        }
-        let start = self.pos;
-        let rest = self.bytes.get(start..).unwrap_or(&[]);
-        let end = match rest.get(1) {
-            Some(b'/') => {
-                start
-                    + rest
-                        .iter()
-                        .position(|&b| b == b'\n' || b == b'\r')
-                        .unwrap_or(rest.len())
-            }
-            Some(b'*') => {
-                start
-                    + rest
-                        .windows(2)
-                        .skip(2)
-                        .position(|w| w == b"*/")
-                        .map_or(rest.len(), |p| p + 4)
-            }
-            _ => return None,
-        };
-        let mut e = self.error("comments are not allowed in JSON", start, end);
-        e.help = Some(
-            "JSON has no comments: remove it, or write the data as YAML, which has `#` comments"
-                .to_owned(),
-        );
-        Some(e)
-    }
-
-    /// "expected {what}, found `x`" for the character at the current position.
-    fn unexpected(&self, what: &str) -> LoadError {
-        if let Some(e) = self.comment_error() {
-            return e;
-        }
-        let (start, end) = self.char_range();
-        let ch = self
-            .text
-            .get(start..end)
-            .and_then(|s| s.chars().next())
-            .unwrap_or('?');
-        let found = if ch.is_control() || ch.is_whitespace() || ch == '\u{feff}' {
-            format!("the character U+{:04X}", u32::from(ch))
-        } else {
-            format!("`{ch}`")
-        };
-        self.error(format!("expected {what}, found {found}"), start, end)
-    }
-
-    /// The end of the file where `what` was expected, inside `innermost` (the
-    /// open array or object, if any).
-    fn eof_error(&self, innermost: Option<&Frame>, what: &str) -> LoadError {
+    /// The end of the file where `expected` was expected, inside `innermost`
+    /// (the open array or object, if any).
+    fn eof_error(&self, innermost: Option<&Frame>, expected: Expected) -> LoadError {
         match innermost {
-            Some(f) => self.eof_error_in(f.open(), f.is_array(), what),
-            None => {
-                let end = self.bytes.len();
-                self.error(
-                    format!("unexpected end of the file: expected {what}"),
-                    end,
-                    end,
-                )
-            }
+            Some(f) => self.eof_error_in(f.open(), f.is_array(), expected),
+            None => lex::unexpected_end(expected, self.off(self.bytes.len())),
         }
     }
 
-    fn eof_error_in(&self, open: usize, is_array: bool, what: &str) -> LoadError {
-        let end = self.bytes.len();
-        let mut e = self.error(
-            format!("unexpected end of the file: expected {what}"),
-            end,
-            end,
-        );
+    fn eof_error_in(&self, open: usize, is_array: bool, expected: Expected) -> LoadError {
+        let mut e = lex::unexpected_end(expected, self.off(self.bytes.len()));
         e.other = Some((
             self.off(open),
             self.off(open + 1),
-            format!(
-                "this {} is not closed",
-                if is_array { "array" } else { "object" }
-            ),
+            lex::not_closed(is_array),
         ));
         e
+    }
+}
+
+/// What may follow a value in an array (`in_array`) or object.
+fn after(in_array: bool) -> Expected {
+    if in_array {
+        Expected::AfterElement
+    } else {
+        Expected::AfterMember
     }
 }
 
@@ -1457,9 +980,51 @@ mod tests {
     }
 
     #[test]
-    fn snippet_cuts_long_text() {
-        let long = "k".repeat(100);
-        assert_eq!(snippet(&long).chars().count(), 41);
-        assert_eq!(snippet("short"), "short");
+    fn each_kind_arises() {
+        use LoadErrorKind as K;
+        let cases: &[(&str, LoadErrorKind)] = &[
+            ("[1, 2", K::UnexpectedEnd),
+            ("", K::UnexpectedEnd),
+            (r#"{"a""#, K::UnexpectedEnd),
+            (r#"["abc"#, K::UnterminatedString),
+            ("[1 2]", K::MissingComma),
+            (r#"{"a": 1 "b": 2}"#, K::MissingComma),
+            (r#"{"a": 1]"#, K::WrongClosingBracket),
+            ("[1}", K::WrongClosingBracket),
+            ("[1,]", K::TrailingComma),
+            ("{} {}", K::TrailingCharacters),
+            ("[1, // x\n2]", K::Comment),
+            (r#"{"a": 1, "a": 2}"#, K::DuplicateKey),
+            (&"[".repeat(200), K::TooDeep),
+            ("[01]", K::Syntax),
+            ("{a: 1}", K::Syntax),
+            (r#"{"a": }"#, K::Syntax),
+            ("\"\\x\"", K::Syntax),
+            ("tru", K::Syntax),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(err(text).kind, *kind, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_parser_gives_the_help_for_commas_and_brackets() {
+        let e = err("[1 2]");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("is a comma missing at the end of the previous value?")
+        );
+        let e = err(r#"{"a": [1, 2}"#);
+        assert_eq!(e.kind, LoadErrorKind::WrongClosingBracket);
+        assert_eq!(
+            e.help.as_deref(),
+            Some("a bracket is closed with the wrong kind: `[` pairs with `]`, `{` with `}`")
+        );
+        // A comment between values is a comment, not a missing comma.
+        let e = err("[1 /* x */]");
+        assert_eq!(e.kind, LoadErrorKind::Comment);
+        assert!(e.help.unwrap().contains("no comments"));
+        // Where a value is expected, no such help.
+        assert_eq!(err("[1, }").help, None);
     }
 }

@@ -3,9 +3,10 @@
 //! that are not UTF-8 kept with their bad bytes replaced so that the error can
 //! point at them. Parsing the lines is left to the workers that check them.
 
-use super::read::MAX_DATA_FILE_BYTES;
+use super::node::{LoadError, LoadErrorKind};
+use super::read::{MAX_DATA_FILE_BYTES, load_error};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::io_reason;
+use crate::source::{FileId, io_reason};
 
 /// A line of a JSON Lines stream: its text, or, when it is not UTF-8, its text
 /// with the bad bytes replaced and the offset of the first one.
@@ -100,4 +101,17 @@ impl<R: std::io::BufRead> LineReader<R> {
         }
         batch
     }
+}
+
+/// The diagnostic of a line that does not parse: a line cut short is told
+/// that JSON Lines holds each document on one line.
+pub fn line_error(e: &LoadError, file: FileId) -> Diagnostic {
+    let mut d = load_error(e, file);
+    if e.kind == LoadErrorKind::UnexpectedEnd {
+        d.message = d.message.replace("end of the file", "end of the line");
+        d.help = Some(
+            "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
+        );
+    }
+    d
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::format::Format;
 use super::json::{parse_json_with, parse_jsonl_with};
-use super::node::{LoadError, Node, NodeKind};
+use super::node::{LoadError, LoadErrorKind, Node, NodeKind};
 use crate::limits::Limits;
 
 /// The documents of one file.
@@ -86,6 +86,7 @@ pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
                         u32::try_from(next + 3).unwrap_or(u32::MAX),
                     );
                     e.label = Some("not read from here on".into());
+                    e.kind = LoadErrorKind::Limit;
                     docs.push(Err(e));
                     break;
                 }

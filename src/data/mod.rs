@@ -2,7 +2,8 @@
 //!
 //! Owns everything between bytes on disk and the [`crate::model::value::Value`]s the evaluator reads:
 //! parsing JSON, JSONL and YAML into [`node::Node`] trees that remember where each
-//! value is written ([`json`], [`yaml`]), splitting files into documents
+//! value is written ([`json`] and [`yaml`]; `json_lex` is the JSON lexer that
+//! [`json`] shares with the streamed arrays of [`array_stream`]), splitting files into documents
 //! ([`load`]), checking each document against its declared type and converting it
 //! ([`conform`]), and finding a value's place again from its path ([`locate`]).
 //! It never evaluates rules and never prints.
@@ -11,6 +12,7 @@ pub mod array_stream;
 pub mod conform;
 pub mod format;
 pub mod json;
+mod json_lex;
 pub mod jsonl;
 pub mod load;
 pub mod locate;

@@ -66,10 +66,66 @@ pub struct LoadError {
     pub other: Option<(u32, u32, String)>,
     /// What to do about it.
     pub help: Option<String>,
+    /// What kind of mistake it is, for callers that treat some differently.
+    pub kind: LoadErrorKind,
+}
+
+/// What kind of mistake a [`LoadError`] is. The parsers set it where they find
+/// the mistake (with the help that goes with it), so that no caller needs to
+/// read a message's text to tell errors apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadErrorKind {
+    /// Not a mistake in the text's syntax: an empty file, several documents
+    /// where one is wanted, a failure of the YAML library. What
+    /// [`LoadError::new`] gives.
+    Other,
+    /// Any other JSON or YAML syntax error: a token that is not JSON (a bad
+    /// number, escape or word, a single-quoted string, a key without quotes),
+    /// something else where a value, key or `:` was expected, or what the YAML
+    /// parser reports without a kind of its own.
+    Syntax,
+    /// The JSON text ended where more was expected, inside an array, an object
+    /// or before any value ("unexpected end of the file: expected …").
+    UnexpectedEnd,
+    /// The JSON text ended inside a string.
+    UnterminatedString,
+    /// Between the values of a JSON array or object, something else than a
+    /// comma or the closing bracket (`[1 2]`): a comma may be missing.
+    MissingComma,
+    /// Between the values of a JSON array or object, the closing bracket of
+    /// the other kind: `]` in an object, `}` in an array.
+    WrongClosingBracket,
+    /// A comma right before a JSON array's `]` or an object's `}`.
+    TrailingComma,
+    /// Text after the JSON value (a second value, say).
+    TrailingCharacters,
+    /// A comment in JSON.
+    Comment,
+    /// A key written twice in one JSON object or YAML mapping.
+    DuplicateKey,
+    /// YAML's "mapping values are not allowed": a `: ` where no mapping value
+    /// can start (a line indented too far, an unquoted value holding `: `).
+    YamlMappingValue,
+    /// YAML's "did not find expected key" in a block mapping: the keys of a
+    /// mapping are not indented alike.
+    YamlKeyIndentation,
+    /// A tab in the indentation of a YAML line.
+    YamlTab,
+    /// YAML that data may not use: a tag other than the core ones or one that
+    /// does not fit its value, a merge key (`<<`), a key that is not a scalar.
+    Unsupported,
+    /// A YAML alias that names no anchor, or is used inside the value it names.
+    Alias,
+    /// Arrays and objects (sequences and mappings) nest deeper than the limit.
+    TooDeep,
+    /// Another limit met: YAML aliases expand to too many values, a streamed
+    /// array's element is too long, too many YAML documents of a file are broken.
+    Limit,
 }
 
 impl LoadError {
-    /// An error at a byte range, with no label text, second place or help.
+    /// An error at a byte range, with no label text, second place or help, of
+    /// the kind [`LoadErrorKind::Other`].
     pub fn new(message: impl Into<String>, start: u32, end: u32) -> LoadError {
         LoadError {
             message: message.into(),
@@ -78,7 +134,20 @@ impl LoadError {
             label: None,
             other: None,
             help: None,
+            kind: LoadErrorKind::Other,
         }
+    }
+
+    /// The same error, of `kind`.
+    pub fn with_kind(mut self, kind: LoadErrorKind) -> LoadError {
+        self.kind = kind;
+        self
+    }
+
+    /// The same error, with `help`.
+    pub fn with_help(mut self, help: impl Into<String>) -> LoadError {
+        self.help = Some(help.into());
+        self
     }
 }
 
@@ -117,6 +186,20 @@ impl Node {
                     .collect(),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LoadError, LoadErrorKind};
+
+    #[test]
+    fn new_errors_are_of_the_other_kind_until_told() {
+        let e = LoadError::new("the file is empty", 0, 0);
+        assert_eq!(e.kind, LoadErrorKind::Other);
+        let e = e.with_kind(LoadErrorKind::Limit).with_help("split it");
+        assert_eq!(e.kind, LoadErrorKind::Limit);
+        assert_eq!(e.help.as_deref(), Some("split it"));
     }
 }
 

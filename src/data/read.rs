@@ -241,26 +241,6 @@ pub fn looks_like_yaml(text: &str) -> bool {
     }
 }
 
-/// Help for the syntax errors people make most, when the parser gave none.
-pub fn syntax_help(message: &str) -> Option<String> {
-    let closing = message.ends_with("found `}`") || message.ends_with("found `]`");
-    if (message.starts_with("expected `,` or `}`") || message.starts_with("expected `,` or `]`"))
-        && closing
-    {
-        Some("a bracket is closed with the wrong kind: `[` pairs with `]`, `{` with `}`".into())
-    } else if message.starts_with("expected `,` or `}`")
-        || message.starts_with("expected `,` or `]`")
-    {
-        Some("is a comma missing at the end of the previous value?".into())
-    } else if message.contains("mapping values are not allowed") {
-        Some("check the indentation of this line, and quote a value that contains `: `".into())
-    } else if message.contains("did not find expected key") || message.contains("block mapping") {
-        Some("check that the keys of this mapping are indented alike".into())
-    } else {
-        None
-    }
-}
-
 /// The diagnostic of a document or data file that does not parse.
 pub fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
     let span = Span::new(file, e.start as usize, e.end as usize);
@@ -272,6 +252,5 @@ pub fn load_error(e: &LoadError, file: FileId) -> Diagnostic {
             text.clone(),
         );
     }
-    let help = e.help.clone().or_else(|| syntax_help(&e.message));
-    d.maybe_help(help)
+    d.maybe_help(e.help.clone())
 }

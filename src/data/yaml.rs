@@ -20,8 +20,9 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
-use super::json::{KeyIndex, duplicate_key_error, snippet, to_u32};
-use super::node::{Entry, LoadError, Node, NodeKind};
+use super::json::{KeyIndex, duplicate_key_error};
+use super::json_lex::{snippet, to_u32};
+use super::node::{Entry, LoadError, LoadErrorKind, Node, NodeKind};
 use crate::limits::Limits;
 
 /// Parses a YAML stream: one [`Node`] per document.
@@ -215,7 +216,7 @@ fn tag_name(tag: &Tag) -> String {
 }
 
 fn unsupported_tag(tag: &Tag, start: u32, end: u32) -> LoadError {
-    let mut e = LoadError::new(
+    let mut e = unsupported(
         format!("the tag `{}` is not supported", snippet(&tag_name(tag))),
         start,
         end,
@@ -227,12 +228,18 @@ fn unsupported_tag(tag: &Tag, start: u32, end: u32) -> LoadError {
     e
 }
 
+/// YAML that data may not use, at `start..end`.
+fn unsupported(message: impl Into<String>, start: u32, end: u32) -> LoadError {
+    LoadError::new(message, start, end).with_kind(LoadErrorKind::Unsupported)
+}
+
 fn depth_error(max: usize, start: u32, end: u32) -> LoadError {
     let mut e = LoadError::new(
         format!("the data nests deeper than {max} levels"),
         start,
         end,
-    );
+    )
+    .with_kind(LoadErrorKind::TooDeep);
     e.help = Some(format!(
         "sequences and mappings may be nested at most {max} deep (`--max-input-depth`)"
     ));
@@ -411,7 +418,7 @@ fn resolve_scalar(
             } else {
                 "a sequence"
             };
-            return Err(LoadError::new(
+            return Err(unsupported(
                 format!("the tag `!!{suffix}` is for {what}, not for a scalar"),
                 start,
                 end,
@@ -420,7 +427,7 @@ fn resolve_scalar(
         _ => return Err(unsupported_tag(tag, start, end)),
     };
     kind.map(Some).ok_or_else(|| {
-        let mut e = LoadError::new(
+        let mut e = unsupported(
             format!(
                 "`{}` is not a valid value for the tag `!!{suffix}`",
                 snippet(value)
@@ -456,9 +463,11 @@ fn check_collection_tag(
     };
     match core_suffix(tag) {
         Some(s) if s == own => Ok(()),
-        Some(s @ ("str" | "int" | "float" | "bool" | "null" | "seq" | "map")) => Err(
-            LoadError::new(format!("the tag `!!{s}` does not fit {what}"), start, end),
-        ),
+        Some(s @ ("str" | "int" | "float" | "bool" | "null" | "seq" | "map")) => Err(unsupported(
+            format!("the tag `!!{s}` does not fit {what}"),
+            start,
+            end,
+        )),
         _ => Err(unsupported_tag(tag, start, end)),
     }
 }
@@ -593,7 +602,8 @@ impl Builder<'_> {
                 },
                 start,
                 end,
-            );
+            )
+            .with_kind(LoadErrorKind::Alias);
             e.help = Some(if inside {
                 "a value cannot contain itself".to_owned()
             } else {
@@ -614,7 +624,8 @@ impl Builder<'_> {
                 ),
                 start,
                 end,
-            );
+            )
+            .with_kind(LoadErrorKind::Limit);
             e.help = Some(
                 "write the data out, or use fewer aliases of large values (`--max-yaml-aliases` raises the limit)"
                     .to_owned(),
@@ -643,7 +654,7 @@ impl Builder<'_> {
         let (start, end) = self.range(span);
         if self.expects_key() {
             let what = if seq { "a sequence" } else { "a mapping" };
-            let mut e = LoadError::new(
+            let mut e = unsupported(
                 format!("a mapping key must be a scalar, not {what}"),
                 start,
                 end,
@@ -741,7 +752,7 @@ impl Builder<'_> {
                 None => {
                     let (start, end) = item.range;
                     let Some(name) = item.key else {
-                        let mut e = LoadError::new(
+                        let mut e = unsupported(
                             format!(
                                 "a mapping key must be a scalar, not {}",
                                 match item.node.kind {
@@ -757,7 +768,7 @@ impl Builder<'_> {
                     };
                     if item.merge {
                         let mut e =
-                            LoadError::new("YAML merge keys (`<<`) are not supported", start, end);
+                            unsupported("YAML merge keys (`<<`) are not supported", start, end);
                         e.help = Some("write the fields out in full".to_owned());
                         return Err(e);
                     }
@@ -775,6 +786,10 @@ impl Builder<'_> {
     }
 
     /// A scanner or parser error, in this crate's wording where it helps.
+    ///
+    /// saphyr gives its errors no kind, only a text: this is the one place
+    /// that reads that text, to tell the kind of the error (and give the help
+    /// that goes with it) once, as it is converted.
     fn scan_error(&self, e: &ScanError) -> LoadError {
         let at = self.offsets.byte(e.marker().index());
         let info = e.info();
@@ -791,7 +806,8 @@ impl Builder<'_> {
                 format!("the alias `{}` refers to no anchor", snippet(name)),
                 at,
                 at.saturating_add(to_u32(len)),
-            );
+            )
+            .with_kind(LoadErrorKind::Alias);
             err.help =
                 Some("an alias `*name` repeats a value written before it with `&name`".to_owned());
             return err;
@@ -825,7 +841,8 @@ impl Builder<'_> {
                 "a tab indents this line; YAML indents with spaces only",
                 tab,
                 tab.saturating_add(1),
-            );
+            )
+            .with_kind(LoadErrorKind::YamlTab);
             err.help = Some("replace the tab with spaces".to_owned());
             return err;
         }
@@ -835,7 +852,23 @@ impl Builder<'_> {
             message.extend(first.to_lowercase());
             message.push_str(chars.as_str());
         }
-        LoadError::new(message, at, at)
+        let (kind, help) = if message.contains("mapping values are not allowed") {
+            (
+                LoadErrorKind::YamlMappingValue,
+                Some("check the indentation of this line, and quote a value that contains `: `"),
+            )
+        } else if message.contains("did not find expected key") || message.contains("block mapping")
+        {
+            (
+                LoadErrorKind::YamlKeyIndentation,
+                Some("check that the keys of this mapping are indented alike"),
+            )
+        } else {
+            (LoadErrorKind::Syntax, None)
+        };
+        let mut err = LoadError::new(message, at, at).with_kind(kind);
+        err.help = help.map(str::to_owned);
+        err
     }
 }
 
@@ -1374,5 +1407,49 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
             (e.message.as_str(), e.start, e.end),
             ("did not find it", 1, 1)
         );
+    }
+
+    #[test]
+    fn each_kind_arises() {
+        use LoadErrorKind as K;
+        let bomb = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [*a, *a]\n";
+        let lower = Limits {
+            yaml_alias_values: 15,
+            ..Limits::default()
+        };
+        assert_eq!(parse_yaml_with(bomb, &lower).1.unwrap().kind, K::Limit);
+        let cases: &[(&str, LoadErrorKind)] = &[
+            ("a: b: c\n", K::YamlMappingValue),
+            ("a:\n  b: 1\n c: 2\n", K::YamlKeyIndentation),
+            ("key: value\n\tbad: tab\n", K::YamlTab),
+            ("x: 1\nx: 2\n", K::DuplicateKey),
+            ("a: !foo bar\n", K::Unsupported),
+            ("a: !!int abc\n", K::Unsupported),
+            ("<<: {a: 1}\n", K::Unsupported),
+            ("? [1]\n: x\n", K::Unsupported),
+            ("a: *nope\n", K::Alias),
+            ("a: &r [1, *r]\n", K::Alias),
+            (&"[".repeat(200), K::TooDeep),
+            ("a: [1, 2\nb: 3\n", K::Syntax),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(err(text).kind, *kind, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_parser_gives_the_help_for_indentation() {
+        let e = err("a: b: c\n");
+        assert!(e.message.contains("mapping values are not allowed"));
+        assert_eq!(
+            e.help.as_deref(),
+            Some("check the indentation of this line, and quote a value that contains `: `")
+        );
+        let e = err("a:\n  b: 1\n c: 2\n");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("check that the keys of this mapping are indented alike")
+        );
+        assert_eq!(err("a: [1, 2\nb: 3\n").help, None);
     }
 }

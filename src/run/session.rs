@@ -243,10 +243,8 @@ impl<'p, S: Sink> Session<'p, S> {
             split_with(&text, format, &self.checker.limits)
         };
         if parts.docs.is_empty() {
-            let help = match format {
-                Format::Jsonl => "a JSON Lines file holds one document (an object) per line",
-                _ => "an input file holds one document (an object) or an array of them",
-            };
+            // (JSON Lines never gets here: it is read as a stream.)
+            let help = "an input file holds one document (an object) or an array of them";
             self.report(
                 Diagnostic::error(Code::Data, format!("`{name}` contains no documents")).help(help),
             );
@@ -269,11 +267,6 @@ impl<'p, S: Sink> Session<'p, S> {
                         if stdin_json {
                             d.help = Some(
                                 "standard input is read as JSON; for YAML give `--input-format yaml`".into(),
-                            );
-                        } else if format == Format::Jsonl && e.message.starts_with("unexpected end") {
-                            d.message = d.message.replace("end of the file", "end of the line");
-                            d.help = Some(
-                                "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
                             );
                         }
                         if numbered {

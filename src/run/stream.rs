@@ -3,7 +3,7 @@
 //! order, so that memory stays flat however long the input is.
 
 use crate::data::array_stream::{ArrayScanner, Broken, Element, Fragment, Item, array_batch};
-use crate::data::jsonl::{LineBatch, LineReader, StreamLine};
+use crate::data::jsonl::{LineBatch, LineReader, StreamLine, line_error};
 use crate::data::read::{
     Input, JsonInput, MAX_DATA_FILE_BYTES, Unreadable, load_error, open_json, open_jsonl,
 };
@@ -196,13 +196,7 @@ impl Checker<'_> {
         };
         match crate::data::json::parse_json_with(&text, 0, &self.limits) {
             Err(e) => {
-                let mut d = load_error(&e, FileId::NONE);
-                if e.message.starts_with("unexpected end") {
-                    d.message = d.message.replace("end of the file", "end of the line");
-                    d.help = Some(
-                        "JSON Lines needs each document whole on one line; a document over several lines belongs in a `.json` file".into(),
-                    );
-                }
+                let mut d = line_error(&e, FileId::NONE);
                 d.message = format!("{doc_name}: {}", d.message);
                 failed(vec![d], Some(Fragment::line(text, index)))
             }

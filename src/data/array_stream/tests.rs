@@ -444,3 +444,32 @@ fn sniffing_reads_up_to_the_first_character() {
     assert_eq!(starts_array(b"\xFF\xFE[\0"), Some(false));
     assert_eq!(starts_array(b"  "), None);
 }
+
+#[test]
+fn structural_errors_have_the_kind_and_help_of_the_parsers() {
+    let error = |input: &str| {
+        let Some(Item::Broken(b)) = scan(input).pop() else {
+            panic!("{input:?} not broken")
+        };
+        b.error
+    };
+    let e = error("[1 2]");
+    assert_eq!(e.kind, LoadErrorKind::MissingComma);
+    assert_eq!(
+        e.help.as_deref(),
+        Some("is a comma missing at the end of the previous value?")
+    );
+    let e = error("[1}");
+    assert_eq!(e.kind, LoadErrorKind::WrongClosingBracket);
+    assert!(e.help.unwrap().contains("wrong kind"));
+    let e = error("[1 // x\n]");
+    assert_eq!((e.kind, e.label), (LoadErrorKind::Comment, None));
+    assert_eq!(error("[1, 2").kind, LoadErrorKind::UnexpectedEnd);
+    assert_eq!(error("[1,]").kind, LoadErrorKind::TrailingComma);
+    assert_eq!(error("[1] 2").kind, LoadErrorKind::TrailingCharacters);
+    assert_eq!(error("[,1]").kind, LoadErrorKind::Syntax);
+    let Some(Item::Broken(b)) = scan_max(b"[1, 22]", 1).pop() else {
+        panic!()
+    };
+    assert_eq!(b.error.kind, LoadErrorKind::Limit);
+}

@@ -8,10 +8,10 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::EvalError;
 use super::frame::{Eval, Frame};
 use super::operators::compare;
 use super::trace::Tracer;
+use super::{EvalError, EvalErrorKind};
 use crate::model::path::Path;
 use crate::model::program::{Aggregate, TExpr};
 use crate::model::value::Value;
@@ -136,6 +136,7 @@ impl<'e, 'a> Frame<'e, 'a> {
     fn empty(&self, e: &'a TExpr, kind: Aggregate, path: Option<Path>) -> EvalError {
         let what = if kind == Aggregate::Min { "min" } else { "max" };
         self.error(
+            EvalErrorKind::EmptyAggregate,
             format!(
                 "`{}` has no values to take the {what} of",
                 self.text(e.span)

@@ -8,8 +8,8 @@
 
 use std::cell::Cell;
 
-use super::EvalError;
 use super::frame::Frame;
+use super::{EvalError, EvalErrorKind};
 use crate::model::program::TExpr;
 
 /// The evaluation steps a document has left ([`crate::limits::Limits::eval_steps`]).
@@ -91,6 +91,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         let limit = self.budget.limit();
         Err(self
             .error(
+                EvalErrorKind::StepBudget,
                 format!(
                     "evaluation stopped after {limit} steps (`--max-steps`); the document's remaining subjects and rules were not evaluated"
                 ),

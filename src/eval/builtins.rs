@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use super::EvalErrorKind;
 use super::frame::{Eval, Frame};
 use super::trace::Tracer;
 use crate::model::date::parse_date;
@@ -53,6 +54,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Err(why) => {
                     let path = args.first().and_then(|a| self.path_of(a, 0));
                     return Err(self.error(
+                        EvalErrorKind::InvalidDate,
                         format!(
                             "{:?} is not a date ({why}) in `{}`",
                             s.as_ref(),
@@ -73,6 +75,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             (Builtin::AddDays, [Value::Date(d), Value::Int(n)]) => {
                 let out_of_range = || {
                     self.error(
+                        EvalErrorKind::DateOutOfRange,
                         format!("`{}` is outside the supported dates", self.text(e.span)),
                         e,
                         None,

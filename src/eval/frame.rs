@@ -19,7 +19,7 @@ use std::sync::Arc;
 use super::budget::Budget;
 use super::trace::{Recorder, Tracer};
 use super::trace_notes::{is_path, is_scalar};
-use super::{EvalError, Evaluator, Layout};
+use super::{EvalError, EvalErrorKind, Evaluator, Layout};
 use crate::model::path::Path;
 use crate::model::program::{Rule, TExpr, TExprKind};
 use crate::model::types::{Schema, Type};
@@ -151,6 +151,7 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// checked program, but the evaluator stays total rather than panic.
     pub(crate) fn internal(&self, span: Span) -> EvalError {
         EvalError {
+            kind: EvalErrorKind::Internal,
             message: format!(
                 "internal error: `{}` has a value of an unexpected type",
                 self.text(span)
@@ -165,8 +166,17 @@ impl<'e, 'a> Frame<'e, 'a> {
         self.ev.sources.slice(span)
     }
 
-    pub(super) fn error(&self, message: String, e: &'a TExpr, path: Option<Path>) -> EvalError {
+    /// An error of `kind` at `e`; `path` is where the value involved is, when
+    /// it came from a file.
+    pub(super) fn error(
+        &self,
+        kind: EvalErrorKind,
+        message: String,
+        e: &'a TExpr,
+        path: Option<Path>,
+    ) -> EvalError {
         EvalError {
+            kind,
             message,
             span: e.span,
             path,
@@ -227,7 +237,12 @@ impl<'e, 'a> Frame<'e, 'a> {
                     _ => {
                         let path = self.path_of(target, 0);
                         return Err(self
-                            .error(format!("`{}` is absent", self.text(e.span)), e, path)
+                            .error(
+                                EvalErrorKind::AbsentOptional,
+                                format!("`{}` is absent", self.text(e.span)),
+                                e,
+                                path,
+                            )
                             .with_help(format!(
                                 "guard the rule with `when {} has {}`, or give a default with `??`",
                                 self.text(target.span),
@@ -272,6 +287,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                         let path = self.path_of(target, 0);
                         return Err(self
                             .error(
+                                EvalErrorKind::IndexOutOfRange,
                                 format!(
                                     "index {i} is out of range for `{}`, which has {} element(s)",
                                     self.text(target.span),
@@ -300,6 +316,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                         let path = self.path_of(key, 0).or_else(|| self.path_of(target, 0));
                         return Err(self
                             .error(
+                                EvalErrorKind::MissingKey,
                                 format!(
                                     "no {} {:?} in `{}`",
                                     noun_of(target, &self.ev.program.schema),

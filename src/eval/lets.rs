@@ -6,9 +6,9 @@
 //! its error until something reads it, and a trace follows into it to show what
 //! it read.
 
-use super::Binder;
 use super::frame::{Eval, Frame, Local};
 use super::trace::{NoTrace, Tracer};
+use super::{Binder, EvalErrorKind};
 use crate::model::program::TExpr;
 
 /// How many failed `let`s a trace follows into, one inside the other, to show
@@ -39,6 +39,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Err((**error).clone())
             }
             _ => Err(self.error(
+                EvalErrorKind::NotComputed,
                 format!("`{}` was not computed for this subject", self.text(e.span)),
                 e,
                 None,

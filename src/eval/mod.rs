@@ -12,6 +12,7 @@
 mod aggregates;
 mod budget;
 mod builtins;
+mod error;
 mod frame;
 mod lets;
 mod operators;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use self::budget::Budget;
+pub use self::error::{EvalError, EvalErrorKind};
 use self::frame::{Frame, Slots};
 use self::trace::{Computed, NoTrace, Read, Recorder};
 use crate::model::path::Path;
@@ -90,27 +92,6 @@ pub struct FindingDetail {
     pub reads: Vec<Read>,
     /// Sub-values it computed (`sum(…) = 40`), for labels on the policy.
     pub computed: Vec<Computed>,
-}
-
-/// A run-time problem: the subject's outcome becomes `error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalError {
-    /// What went wrong, naming the expression: `no offer "X" in catalog.offers`.
-    pub message: String,
-    /// The expression that could not be evaluated.
-    pub span: Span,
-    /// Where the value involved came from, when it came from a file.
-    pub path: Option<Path>,
-    /// How a policy author can make the rule decide (a guard to add).
-    pub help: Option<String>,
-}
-
-impl EvalError {
-    /// The same error with a help line.
-    pub(crate) fn with_help(mut self, help: String) -> EvalError {
-        self.help = Some(help);
-        self
-    }
 }
 
 /// How many outcomes of each kind a document produced.

@@ -7,10 +7,10 @@
 
 use std::cmp::Ordering;
 
-use super::EvalError;
 use super::frame::{Eval, Frame};
 use super::place::Operand;
 use super::trace::Tracer;
+use super::{EvalError, EvalErrorKind};
 use crate::model::program::{BinOp, TExpr, TExprKind};
 use crate::model::value::Value;
 
@@ -52,6 +52,7 @@ impl<'e, 'a> Frame<'e, 'a> {
 
     pub(super) fn overflow(&self, e: &'a TExpr) -> EvalError {
         self.error(
+            EvalErrorKind::Overflow,
             format!("integer overflow in `{}`", self.text(e.span)),
             e,
             None,
@@ -172,6 +173,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                             let path = self.path_of(rhs, 0);
                             return Err(self
                                 .error(
+                                    EvalErrorKind::DivisionByZero,
                                     format!("division by zero in `{}`", self.text(e.span)),
                                     e,
                                     path,

@@ -9,19 +9,28 @@
 //! it evaluated a second time with a recorder ([`trace`]) that keeps the values it
 //! read and the sub-values it computed, and only then are paths built.
 
-mod expr;
+mod aggregates;
+mod budget;
+mod builtins;
+mod error;
+mod frame;
+mod lets;
+mod operators;
 mod place;
 pub mod trace;
+mod trace_notes;
+mod value_paths;
 
 #[cfg(test)]
 mod tests;
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use self::expr::{Frame, Slots};
+use self::budget::Budget;
+pub use self::error::{EvalError, EvalErrorKind};
+use self::frame::{Frame, Slots};
 use self::trace::{Computed, NoTrace, Read, Recorder};
 use crate::model::path::Path;
 use crate::model::program::{Program, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
@@ -83,27 +92,6 @@ pub struct FindingDetail {
     pub reads: Vec<Read>,
     /// Sub-values it computed (`sum(…) = 40`), for labels on the policy.
     pub computed: Vec<Computed>,
-}
-
-/// A run-time problem: the subject's outcome becomes `error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalError {
-    /// What went wrong, naming the expression: `no offer "X" in catalog.offers`.
-    pub message: String,
-    /// The expression that could not be evaluated.
-    pub span: Span,
-    /// Where the value involved came from, when it came from a file.
-    pub path: Option<Path>,
-    /// How a policy author can make the rule decide (a guard to add).
-    pub help: Option<String>,
-}
-
-impl EvalError {
-    /// The same error with a help line.
-    pub(crate) fn with_help(mut self, help: String) -> EvalError {
-        self.help = Some(help);
-        self
-    }
 }
 
 /// How many outcomes of each kind a document produced.
@@ -172,66 +160,6 @@ pub struct Evaluator<'a> {
     pub(crate) layouts: Vec<Layout<'a>>,
     /// Evaluation steps each document may take; 0 for no limit.
     pub(crate) max_steps: u64,
-}
-
-/// The evaluation steps a document has left ([`crate::limits::Limits::eval_steps`]).
-///
-/// One per document, shared by its rules; when it runs out, the expression in
-/// hand fails with an error, that subject's outcome is recorded (with a small
-/// allowance to render its message), and the document's evaluation stops.
-#[derive(Debug)]
-pub(crate) struct Budget {
-    limit: u64,
-    left: Cell<u64>,
-    spent: Cell<bool>,
-}
-
-/// Steps allowed, after the budget ran out, to report the subject it ran out
-/// on (its message and what the clause read).
-const REPORT_ALLOWANCE: u64 = 100_000;
-
-impl Budget {
-    fn new(limit: u64) -> Budget {
-        Budget {
-            limit,
-            left: Cell::new(limit),
-            spent: Cell::new(false),
-        }
-    }
-
-    /// Takes `steps`; false when there were not that many left.
-    #[inline]
-    pub(crate) fn take(&self, steps: u64) -> bool {
-        if self.limit == 0 {
-            return true;
-        }
-        match self.left.get().checked_sub(steps) {
-            Some(left) => {
-                self.left.set(left);
-                true
-            }
-            None => {
-                self.left.set(0);
-                self.spent.set(true);
-                false
-            }
-        }
-    }
-
-    pub(crate) fn limit(&self) -> u64 {
-        self.limit
-    }
-
-    pub(crate) fn is_spent(&self) -> bool {
-        self.spent.get()
-    }
-
-    /// Lends a few steps to report the subject the budget ran out on.
-    pub(crate) fn allow_report(&self) {
-        if self.is_spent() {
-            self.left.set(REPORT_ALLOWANCE);
-        }
-    }
 }
 
 /// What binds a rule-local slot.

@@ -15,7 +15,7 @@
 
 use std::cmp::Ordering;
 
-use super::expr::{Frame, Local};
+use super::frame::{Frame, Local};
 use crate::model::program::{Const, TExpr, TExprKind};
 use crate::model::value::Value;
 

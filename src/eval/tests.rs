@@ -7,11 +7,14 @@
 
 use jiff::civil::Date;
 
-use super::{Evaluator, FindingDetail, Keep, Outcome};
+use super::budget::Budget;
+use super::frame::{Frame, Slots};
+use super::trace::NoTrace;
+use super::{EvalErrorKind, Evaluator, FindingDetail, Keep, Outcome};
 use crate::data::conform::conform;
 use crate::data::json::parse_json;
 use crate::diagnostic::render_plain;
-use crate::model::program::Program;
+use crate::model::program::{Program, TemplatePart};
 use crate::model::types::Type;
 use crate::model::value::Value;
 use crate::pack::Pack;
@@ -187,6 +190,45 @@ impl Setup {
     /// conforms the document and data, and evaluates every rule with `Keep::All`.
     fn run(&self) -> Evaluated {
         let pack = Pack::from_texts([("t.policy", self.policy.as_str())]);
+        let outcomes = self.with_evaluator(&pack, |evaluator, doc| {
+            evaluator.evaluate(doc, Keep::All).outcomes
+        });
+        Evaluated { pack, outcomes }
+    }
+
+    /// The kind of error of each part of the first rule's `message` that fails
+    /// when evaluated on the document alone, before any of the rule's clauses
+    /// ran: what a message of an `error` outcome shows as `<error: …>`. (Its
+    /// errors are only text in a finding.) The rule must not have a `for`.
+    fn message_error_kinds(&self) -> Vec<EvalErrorKind> {
+        let pack = Pack::from_texts([("t.policy", self.policy.as_str())]);
+        self.with_evaluator(&pack, |evaluator, doc| {
+            let rule = &evaluator.program().rules[0];
+            let budget = Budget::new(evaluator.max_steps);
+            let mut frame = Frame::new(
+                evaluator,
+                rule,
+                &evaluator.layouts[0],
+                doc,
+                &budget,
+                Slots::default(),
+            );
+            let parts = rule.message.as_ref().map_or(&[][..], |m| &m.parts);
+            parts
+                .iter()
+                .filter_map(|part| match part {
+                    TemplatePart::Expr(e) => frame.eval(e, &mut NoTrace).err(),
+                    TemplatePart::Text(_) => None,
+                })
+                .map(|error| error.kind)
+                .collect()
+        })
+    }
+
+    /// Conforms the document and data of `pack`'s program (panicking with the
+    /// rendered diagnostics if the pack has errors) and hands `f` an evaluator
+    /// over them, with the conformed document.
+    fn with_evaluator<R>(&self, pack: &Pack, f: impl FnOnce(&Evaluator<'_>, &Value) -> R) -> R {
         let Some(program) = pack.program.as_ref() else {
             panic!(
                 "the test policy has errors:\n{}",
@@ -229,8 +271,7 @@ impl Setup {
         if let Some(steps) = self.steps {
             evaluator = evaluator.with_step_budget(steps);
         }
-        let outcomes = evaluator.evaluate(&doc, Keep::All).outcomes;
-        Evaluated { pack, outcomes }
+        f(&evaluator, &doc)
     }
 }
 
@@ -391,6 +432,19 @@ fn error_of(expr: &str) -> String {
     let row = check(expr);
     assert_eq!(row.kind, "error", "`{expr}` should be an error: {row:?}");
     row.error.expect("an error outcome has an error")
+}
+
+/// The kind of error of `require EXPR`'s outcome, asserting it is `error`.
+fn error_kind_of(expr: &str) -> EvalErrorKind {
+    error_kind(&eval(&format!("rule r {{\n  require {expr}\n}}\n")), 0)
+}
+
+/// The kind of error of outcome `i`, asserting it has one.
+fn error_kind(e: &Evaluated, i: usize) -> EvalErrorKind {
+    let error = e.finding(i).error.as_ref();
+    error
+        .unwrap_or_else(|| panic!("outcome {i} is not an error: {:#?}", e.rows()))
+        .kind
 }
 
 /// `(subject, kind)` pairs from literals.
@@ -2625,4 +2679,147 @@ fn operations_that_walk_a_list_are_charged_per_element() {
     let rule = "rule r {\n  require 4 not in transfer.nums and 9 not in transfer.nums\n}\n";
     assert_eq!(Setup::new(rule).steps(14).run().rows()[0].kind, "error");
     assert_eq!(Setup::new(rule).steps(15).run().rows()[0].kind, "pass");
+}
+
+// ----- kinds of errors ------------------------------------------------------------
+
+#[test]
+fn arithmetic_errors_have_their_kinds() {
+    for expr in [
+        "transfer.big + 1 > 0",
+        "transfer.small - 1 < 0",
+        "transfer.big * 2 > 0",
+        "transfer.small / -1 > 0",
+        "-transfer.small > 0",
+        "sum(transfer.big for x in transfer.nums) > 0",
+    ] {
+        assert_eq!(error_kind_of(expr), EvalErrorKind::Overflow, "{expr}");
+    }
+    assert_eq!(
+        error_kind_of("10 / transfer.zero == 0"),
+        EvalErrorKind::DivisionByZero
+    );
+}
+
+#[test]
+fn lookup_and_index_errors_have_their_kinds() {
+    let e = Setup::new("rule r {\n  require catalog.offers[\"E1\"].name != \"\"\n}\n")
+        .catalog()
+        .run();
+    assert_eq!(error_kind(&e, 0), EvalErrorKind::MissingKey);
+    for expr in [
+        "transfer.nums[3] == 0",
+        "transfer.nums[-1] == 0",
+        "transfer.nums[transfer.small] == 0",
+    ] {
+        assert_eq!(
+            error_kind_of(expr),
+            EvalErrorKind::IndexOutOfRange,
+            "{expr}"
+        );
+    }
+}
+
+#[test]
+fn empty_min_and_max_have_their_kind() {
+    for expr in [
+        "min(transfer.empty) == 0",
+        "max(transfer.empty) == 0",
+        "max(x for x in transfer.nums if x > 10) == 0",
+    ] {
+        assert_eq!(error_kind_of(expr), EvalErrorKind::EmptyAggregate, "{expr}");
+    }
+}
+
+#[test]
+fn date_errors_have_their_kinds() {
+    assert_eq!(
+        error_kind_of("date(transfer.name) > transfer.start"),
+        EvalErrorKind::InvalidDate
+    );
+    assert_eq!(
+        error_kind_of("add_days(transfer.start, transfer.big) > transfer.start"),
+        EvalErrorKind::DateOutOfRange
+    );
+}
+
+#[test]
+fn a_spent_step_budget_has_its_kind() {
+    let e = Setup::new(QUADRATIC).steps(40).run();
+    assert_eq!(error_kind(&e, 0), EvalErrorKind::StepBudget);
+}
+
+#[test]
+fn a_failed_let_keeps_its_kind_where_it_is_read() {
+    let e = eval("rule r {\n  let n = transfer.nums[3]\n  require n == 0\n}\n");
+    assert_eq!(error_kind(&e, 0), EvalErrorKind::IndexOutOfRange);
+}
+
+#[test]
+fn an_absent_optional_and_an_unreached_variable_have_their_kinds() {
+    // Only a message can read either: rendered for an `error` outcome, it may
+    // read an optional whose guard was not reached, or a variable whose clause
+    // was not. Evaluated before any clause ran, `r.note` is absent and `first`
+    // is unbound.
+    let policy = r#"
+record R { items: [int], note: string? }
+input r: R
+
+rule r {
+  let first = r.items[0]
+  when first > 0
+  when r has note
+  require r.note == ""
+  message "{r.note} {first}"
+}
+"#;
+    let setup = Setup::raw(policy, r#"{"items": []}"#);
+    assert_eq!(
+        setup.message_error_kinds(),
+        [EvalErrorKind::AbsentOptional, EvalErrorKind::NotComputed]
+    );
+    // In the rule's run the `let` was reached and failed: the outcome is its
+    // error, which the message shows with the absent note.
+    let e = setup.run();
+    assert_eq!(error_kind(&e, 0), EvalErrorKind::IndexOutOfRange);
+    assert_eq!(
+        e.only().message.as_deref(),
+        Some(
+            "<error: `r.note` is absent> <error: index 0 is out of range for `r.items`, which has 0 element(s)>"
+        )
+    );
+}
+
+#[test]
+fn error_kinds_have_stable_distinct_kebab_case_names() {
+    let kinds = [
+        EvalErrorKind::Overflow,
+        EvalErrorKind::DivisionByZero,
+        EvalErrorKind::MissingKey,
+        EvalErrorKind::IndexOutOfRange,
+        EvalErrorKind::AbsentOptional,
+        EvalErrorKind::EmptyAggregate,
+        EvalErrorKind::StepBudget,
+        EvalErrorKind::InvalidDate,
+        EvalErrorKind::DateOutOfRange,
+        EvalErrorKind::NotComputed,
+        EvalErrorKind::Internal,
+    ];
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "overflow",
+            "division-by-zero",
+            "missing-key",
+            "index-out-of-range",
+            "absent-optional",
+            "empty-aggregate",
+            "step-budget",
+            "invalid-date",
+            "date-out-of-range",
+            "not-computed",
+            "internal",
+        ]
+    );
 }

@@ -8,10 +8,10 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::error::{EvalError, EvalErrorKind};
 use super::frame::{Eval, Frame};
 use super::operators::compare;
 use super::trace::Tracer;
-use super::{EvalError, EvalErrorKind};
 use crate::model::path::Path;
 use crate::model::program::{Aggregate, TExpr};
 use crate::model::value::Value;

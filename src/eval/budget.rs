@@ -8,10 +8,6 @@
 
 use std::cell::Cell;
 
-use super::frame::Frame;
-use super::{EvalError, EvalErrorKind};
-use crate::model::program::TExpr;
-
 /// The evaluation steps a document has left ([`crate::limits::Limits::eval_steps`]).
 ///
 /// One per document, shared by its rules; when it runs out, the expression in
@@ -69,37 +65,5 @@ impl Budget {
         if self.is_spent() {
             self.left.set(REPORT_ALLOWANCE);
         }
-    }
-}
-
-impl<'e, 'a> Frame<'e, 'a> {
-    /// Whether the document's step budget has run out.
-    pub(crate) fn budget_spent(&self) -> bool {
-        self.budget.is_spent()
-    }
-
-    /// After the budget ran out: a few steps to report the subject in hand.
-    pub(crate) fn allow_report(&self) {
-        self.budget.allow_report();
-    }
-
-    /// Takes `steps` from the document's budget; the error when it is spent.
-    pub(super) fn charge(&self, steps: usize, e: &'a TExpr) -> Result<(), EvalError> {
-        if self.budget.take(steps as u64) {
-            return Ok(());
-        }
-        let limit = self.budget.limit();
-        Err(self
-            .error(
-                EvalErrorKind::StepBudget,
-                format!(
-                    "evaluation stopped after {limit} steps (`--max-steps`); the document's remaining subjects and rules were not evaluated"
-                ),
-                e,
-                None,
-            )
-            .with_help(
-                "raise `--max-steps` (0 for no limit) if the document is really this large, or simplify nested generators".to_string(),
-            ))
     }
 }

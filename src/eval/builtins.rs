@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::EvalErrorKind;
+use super::error::EvalErrorKind;
 use super::frame::{Eval, Frame};
 use super::trace::Tracer;
 use crate::model::date::parse_date;

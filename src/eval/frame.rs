@@ -17,9 +17,9 @@
 use std::sync::Arc;
 
 use super::budget::Budget;
+use super::error::{EvalError, EvalErrorKind};
+use super::evaluator::{Evaluator, Layout};
 use super::trace::{Recorder, Tracer};
-use super::trace_notes::{is_path, is_scalar};
-use super::{EvalError, EvalErrorKind, Evaluator, Layout};
 use crate::model::path::Path;
 use crate::model::program::{Rule, TExpr, TExprKind};
 use crate::model::types::{Schema, Type};
@@ -419,4 +419,59 @@ fn noun_of(map: &TExpr, schema: &Schema) -> String {
     } else {
         "key".into()
     }
+}
+
+impl<'e, 'a> Frame<'e, 'a> {
+    /// Whether the document's step budget has run out.
+    pub(crate) fn budget_spent(&self) -> bool {
+        self.budget.is_spent()
+    }
+
+    /// After the budget ran out: a few steps to report the subject in hand.
+    pub(crate) fn allow_report(&self) {
+        self.budget.allow_report();
+    }
+
+    /// Takes `steps` from the document's budget; the error when it is spent.
+    pub(super) fn charge(&self, steps: usize, e: &'a TExpr) -> Result<(), EvalError> {
+        if self.budget.take(steps as u64) {
+            return Ok(());
+        }
+        let limit = self.budget.limit();
+        Err(self
+            .error(
+                EvalErrorKind::StepBudget,
+                format!(
+                    "evaluation stopped after {limit} steps (`--max-steps`); the document's remaining subjects and rules were not evaluated"
+                ),
+                e,
+                None,
+            )
+            .with_help(
+                "raise `--max-steps` (0 for no limit) if the document is really this large, or simplify nested generators".to_string(),
+            ))
+    }
+}
+
+/// Whether `e` names a place (a variable, a field, an element): the expressions
+/// whose values a report can point at in a file.
+pub(super) fn is_path(e: &TExpr) -> bool {
+    matches!(
+        e.kind,
+        TExprKind::Input
+            | TExprKind::Data(_)
+            | TExprKind::Local(_)
+            | TExprKind::Field { .. }
+            | TExprKind::Index { .. }
+            | TExprKind::Lookup { .. }
+    )
+}
+
+/// Whether values of this type are worth showing as a label (a plan line shows
+/// `region: "europe"`, not a whole list of subscriptions).
+pub(super) fn is_scalar(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_)
+    )
 }

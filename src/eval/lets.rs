@@ -6,9 +6,10 @@
 //! its error until something reads it, and a trace follows into it to show what
 //! it read.
 
+use super::error::EvalErrorKind;
+use super::evaluator::Binder;
 use super::frame::{Eval, Frame, Local};
 use super::trace::{NoTrace, Tracer};
-use super::{Binder, EvalErrorKind};
 use crate::model::program::TExpr;
 
 /// How many failed `let`s a trace follows into, one inside the other, to show

@@ -7,10 +7,10 @@
 
 use std::cmp::Ordering;
 
+use super::error::{EvalError, EvalErrorKind};
 use super::frame::{Eval, Frame};
 use super::place::Operand;
 use super::trace::Tracer;
-use super::{EvalError, EvalErrorKind};
 use crate::model::program::{BinOp, TExpr, TExprKind};
 use crate::model::value::Value;
 

@@ -5,11 +5,10 @@
 //! way. With [`NoTrace`](super::trace::NoTrace) they compile to nothing; the
 //! [`Tracer`] decides what to keep.
 
-use super::frame::Frame;
+use super::frame::{Frame, is_path, is_scalar};
 use super::trace::{Computed, Read, Tracer};
 use crate::model::path::Root;
 use crate::model::program::{TExpr, TExprKind};
-use crate::model::types::Type;
 use crate::model::value::Value;
 
 impl<'e, 'a> Frame<'e, 'a> {
@@ -71,27 +70,4 @@ impl<'e, 'a> Frame<'e, 'a> {
             self.note_computed(t, e, v);
         }
     }
-}
-
-/// Whether `e` names a place (a variable, a field, an element): the expressions
-/// whose values a report can point at in a file.
-pub(super) fn is_path(e: &TExpr) -> bool {
-    matches!(
-        e.kind,
-        TExprKind::Input
-            | TExprKind::Data(_)
-            | TExprKind::Local(_)
-            | TExprKind::Field { .. }
-            | TExprKind::Index { .. }
-            | TExprKind::Lookup { .. }
-    )
-}
-
-/// Whether values of this type are worth showing as a label (a plan line shows
-/// `region: "europe"`, not a whole list of subscriptions).
-pub(super) fn is_scalar(ty: &Type) -> bool {
-    matches!(
-        ty,
-        Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_)
-    )
 }

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use super::Binder;
+use super::evaluator::Binder;
 use super::frame::{Frame, Local};
 use super::trace::NoTrace;
 use crate::model::path::{Path, Root, Seg};

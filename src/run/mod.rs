@@ -11,7 +11,7 @@ mod document;
 mod pack_data;
 mod places;
 mod result;
-pub mod session;
+mod session;
 pub mod settings;
 mod sink;
 mod stream;

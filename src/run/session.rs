@@ -172,9 +172,9 @@ impl<'p, S: Sink> Session<'p, S> {
     /// its text along (its line, or an array element with the text around it)
     /// when something must point into it; the text becomes a source of its own
     /// that knows where it starts in the file, and the placeholder spans are
-    /// pointed at it.
+    /// pointed at it. The worker that checked a streamed document has made
+    /// that source already ([`DocOutput::prepared`]).
     pub(super) fn merge(&mut self, mut out: DocOutput) {
-        out = out.prepared();
         let mut fragment = None;
         if let Some(file) = out.source.take() {
             let id = self.sources.add_file(file);

@@ -3,13 +3,13 @@
 //! What every fuzz target does with a result: render it in every output form,
 //! because reports are where hostile input meets miette, SARIF and terminals.
 
+use preflight::data::read::Input;
 use preflight::model::program::Program;
 use preflight::pack::Pack;
 use preflight::report::{
     diagnostics_human, diagnostics_json, findings_github, findings_human, findings_json,
     findings_junit, findings_sarif,
 };
-use preflight::data::read::Input;
 use preflight::run::{self, Checked, Options};
 
 /// Renders a pack's diagnostics as the human and JSON forms do.

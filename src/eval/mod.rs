@@ -1,4 +1,4 @@
-//! Stage 4, evaluation: running a checked [`Program`] over conformed documents.
+//! Stage 4, evaluation: running a checked [`Program`](crate::model::program::Program) over conformed documents.
 //!
 //! Owns the run-time semantics of language.md §4–§6: subjects per `for` binding,
 //! the four outcomes, short-circuit logic, generators and functions. Evaluation is

@@ -34,7 +34,7 @@ impl OutcomeKind {
 /// One subject's outcome for one rule.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    /// Index of the rule in [`Program::rules`].
+    /// Index of the rule in [`Program::rules`](crate::model::program::Program::rules).
     pub rule: usize,
     /// The subject: the innermost `for` element, or the document root.
     pub subject: Path,

@@ -40,7 +40,7 @@ pub struct DocumentResult {
 /// An outcome ready to report.
 #[derive(Debug)]
 pub struct ReportedOutcome {
-    /// Index of the rule in [`Program::rules`].
+    /// Index of the rule in [`Program::rules`](crate::model::program::Program::rules).
     pub rule: usize,
     /// The subject's path, as text.
     pub subject: String,

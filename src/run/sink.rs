@@ -4,8 +4,8 @@ use super::result::DocumentResult;
 use crate::diagnostic::Diagnostic;
 use crate::source::Sources;
 
-/// Where a [`Session`] sends what it finds, in input order, as documents are
-/// checked. [`Collect`] keeps everything (a [`Checked`]); the command line's
+/// Where a [`Session`](super::Session) sends what it finds, in input order, as documents are
+/// checked. [`Collect`] keeps everything (a [`Checked`](super::Checked)); the command line's
 /// reports write each document out as it comes, so that memory does not grow
 /// with the number of documents.
 pub trait Sink {
@@ -27,7 +27,7 @@ pub trait Sink {
     }
 }
 
-/// The sink that keeps every problem and document, to make a [`Checked`].
+/// The sink that keeps every problem and document, to make a [`Checked`](super::Checked).
 #[derive(Debug, Default)]
 pub struct Collect {
     /// Problems found so far (exit code 2).

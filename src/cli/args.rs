@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use super::color::ColorChoice;
+use crate::report::form::FindingsForm;
 
 /// preflight: check planned CSP subscription transfers against policy packs.
 #[derive(Debug, Parser)]
@@ -109,8 +110,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
     /// Output form.
-    #[arg(short = 'f', long, value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
+    #[arg(short = 'f', long, value_enum, default_value_t = FindingsForm::Human)]
+    pub format: FindingsForm,
     /// Lowest severity whose findings make the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -232,19 +233,16 @@ pub struct TestArgs {
     pub color: ColorChoice,
 }
 
-/// Output forms of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// Findings for people: the input and the policy with labelled values.
-    Human,
-    /// One JSON object on standard output (cli.md, "JSON form").
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// JUnit XML: one suite per document, one case per rule.
-    Junit,
-    /// GitHub Actions workflow commands (`::error file=…`), one per finding.
-    Github,
+/// `--format`'s values are the report's forms, named and described by
+/// `report/` itself, so that a new form needs no change here.
+impl ValueEnum for FindingsForm {
+    fn value_variants<'a>() -> &'a [Self] {
+        FindingsForm::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.description()))
+    }
 }
 
 /// `--input-format`: the syntax of inputs whose name does not say it.

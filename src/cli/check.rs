@@ -7,7 +7,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::args::{CheckArgs, CheckFormat, FailOn};
+use super::args::{CheckArgs, FailOn};
 use super::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
 use crate::data::format::Format;
 use crate::data::read::Input;
@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
 use crate::model::program::RuleSeverity;
 use crate::pack::Pack;
-use crate::report::form::{FindingsForm, Report, ReportOptions, Verdict};
+use crate::report::form::{Report, ReportOptions, Verdict};
 use crate::report::{self, progress};
 use crate::run::{self, Options, Session};
 
@@ -134,15 +134,8 @@ fn inputs(args: &CheckArgs) -> Vec<Input> {
 /// How the report is written, from `--format`, `--show`, `--color` and
 /// `--fail-on` and what standard output and error are.
 fn report_options(args: &CheckArgs, inputs: &[Input]) -> ReportOptions {
-    let form = match args.format {
-        CheckFormat::Human => FindingsForm::Human,
-        CheckFormat::Json => FindingsForm::Json,
-        CheckFormat::Sarif => FindingsForm::Sarif,
-        CheckFormat::Junit => FindingsForm::Junit,
-        CheckFormat::Github => FindingsForm::Github,
-    };
     ReportOptions {
-        form,
+        form: args.format,
         show_all: args.show_all(),
         color_stdout: args.color.for_stdout(),
         color_stderr: args.color.for_stderr(),

@@ -22,8 +22,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use self::args::{
-    CheckArgs, CheckFormat, Cli, Command, CompletionsArgs, ExplainArgs, FailOn, FmtArgs,
-    InputFormat, OutputFormat, RulesArgs, SchemaArgs, Show, TestArgs, ValidateArgs,
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, FailOn, FmtArgs, InputFormat,
+    OutputFormat, RulesArgs, SchemaArgs, Show, TestArgs, ValidateArgs,
 };
 pub use self::color::ColorChoice;
 pub use self::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, WORKER_STACK_BYTES};

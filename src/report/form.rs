@@ -25,6 +25,45 @@ pub enum FindingsForm {
     Github,
 }
 
+impl FindingsForm {
+    /// Every form, in the order `--help` lists them. A new form is added here
+    /// (and in [`crate::report::open`]); the command line reads its names from
+    /// this list.
+    pub const ALL: &[FindingsForm] = &[
+        FindingsForm::Human,
+        FindingsForm::Json,
+        FindingsForm::Sarif,
+        FindingsForm::Junit,
+        FindingsForm::Github,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingsForm::Human => "human",
+            FindingsForm::Json => "json",
+            FindingsForm::Sarif => "sarif",
+            FindingsForm::Junit => "junit",
+            FindingsForm::Github => "github",
+        }
+    }
+
+    /// One line for `--help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            FindingsForm::Human => {
+                "Findings for people: the input and the policy with labelled values"
+            }
+            FindingsForm::Json => "One JSON object on standard output (cli.md, \"JSON form\")",
+            FindingsForm::Sarif => "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers",
+            FindingsForm::Junit => "JUnit XML: one suite per document, one case per rule",
+            FindingsForm::Github => {
+                "GitHub Actions workflow commands (`::error file=…`), one per finding"
+            }
+        }
+    }
+}
+
 /// How the report of one `check` run is written.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {

@@ -5,10 +5,10 @@
 
 use std::io::Write as _;
 
+use super::counts::Counts;
 use super::diagnostics_human;
 use super::form::{Report, ReportOptions, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
-use crate::eval::Tally;
 use crate::model::program::{Program, RuleSeverity};
 use crate::run::{Checked, Collect, DocumentResult, Sink};
 use crate::source::Sources;
@@ -21,7 +21,7 @@ pub(crate) struct Whole<'p> {
     program: Option<&'p Program>,
     render: Render,
     kept: Collect,
-    tally: Tally,
+    counts: Counts,
     color_stderr: bool,
     fail_on: RuleSeverity,
 }
@@ -37,7 +37,7 @@ impl<'p> Whole<'p> {
             program,
             render,
             kept: Collect::default(),
-            tally: Tally::default(),
+            counts: Counts::default(),
             color_stderr: options.color_stderr,
             fail_on: options.fail_on,
         }
@@ -54,7 +54,7 @@ impl Sink for Whole<'_> {
     }
 
     fn document(&mut self, sources: &Sources, document: DocumentResult) {
-        self.tally.merge(document.tally);
+        self.counts.add(program_or_empty(self.program), &document);
         self.kept.document(sources, document);
     }
 }
@@ -66,13 +66,9 @@ impl Report for Whole<'_> {
             sources,
             errors: self.kept.errors,
             documents: self.kept.documents,
-            tally: self.tally,
+            tally: self.counts.tally,
         };
-        let failing_findings = checked.documents.iter().any(|d| {
-            d.outcomes
-                .iter()
-                .any(|o| o.finding.is_some() && program.severity(o.rule) <= self.fail_on)
-        });
+        let failing_findings = self.counts.any_at_or_above(self.fail_on);
         // Problems of the run on standard error; the form on standard output.
         let problems =
             diagnostics_human::render(&checked.errors, &checked.sources, self.color_stderr);

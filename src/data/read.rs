@@ -37,6 +37,25 @@ pub enum Input {
 }
 
 impl Input {
+    /// The name reports give the input: the path as given, `<stdin>`, or the
+    /// name given to bytes in memory.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Stdin(_) => "<stdin>".to_string(),
+            Input::Memory { name, .. } => name.clone(),
+        }
+    }
+
+    /// Why the input cannot be read, in words.
+    fn cannot_read(&self, e: &std::io::Error) -> Diagnostic {
+        let what = match self {
+            Input::Stdin(_) => "standard input".to_string(),
+            _ => format!("`{}`", self.name()),
+        };
+        Diagnostic::error(Code::Io, format!("cannot read {what}: {}", io_reason(e)))
+    }
+
     /// The format of this input: its own (standard input and bytes in memory carry
     /// one), else what its name says, else `fallback`; a usage error when none of
     /// them says it.
@@ -67,31 +86,20 @@ pub fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
 
 /// Reads the bytes of an input file (or standard input).
 pub fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), Unreadable> {
-    let (name, bytes) = match input {
+    let bytes = match input {
         Input::Stdin(_) => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .lock()
                 .take(MAX_DATA_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
-                .map_err(|e| {
-                    Diagnostic::error(
-                        Code::Io,
-                        format!("cannot read standard input: {}", io_reason(&e)),
-                    )
-                })?;
-            ("<stdin>".to_string(), bytes)
+                .map_err(|e| input.cannot_read(&e))?;
+            bytes
         }
-        Input::Memory { name, bytes, .. } => (name.clone(), bytes.clone()),
-        Input::File(path) => {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| {
-                Diagnostic::error(Code::Io, format!("cannot read `{name}`: {}", io_reason(&e)))
-            })?;
-            (name, bytes)
-        }
+        Input::Memory { bytes, .. } => bytes.clone(),
+        Input::File(path) => std::fs::read(path).map_err(|e| input.cannot_read(&e))?,
     };
-    Ok((name, bytes))
+    Ok((input.name(), bytes))
 }
 
 /// A JSON input, opened: a top-level array, to read as a stream, or anything
@@ -106,32 +114,20 @@ pub enum JsonInput<'a> {
 /// Opens a JSON input and looks at its first bytes to see whether its top
 /// level is an array; those bytes are read again, with the rest, either way.
 pub fn open_json(input: &Input) -> JsonInput<'_> {
-    let cannot_read = |name: &str, e: &std::io::Error| {
-        let why = io_reason(e);
-        let what = match input {
-            Input::Stdin(_) => "standard input".to_string(),
-            _ => format!("`{name}`"),
-        };
-        Unreadable::from(Diagnostic::error(
-            Code::Io,
-            format!("cannot read {what}: {why}"),
-        ))
-    };
-    let (name, rest): (String, Box<dyn Read + Send>) = match input {
-        Input::Memory { name, bytes, .. } => {
+    let cannot_read = |e: &std::io::Error| JsonInput::Whole(Err(input.cannot_read(e).into()));
+    let name = input.name();
+    let rest: Box<dyn Read + Send> = match input {
+        Input::Memory { bytes, .. } => {
             if starts_array(bytes) == Some(true) {
-                return JsonInput::Array(name.clone(), Box::new(bytes.as_slice()));
+                return JsonInput::Array(name, Box::new(bytes.as_slice()));
             }
             return JsonInput::Whole(read_input(input));
         }
-        Input::File(path) => {
-            let name = path.display().to_string();
-            match std::fs::File::open(path) {
-                Ok(file) => (name, Box::new(file)),
-                Err(e) => return JsonInput::Whole(Err(cannot_read(&name, &e))),
-            }
-        }
-        Input::Stdin(_) => ("<stdin>".to_string(), Box::new(std::io::stdin())),
+        Input::File(path) => match std::fs::File::open(path) {
+            Ok(file) => Box::new(file),
+            Err(e) => return cannot_read(&e),
+        },
+        Input::Stdin(_) => Box::new(std::io::stdin()),
     };
     let mut rest = std::io::BufReader::with_capacity(1 << 16, rest);
     let head = match sniff(&mut rest) {
@@ -140,12 +136,12 @@ pub fn open_json(input: &Input) -> JsonInput<'_> {
             return JsonInput::Array(name, Box::new(reader));
         }
         Ok((sniffed, _)) => sniffed,
-        Err(e) => return JsonInput::Whole(Err(cannot_read(&name, &e))),
+        Err(e) => return cannot_read(&e),
     };
     let mut bytes = head;
     let limit = (MAX_DATA_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
     if let Err(e) = rest.take(limit).read_to_end(&mut bytes) {
-        return JsonInput::Whole(Err(cannot_read(&name, &e)));
+        return cannot_read(&e);
     }
     JsonInput::Whole(decode_input(name, bytes))
 }
@@ -153,23 +149,15 @@ pub fn open_json(input: &Input) -> JsonInput<'_> {
 /// Opens a JSON Lines input for reading line by line: its name and a buffered
 /// reader, or why it cannot be opened.
 pub fn open_jsonl(input: &Input) -> Result<(String, Box<dyn BufRead + Send + '_>), Diagnostic> {
-    match input {
-        Input::File(path) => {
-            let name = path.display().to_string();
-            match std::fs::File::open(path) {
-                Ok(file) => Ok((name, Box::new(BufReader::with_capacity(1 << 20, file)))),
-                Err(e) => Err(Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{name}`: {}", io_reason(&e)),
-                )),
-            }
-        }
-        Input::Stdin(_) => Ok((
-            "<stdin>".to_string(),
-            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
-        )),
-        Input::Memory { name, bytes, .. } => Ok((name.clone(), Box::new(bytes.as_slice()))),
-    }
+    let reader: Box<dyn BufRead + Send> = match input {
+        Input::File(path) => match std::fs::File::open(path) {
+            Ok(file) => Box::new(BufReader::with_capacity(1 << 20, file)),
+            Err(e) => return Err(input.cannot_read(&e)),
+        },
+        Input::Stdin(_) => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+        Input::Memory { bytes, .. } => Box::new(bytes.as_slice()),
+    };
+    Ok((input.name(), reader))
 }
 
 /// The text of an input read whole, or why it cannot be used.

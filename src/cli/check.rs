@@ -141,7 +141,8 @@ fn report_options(args: &CheckArgs, inputs: &[Input]) -> ReportOptions {
         color_stderr: args.color.for_stderr(),
         width: super::shared::terminal_width(),
         stdout_is_terminal: std::io::stdout().is_terminal(),
-        progress: Some(progress::input_size(inputs)),
+        progress: true,
+        input_bytes: progress::input_size(inputs),
         fail_on: match args.fail_on {
             FailOn::Error => RuleSeverity::Error,
             FailOn::Warning => RuleSeverity::Warning,

@@ -80,9 +80,12 @@ pub struct ReportOptions {
     /// Whether standard output is a terminal: then the human form shows each
     /// document's findings as soon as it is checked.
     pub stdout_is_terminal: bool,
-    /// Draw a progress bar on standard error (when it is a terminal), over this
-    /// many bytes of input (`None`: not known).
-    pub progress: Option<Option<u64>>,
+    /// Draw a progress bar on standard error (only ever drawn when it is a
+    /// terminal).
+    pub progress: bool,
+    /// The bytes of input the run will read, for the bar's total (`None`: not
+    /// known, as for standard input).
+    pub input_bytes: Option<u64>,
     /// `--fail-on`: findings at or above this severity make the verdict.
     pub fail_on: RuleSeverity,
 }

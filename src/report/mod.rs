@@ -47,8 +47,9 @@ pub fn open<'p>(
         FindingsForm::Junit => Box::new(Whole::new(options, program, findings_junit::render)),
         FindingsForm::Github => Box::new(Whole::new(options, program, findings_github::render)),
     };
-    match options.progress {
-        Some(total) => Box::new(WithProgress::new(form, total)),
-        None => form,
+    if options.progress {
+        Box::new(WithProgress::new(form, options.input_bytes))
+    } else {
+        form
     }
 }

@@ -49,12 +49,7 @@ pub fn finding_text(finding: &Finding) -> String {
 /// The label of a value a failing `require` read, on the input: the
 /// expression and the value, strings and enum members quoted, long values cut.
 pub fn value_label(value: &FindingValue) -> String {
-    let text = &value.text;
-    let text = if text.chars().count() > 80 {
-        format!("{}…", text.chars().take(79).collect::<String>())
-    } else {
-        text.clone()
-    };
+    let text = cut(&value.text, 80);
     let shown = if value.is_text {
         format!("{text:?}")
     } else {
@@ -74,11 +69,15 @@ pub fn computed_label(computed: &ComputedValue) -> String {
     } else {
         format!("{}…", expr.chars().take(30).collect::<String>())
     };
-    let value = &computed.text;
-    let value = if value.chars().count() > 60 {
-        format!("{}…", value.chars().take(59).collect::<String>())
+    format!("{short} = {}", cut(&computed.text, 60))
+}
+
+/// `text` if it has at most `max` characters, else its first `max - 1` and `…`.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{kept}…")
     } else {
-        value.clone()
-    };
-    format!("{short} = {value}")
+        text.to_string()
+    }
 }

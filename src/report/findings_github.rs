@@ -36,7 +36,7 @@ pub fn render(checked: &Checked, program: &Program) -> String {
                 RuleSeverity::Warning => "warning",
                 RuleSeverity::Info => "notice",
             };
-            let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
+            let id = program.rule_id(o.rule);
             let mut message = finding_text(f);
             if doc.name != doc.file {
                 message = format!("{}: {message}", doc.name);

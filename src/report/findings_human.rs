@@ -78,10 +78,7 @@ impl<'p, W: Write> Stream<'p, W> {
         let mut out = String::new();
         for outcome in sorted(&doc.outcomes, program) {
             if self.show_all {
-                let id = program
-                    .rules
-                    .get(outcome.rule)
-                    .map_or("?", |r| r.id.as_str());
+                let id = program.rule_id(outcome.rule);
                 let subject = if outcome.subject.is_empty() {
                     "(document)"
                 } else {
@@ -97,8 +94,7 @@ impl<'p, W: Write> Stream<'p, W> {
             let Some(finding) = &outcome.finding else {
                 continue;
             };
-            let rule = program.rules.get(outcome.rule);
-            let id = rule.map_or("?", |r| r.id.as_str());
+            let id = program.rule_id(outcome.rule);
             let severity = program.severity(outcome.rule);
             for report in reports(
                 sources,
@@ -281,7 +277,7 @@ fn summary(counts: &Counts, program: &Program, errors: bool) -> String {
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(rule, n)| (program.rules.get(rule).map_or("?", |r| r.id.as_str()), *n))
+            .map(|(rule, n)| (program.rule_id(rule), *n))
             .collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let shown: Vec<String> = top

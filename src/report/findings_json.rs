@@ -195,11 +195,7 @@ fn document(
     outcomes: &mut Vec<JsonOutcome>,
 ) {
     for o in sorted(&doc.outcomes, program) {
-        let rule = program
-            .rules
-            .get(o.rule)
-            .map_or("?", |r| r.id.as_str())
-            .to_string();
+        let rule = program.rule_id(o.rule).to_string();
         if show_all {
             outcomes.push(JsonOutcome {
                 rule: rule.clone(),

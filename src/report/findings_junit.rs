@@ -135,7 +135,7 @@ fn evaluated_suite(
     let mut counts = Counts::default();
     let mut cases = String::new();
     for &rule in order {
-        let id = program.rules.get(rule).map_or("?", |r| r.id.as_str());
+        let id = program.rule_id(rule);
         let outcomes: Vec<&ReportedOutcome> =
             doc.outcomes.iter().filter(|o| o.rule == rule).collect();
         let has = |kind: OutcomeKind| outcomes.iter().any(|o| o.kind == kind);

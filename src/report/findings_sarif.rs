@@ -266,11 +266,7 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
     for doc in &checked.documents {
         for o in sorted(&doc.outcomes, program) {
             let Some(f) = &o.finding else { continue };
-            let id = program
-                .rules
-                .get(o.rule)
-                .map_or("?", |r| r.id.as_str())
-                .to_string();
+            let id = program.rule_id(o.rule).to_string();
             let mut related = Vec::new();
             if let Some(place) = f.policy.and_then(|s| physical(sources, s)) {
                 let what = match &f.error {

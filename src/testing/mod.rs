@@ -229,7 +229,7 @@ fn run_case(
         .iter()
         .flat_map(|d| &d.outcomes)
         .map(|o| {
-            let id = program.rules.get(o.rule).map_or("?", |r| r.id.as_str());
+            let id = program.rule_id(o.rule);
             (id, o.subject.as_str(), o.kind)
         })
         .collect();

@@ -62,6 +62,11 @@ pub enum Code {
     Usage,
     /// A pack's test file (`tests/*.test.yaml`) is malformed.
     Test,
+    /// A declared optional field of an open record is absent while the same
+    /// object has a key spelt almost like it (a warning).
+    NearMiss,
+    /// A pack function calls itself, directly or through others.
+    Recursion,
 }
 
 impl Code {
@@ -90,6 +95,8 @@ impl Code {
             Code::Data => "preflight::data",
             Code::Usage => "preflight::usage",
             Code::Test => "preflight::test",
+            Code::NearMiss => "preflight::near-miss",
+            Code::Recursion => "preflight::recursion",
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::model::program::{BinOp, Const, TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
 use crate::suggest::{did_you_mean, help_did_you_mean, list_names};
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, IfExpr, UnaryOp};
 
 /// An optional field read without a guard.
 #[derive(Debug, Clone)]
@@ -90,6 +90,7 @@ impl Checker<'_> {
             }
             ExprKind::Call(func, args) => self.call(scope, func, args, span),
             ExprKind::Generator(g) => self.generator(scope, g, span),
+            ExprKind::If(i) => self.conditional(scope, i, span, expected),
             ExprKind::Invalid => invalid(span),
         }
     }
@@ -835,6 +836,55 @@ impl Checker<'_> {
             ),
             _ => None,
         }
+    }
+
+    /// `if C then A else B`: `C` a bool, both branches of one type; `A` is
+    /// checked knowing what `C` proves, `B` knowing what `not C` proves.
+    fn conditional(
+        &mut self,
+        scope: &mut Scope,
+        i: &IfExpr,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> TExpr {
+        let cond = self.expr(scope, &i.cond, Some(&Type::Bool));
+        self.expect_type(&cond, &Type::Bool, "the condition of `if`");
+        let mark = scope.facts_mark();
+        let facts = scope.facts_when_true(&i.cond);
+        scope.assume(facts);
+        let then = self.expr(scope, &i.then_branch, expected);
+        scope.restore_facts(mark);
+        let facts = scope.facts_when_false(&i.cond);
+        scope.assume(facts);
+        // The `then` branch's type is a hint for the `else` branch, so that
+        // `if c then Region.x else "emea"` types the literal as the enum.
+        let hint = expected.cloned().or_else(|| Some(then.ty.clone()));
+        let otherwise = self.expr(scope, &i.else_branch, hint.as_ref());
+        scope.restore_facts(mark);
+        let ty = if then.ty.compatible(&otherwise.ty) {
+            then.ty.clone().merge(otherwise.ty.clone())
+        } else {
+            let (tt, et) = (self.type_name(&then.ty), self.type_name(&otherwise.ty));
+            self.report(
+                Diagnostic::error(
+                    Code::Type,
+                    format!("the branches of `if` have different types: `{tt}` and `{et}`"),
+                )
+                .label(then.span, format!("`then` gives `{tt}`"))
+                .label(otherwise.span, format!("`else` gives `{et}`"))
+                .help("both branches must give a value of the same type: convert one (e.g. with `to_string`) or change what it computes"),
+            );
+            Type::Unknown
+        };
+        typed(
+            TExprKind::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
+            ty,
+            span,
+        )
     }
 
     fn default_op(&mut self, scope: &mut Scope, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {

@@ -69,6 +69,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     let diags = checker.diags;
     let program = match input {
         Some(input) if !diags.iter().any(Diagnostic::is_error) => Some(Program {
+            functions: Vec::new(),
             schema: checker.schema,
             input,
             data,

@@ -173,6 +173,7 @@ impl Checker<'_> {
             doc: r.doc.clone(),
             fields,
             name_span: r.name.span,
+            open: r.open,
             index,
         }
     }

@@ -23,16 +23,14 @@ use crate::suggest;
 /// where a catalog was expected) would otherwise print thousands of lines.
 pub const MAX_ERRORS_PER_DOCUMENT: usize = 20;
 
+/// A conformed value with the warnings found on the way (near misses of open
+/// records), or the errors (warnings included) that keep it from being one.
+pub type Conformed = Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Checks `node` against `ty` and converts it. `file` is the file the node was
 /// parsed from, for the diagnostics' spans; `what` names the whole value in
 /// messages (`transfer`, `catalog`).
-pub fn conform(
-    schema: &Schema,
-    ty: &Type,
-    node: &Node,
-    file: FileId,
-    what: &str,
-) -> Result<Value, Vec<Diagnostic>> {
+pub fn conform(schema: &Schema, ty: &Type, node: &Node, file: FileId, what: &str) -> Conformed {
     conform_text(schema, ty, node, file, "", what)
 }
 
@@ -46,7 +44,7 @@ pub fn conform_text(
     file: FileId,
     text: &str,
     what: &str,
-) -> Result<Value, Vec<Diagnostic>> {
+) -> Conformed {
     let mut c = Conformer {
         schema,
         text,
@@ -68,7 +66,7 @@ pub fn conform_text(
         );
     }
     match value {
-        Some(v) if c.errors.is_empty() => Ok(v),
+        Some(v) if !c.errors.iter().any(Diagnostic::is_error) => Ok((v, c.errors)),
         _ => Err(c.errors),
     }
 }
@@ -479,6 +477,7 @@ fn describe(ty: &Type, schema: &Schema) -> String {
         Type::Int => "an integer".into(),
         Type::String => "a string".into(),
         Type::Date => "a date (`YYYY-MM-DD`)".into(),
+        Type::DateTime => "a datetime (RFC 3339 with a zone)".into(),
         Type::Enum(_) => format!(
             "{} `{}` (a string)",
             article(&ty.display(schema).to_string()),

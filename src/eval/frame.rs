@@ -370,6 +370,18 @@ impl<'e, 'a> Frame<'e, 'a> {
                 self.charge(xs.len(), e)?;
                 self.aggregate(e, *kind, list, &xs)?
             }
+            TExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.bool(cond, t)?;
+                self.note_decision(t, cond, &Value::Bool(c));
+                self.eval_in(if c { then } else { otherwise }, t, false)?
+            }
+            TExprKind::MapGenerator { .. } | TExprKind::CallFn { .. } => {
+                return Err(self.internal(e.span));
+            }
             TExprKind::Invalid => return Err(self.internal(e.span)),
         };
         if T::ON && !in_path && is_path(e) && is_scalar(&e.ty) {

@@ -286,12 +286,14 @@ fn conform_json(
 ) -> Value {
     let file = files.add(format!("{what}.json"), text);
     let node = parse_json(text, 0).unwrap_or_else(|e| panic!("bad test JSON for `{what}`: {e:?}"));
-    conform(&program.schema, ty, &node, file, what).unwrap_or_else(|diags| {
-        panic!(
-            "test JSON for `{what}` does not conform:\n{}",
-            render_plain(&diags, files, 100)
-        )
-    })
+    conform(&program.schema, ty, &node, file, what)
+        .map(|(v, _)| v)
+        .unwrap_or_else(|diags| {
+            panic!(
+                "test JSON for `{what}` does not conform:\n{}",
+                render_plain(&diags, files, 100)
+            )
+        })
 }
 
 /// The outcomes of one evaluation, with the pack they point into.

@@ -103,6 +103,14 @@ impl<'a> ExprPrinter<'a> {
                 Doc::text(" "),
                 self.expr(rhs),
             ]),
+            ExprKind::If(i) => Doc::Concat(vec![
+                Doc::text("if "),
+                self.expr(&i.cond),
+                Doc::text(" then "),
+                self.expr(&i.then_branch),
+                Doc::text(" else "),
+                self.expr(&i.else_branch),
+            ]),
             ExprKind::Call(func, args) => {
                 let mut parts = vec![Doc::text(func.name.clone()), Doc::text("(")];
                 for (i, arg) in args.iter().enumerate() {

@@ -217,6 +217,8 @@ impl<'a> Printer<'a> {
             Decl::Data(d) => self.data_decl(d),
             Decl::Param(d) => self.param_decl(d),
             Decl::Rule(d) => self.rule_decl(d),
+            // Laid out by the front-end work of language v2 (not yet).
+            Decl::Fn(_) => {}
         }
     }
 
@@ -363,6 +365,7 @@ fn decl_strings(decl: &Decl, out: &mut Vec<Range<usize>>) {
         Decl::Record(_) | Decl::Input(_) => {}
         Decl::Data(d) => out.extend(d.path.iter().map(|(_, span)| span.range())),
         Decl::Param(d) => expr_strings(&d.default, out),
+        Decl::Fn(d) => expr_strings(&d.body, out),
         Decl::Rule(d) => {
             for clause in &d.clauses {
                 match &clause.kind {
@@ -398,7 +401,15 @@ fn expr_strings(expr: &Expr, out: &mut Vec<Range<usize>>) {
             expr_strings(a, out);
             expr_strings(b, out);
         }
+        ExprKind::If(i) => {
+            expr_strings(&i.cond, out);
+            expr_strings(&i.then_branch, out);
+            expr_strings(&i.else_branch, out);
+        }
         ExprKind::Generator(g) => {
+            if let Some(key) = &g.key {
+                expr_strings(key, out);
+            }
             expr_strings(&g.body, out);
             expr_strings(&g.iter, out);
             if let Some(filter) = &g.filter {

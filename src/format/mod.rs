@@ -191,6 +191,7 @@ fn decl_span(decl: &syntax::ast::Decl) -> crate::source::Span {
         Decl::Data(d) => d.span,
         Decl::Param(d) => d.span,
         Decl::Rule(d) => d.span,
+        Decl::Fn(d) => d.span,
     }
 }
 

@@ -9,6 +9,7 @@
 //! other.
 
 pub mod date;
+pub mod datetime;
 pub mod path;
 pub mod program;
 pub mod types;

@@ -23,6 +23,8 @@ pub struct Program {
     pub params: Vec<ParamDef>,
     /// Rules, in declaration order (files in byte order of name, then text order).
     pub rules: Vec<Rule>,
+    /// Pack functions (`fn`), in declaration order; `TExprKind::CallFn` indexes here.
+    pub functions: Vec<Function>,
 }
 
 impl Program {
@@ -41,6 +43,7 @@ impl Program {
             data: Vec::new(),
             params: Vec::new(),
             rules: Vec::new(),
+            functions: Vec::new(),
         }
     }
 
@@ -108,6 +111,50 @@ pub struct ParamDef {
     pub span: Span,
 }
 
+/// A pack function: `fn name(param: Type, …): Type = body` (language v2 §4).
+///
+/// Its body is checked once, where it is declared; its parameters are slots
+/// `0..params.len()` of the body's own frame, and the generators of the body
+/// use the slots after them.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The function's name.
+    pub name: String,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Parameter names and types, in order.
+    pub params: Vec<(String, Type)>,
+    /// The declared result type.
+    pub result: Type,
+    /// The body.
+    pub body: TExpr,
+    /// How many slots the body uses (parameters first).
+    pub slots: u32,
+    /// The name of each slot, for traces.
+    pub slot_names: Vec<String>,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+impl Function {
+    /// The signature as written: `catalog_key(offer_id: string): string`.
+    pub fn signature(&self, schema: &Schema) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|(n, t)| format!("{n}: {}", t.display(schema)))
+            .collect();
+        format!(
+            "{}({}): {}",
+            self.name,
+            params.join(", "),
+            self.result.display(schema)
+        )
+    }
+}
+
 /// A constant value known when the pack loads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Const {
@@ -119,6 +166,8 @@ pub enum Const {
     Str(Arc<str>),
     /// A date.
     Date(jiff::civil::Date),
+    /// A datetime.
+    DateTime(crate::model::datetime::DateTime),
     /// A member of an enum, by index.
     Enum(EnumId, u32),
 }
@@ -183,7 +232,32 @@ impl TExpr {
             f(e);
             match &e.kind {
                 TExprKind::List(items) => stack.extend(items.iter()),
-                TExprKind::Call { args, .. } => stack.extend(args.iter()),
+                TExprKind::Call { args, .. } | TExprKind::CallFn { args, .. } => {
+                    stack.extend(args.iter())
+                }
+                TExprKind::MapGenerator {
+                    iter,
+                    filter,
+                    key,
+                    value,
+                    ..
+                } => {
+                    stack.push(iter);
+                    stack.push(key);
+                    stack.push(value);
+                    if let Some(f) = filter {
+                        stack.push(f);
+                    }
+                }
+                TExprKind::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    stack.push(cond);
+                    stack.push(then);
+                    stack.push(otherwise);
+                }
                 TExprKind::Field { target, .. } | TExprKind::Has { target, .. } => {
                     stack.push(target)
                 }
@@ -308,6 +382,34 @@ pub enum Builtin {
     Keys,
     /// `values([string: T]) -> [T]`
     Values,
+    /// `datetime(string) -> datetime`, for non-literal arguments.
+    DateTime,
+    /// `day(datetime) -> date`
+    Day,
+    /// `days_between(datetime, datetime) -> int`
+    DaysBetweenInstants,
+    /// `add_days(datetime, int) -> datetime`
+    AddDaysInstant,
+    /// `hours_between(datetime, datetime) -> int`
+    HoursBetween,
+    /// `split(string, string) -> [string]`
+    Split,
+    /// `join([string], string) -> string`
+    Join,
+    /// `replace(string, string, string) -> string`
+    Replace,
+    /// `trim(string) -> string`
+    Trim,
+    /// `take([T], int) -> [T]`
+    Take,
+    /// `drop([T], int) -> [T]`
+    Drop,
+    /// `distinct([T]) -> [T]`
+    Distinct,
+    /// `to_int(string) -> int`
+    ToInt,
+    /// `to_string(int | bool | date | datetime | enum) -> string`
+    ToString,
 }
 
 /// The aggregating names, usable as generators or over a plain list.
@@ -460,6 +562,36 @@ pub enum TExprKind {
         filter: Option<Box<TExpr>>,
         /// The per-element expression.
         body: Box<TExpr>,
+    },
+    /// `map(key: value for x in iter if filter)`: a `[string: V]`, the first
+    /// occurrence of a key winning.
+    MapGenerator {
+        /// The slot bound to each element.
+        slot: u32,
+        /// The list iterated.
+        iter: Box<TExpr>,
+        /// The optional filter.
+        filter: Option<Box<TExpr>>,
+        /// The key computed per element (a string).
+        key: Box<TExpr>,
+        /// The value computed per element.
+        value: Box<TExpr>,
+    },
+    /// `if cond then then_ else else_`: only the branch taken is evaluated.
+    If {
+        /// The condition.
+        cond: Box<TExpr>,
+        /// The value when it holds.
+        then: Box<TExpr>,
+        /// The value when it does not.
+        otherwise: Box<TExpr>,
+    },
+    /// A call of a pack function, by index into [`Program::functions`].
+    CallFn {
+        /// Which function.
+        func: u32,
+        /// Its arguments, one per parameter.
+        args: Vec<TExpr>,
     },
     /// `sum(xs)` and the other aggregates over a plain list.
     Aggregate {

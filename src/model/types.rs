@@ -27,6 +27,8 @@ pub enum Type {
     String,
     /// `date`, a calendar date.
     Date,
+    /// `datetime`, an instant (RFC 3339 with a zone in the data).
+    DateTime,
     /// A declared enum.
     Enum(EnumId),
     /// A declared record.
@@ -90,6 +92,7 @@ impl fmt::Display for TypeDisplay<'_> {
             Type::Int => f.write_str("int"),
             Type::String => f.write_str("string"),
             Type::Date => f.write_str("date"),
+            Type::DateTime => f.write_str("datetime"),
             Type::Enum(id) => {
                 f.write_str(self.schema.enum_def(*id).map_or("?", |e| e.name.as_str()))
             }
@@ -169,6 +172,9 @@ pub struct RecordDef {
     pub fields: Vec<FieldDef>,
     /// Where the name is written.
     pub name_span: Span,
+    /// Declared with a trailing `..`: keys of the data that are not fields are
+    /// allowed and ignored (language v2 §1).
+    pub open: bool,
     /// Field name → position, for lookups in constant time.
     pub(crate) index: HashMap<String, u32, foldhash::fast::RandomState>,
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+use crate::model::datetime::DateTime;
 use crate::model::program::Const;
 use crate::model::types::Schema;
 use crate::model::types::Type;
@@ -27,6 +28,8 @@ pub enum Value {
     Str(Arc<str>),
     /// `date`
     Date(Date),
+    /// `datetime`
+    DateTime(DateTime),
     /// A member of an enum, by index into its declaration.
     Enum(u32),
     /// `[T]`
@@ -117,7 +120,11 @@ impl Value {
             Value::List(xs) => xs.len(),
             Value::Map(m) => m.len(),
             Value::Record(fields) => fields.len(),
-            Value::Bool(_) | Value::Int(_) | Value::Date(_) | Value::Enum(_) => 0,
+            Value::Bool(_)
+            | Value::Int(_)
+            | Value::Date(_)
+            | Value::DateTime(_)
+            | Value::Enum(_) => 0,
         }
     }
 
@@ -128,6 +135,7 @@ impl Value {
             Const::Int(i) => Value::Int(*i),
             Const::Str(s) => Value::Str(s.clone()),
             Const::Date(d) => Value::Date(*d),
+            Const::DateTime(t) => Value::DateTime(*t),
             Const::Enum(_, i) => Value::Enum(*i),
         }
     }
@@ -153,6 +161,9 @@ impl Value {
             (Value::Str(s), _) => out.push_str(s),
             (Value::Date(d), _) => {
                 let _ = write!(out, "{d}");
+            }
+            (Value::DateTime(t), _) => {
+                let _ = write!(out, "{t}");
             }
             (Value::Enum(i), Type::Enum(id)) => out.push_str(enum_member(schema, *id, *i)),
             (Value::Enum(i), _) => {
@@ -215,6 +226,7 @@ impl Value {
             (Value::Int(i), _) => J::from(*i),
             (Value::Str(s), _) => J::String(s.to_string()),
             (Value::Date(d), _) => J::String(d.to_string()),
+            (Value::DateTime(t), _) => J::String(t.to_string()),
             (Value::Enum(i), Type::Enum(id)) => J::String(enum_member(schema, *id, *i).to_string()),
             (Value::Enum(i), _) => J::from(*i),
             (Value::List(xs), _) => {

@@ -112,6 +112,7 @@ fn type_schema(ty: &Type, program: &Program) -> Value {
         Type::Date => {
             json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
         }
+        Type::DateTime => json!({ "type": "string", "format": "date-time" }),
         Type::Enum(_) | Type::Record(_) => {
             json!({ "$ref": format!("#/$defs/{}", ty.display(&program.schema)) })
         }

@@ -48,19 +48,9 @@ impl<'p> Checker<'p> {
             text,
             &program.input.name,
         ) {
-            Err(e) => {
-                let doc = &out.result.name;
-                out.errors = e
-                    .into_iter()
-                    .map(|mut d| {
-                        if prefix {
-                            d.message = format!("{doc}: {}", d.message);
-                        }
-                        d
-                    })
-                    .collect();
-            }
-            Ok(value) => {
+            Err(e) => out.errors = prefixed(e, &out.result.name, prefix),
+            Ok((value, warnings)) => {
+                out.errors = prefixed(warnings, &out.result.name, prefix);
                 let outcomes = self.evaluator.evaluate(&value, self.keep);
                 out.result.tally = outcomes.tally;
                 let places = Places {
@@ -79,6 +69,20 @@ impl<'p> Checker<'p> {
         }
         out
     }
+}
+
+/// The diagnostics of a document, each message prefixed with the document's
+/// name when the input holds several documents.
+fn prefixed(diagnostics: Vec<Diagnostic>, doc: &str, prefix: bool) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            if prefix {
+                d.message = format!("{doc}: {}", d.message);
+            }
+            d
+        })
+        .collect()
 }
 
 /// One checked document, before it is merged into the run.

@@ -113,7 +113,10 @@ pub(super) fn load_data(
             Err(e) => errors.push(load_error(&e, file)),
             Ok(node) => match conform_text(&program.schema, &def.ty, &node, file, &text, &def.name)
             {
-                Ok(value) => out.push((value, (file, node))),
+                Ok((value, warnings)) => {
+                    errors.extend(warnings);
+                    out.push((value, (file, node)));
+                }
                 Err(e) => errors.extend(e),
             },
         }

@@ -55,6 +55,25 @@ pub enum Decl {
     Param(ParamDecl),
     /// `rule id { … }`
     Rule(RuleDecl),
+    /// `fn name(param: Type, …): Type = expr`
+    Fn(FnDecl),
+}
+
+/// `fn name(param: Type, …): Type = body` (language v2 §4).
+#[derive(Debug, Clone)]
+pub struct FnDecl {
+    /// Doc comment.
+    pub doc: Doc,
+    /// The function's name.
+    pub name: Ident,
+    /// Parameters in order, each with its type.
+    pub params: Vec<(Ident, TypeExpr)>,
+    /// The declared result type.
+    pub result: TypeExpr,
+    /// The body.
+    pub body: Expr,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `enum Name { "a", "b" }`
@@ -90,6 +109,9 @@ pub struct RecordDecl {
     pub name: Ident,
     /// Fields in order.
     pub fields: Vec<FieldDecl>,
+    /// Whether the field list ends with `..`: keys of the data that are not
+    /// declared are then allowed and ignored.
+    pub open: bool,
     /// The whole declaration.
     pub span: Span,
 }
@@ -99,7 +121,7 @@ pub struct RecordDecl {
 pub struct FieldDecl {
     /// Doc comment.
     pub doc: Doc,
-    /// The field's name.
+    /// The field's name, unquoted (`@odata.type` for `"@odata.type": string?`).
     pub name: Ident,
     /// Its type, possibly optional.
     pub ty: TypeExpr,
@@ -358,7 +380,7 @@ pub enum ExprKind {
     Field(Box<Expr>, Ident),
     /// `target[index]`
     Index(Box<Expr>, Box<Expr>),
-    /// `target has field`
+    /// `target has field`, or `target has "quoted name"` (the name unquoted).
     Has(Box<Expr>, Ident),
     /// `not a`, `-a`
     Unary(UnaryOp, Box<Expr>),
@@ -366,8 +388,10 @@ pub enum ExprKind {
     Binary(BinaryOp, Span, Box<Expr>, Box<Expr>),
     /// `f(a, b)`
     Call(Ident, Vec<Expr>),
-    /// `f(body for var in iter if filter)`
+    /// `f(body for var in iter if filter)`, and `map(key: body for …)`
     Generator(Box<Generator>),
+    /// `if cond then a else b`
+    If(Box<IfExpr>),
     /// A part that could not be lowered; its problem is already reported, and the
     /// checker gives it a type that matches anything so no second error follows.
     Invalid,
@@ -376,8 +400,10 @@ pub enum ExprKind {
 /// The parts of a generator call.
 #[derive(Debug, Clone)]
 pub struct Generator {
-    /// `all`, `any`, `count`, `sum`, `min`, `max` or `list` (checked later).
+    /// `all`, `any`, `count`, `sum`, `min`, `max`, `list` or `map` (checked later).
     pub func: Ident,
+    /// The key of `map(key: body for …)`; `None` for every other generator.
+    pub key: Option<Expr>,
     /// The expression computed per element.
     pub body: Expr,
     /// The element variable.
@@ -386,6 +412,21 @@ pub struct Generator {
     pub iter: Expr,
     /// The optional `if` filter.
     pub filter: Option<Expr>,
+}
+
+/// `if cond then then_branch else else_branch`
+#[derive(Debug, Clone)]
+pub struct IfExpr {
+    /// The condition.
+    pub cond: Expr,
+    /// The value when it holds.
+    pub then_branch: Expr,
+    /// The value when it does not.
+    pub else_branch: Expr,
+    /// The `then` keyword, for labels.
+    pub then_span: Span,
+    /// The `else` keyword, for labels.
+    pub else_span: Span,
 }
 
 impl Expr {

@@ -190,6 +190,7 @@ impl Lowerer {
             let filter = parts.next().map(|p| self.expr_sized(p));
             let filter_depth = filter.as_ref().map_or(0, |f| f.1);
             let generator = Generator {
+                key: None,
                 func,
                 body: first,
                 var,

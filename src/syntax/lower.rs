@@ -133,6 +133,7 @@ impl Lowerer {
                     .map(|f| self.field(f))
                     .collect::<Option<Vec<_>>>()?;
                 Some(Decl::Record(RecordDecl {
+                    open: false,
                     doc,
                     name,
                     fields,

@@ -839,7 +839,9 @@ impl Checker<'_> {
     }
 
     /// `if C then A else B`: `C` a bool, both branches of one type; `A` is
-    /// checked knowing what `C` proves, `B` knowing what `not C` proves.
+    /// checked knowing what `C` proves, `B` knowing what `not C` proves. Not
+    /// inlined, so that it does not enlarge the frame of every nested [`Self::expr`].
+    #[inline(never)]
     fn conditional(
         &mut self,
         scope: &mut Scope,

@@ -374,11 +374,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 cond,
                 then,
                 otherwise,
-            } => {
-                let c = self.bool(cond, t)?;
-                self.note_decision(t, cond, &Value::Bool(c));
-                self.eval_in(if c { then } else { otherwise }, t, false)?
-            }
+            } => self.conditional(cond, then, otherwise, t)?,
             TExprKind::MapGenerator { .. } | TExprKind::CallFn { .. } => {
                 return Err(self.internal(e.span));
             }
@@ -388,6 +384,22 @@ impl<'e, 'a> Frame<'e, 'a> {
             self.note_read(t, e, &v);
         }
         Ok(v)
+    }
+
+    /// `if cond then … else …`: only the branch taken is evaluated. Kept out of
+    /// [`Frame::eval_in`] so that its locals do not enlarge the frame of every
+    /// nested evaluation.
+    #[inline(never)]
+    fn conditional<T: Tracer>(
+        &mut self,
+        cond: &'a TExpr,
+        then: &'a TExpr,
+        otherwise: &'a TExpr,
+        t: &mut T,
+    ) -> Eval {
+        let c = self.bool(cond, t)?;
+        self.note_decision(t, cond, &Value::Bool(c));
+        self.eval_in(if c { then } else { otherwise }, t, false)
     }
 
     /// The name of field `field` of the record type of `target`.

@@ -16,19 +16,23 @@ use jiff::Timestamp;
 /// The most fraction digits a datetime may have (nanoseconds).
 pub const MAX_FRACTION_DIGITS: usize = 9;
 
-/// An instant with the precision it was written in.
+/// An instant with the precision it was written in. Stored as plain numbers
+/// (16 bytes) rather than as a `jiff::Timestamp` and a digit count (24), so
+/// that a [`crate::model::value::Value`] stays 24 bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct DateTime {
-    /// The instant.
-    pub instant: Timestamp,
+    /// Seconds since 1970-01-01T00:00:00Z.
+    seconds: i64,
+    /// Nanoseconds within the second (0 to 999,999,999).
+    nanos: u32,
     /// How many fraction digits the text had (0 to 9): rendering keeps them.
-    pub digits: u8,
+    digits: u8,
 }
 
 impl PartialEq for DateTime {
     /// Two datetimes are equal when they are the same instant, however written.
     fn eq(&self, other: &DateTime) -> bool {
-        self.instant == other.instant
+        (self.seconds, self.nanos) == (other.seconds, other.nanos)
     }
 }
 
@@ -43,14 +47,28 @@ impl PartialOrd for DateTime {
 impl Ord for DateTime {
     /// Instants in time order, offsets taken into account.
     fn cmp(&self, other: &DateTime) -> Ordering {
-        self.instant.cmp(&other.instant)
+        (self.seconds, self.nanos).cmp(&(other.seconds, other.nanos))
     }
 }
 
 impl DateTime {
+    fn new(instant: Timestamp, digits: u8) -> DateTime {
+        DateTime {
+            seconds: instant.as_second(),
+            nanos: u32::try_from(instant.subsec_nanosecond()).unwrap_or(0),
+            digits,
+        }
+    }
+
+    /// The instant.
+    pub fn instant(&self) -> Timestamp {
+        let nanos = i32::try_from(self.nanos).unwrap_or(0);
+        Timestamp::new(self.seconds, nanos).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
     /// The UTC calendar date of the instant (what `day(t)` returns).
     pub fn day(&self) -> jiff::civil::Date {
-        self.instant.to_zoned(jiff::tz::TimeZone::UTC).date()
+        self.instant().to_zoned(jiff::tz::TimeZone::UTC).date()
     }
 
     /// The instant `days` whole days of 24 hours later (earlier when negative),
@@ -58,16 +76,13 @@ impl DateTime {
     pub fn add_days(&self, days: i64) -> Option<DateTime> {
         let seconds = days.checked_mul(86_400)?;
         let span = jiff::SignedDuration::from_secs(seconds);
-        let instant = self.instant.checked_add(span).ok()?;
-        Some(DateTime {
-            instant,
-            digits: self.digits,
-        })
+        let instant = self.instant().checked_add(span).ok()?;
+        Some(DateTime::new(instant, self.digits))
     }
 
     /// Whole seconds from `self` to `later`, towards zero.
     fn seconds_until(&self, later: &DateTime) -> i64 {
-        let d = later.instant.duration_since(self.instant);
+        let d = later.instant().duration_since(self.instant());
         d.as_secs()
     }
 
@@ -86,7 +101,7 @@ impl fmt::Display for DateTime {
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, in UTC, with the fraction digits the
     /// value was written with.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let z = self.instant.to_zoned(jiff::tz::TimeZone::UTC);
+        let z = self.instant().to_zoned(jiff::tz::TimeZone::UTC);
         let (date, time) = (z.date(), z.time());
         write!(
             f,
@@ -218,7 +233,7 @@ pub fn parse_datetime(text: &str) -> Result<DateTime, String> {
     let instant = offset
         .to_timestamp(date.to_datetime(time))
         .map_err(|_| "the instant is out of the supported range".to_string())?;
-    Ok(DateTime { instant, digits })
+    Ok(DateTime::new(instant, digits))
 }
 
 /// Help for a text that is not a datetime: what to write instead.

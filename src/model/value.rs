@@ -286,6 +286,13 @@ mod tests {
     }
 
     #[test]
+    fn values_stay_small() {
+        // Every `Value` on the evaluator's stack costs this much; deep
+        // expressions are evaluated recursively.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
     fn maps_look_up_linear_and_hashed() {
         for n in [3usize, 50] {
             let entries = (0..n)

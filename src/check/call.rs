@@ -48,6 +48,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
         "max(int | date for x in xs if cond) or max([int] | [date])",
     ),
     ("list", "list(T for x in xs if cond) -> [T]"),
+    ("map", "map(string: V for x in xs if cond) -> [string: V]"),
 ];
 
 /// The most memory one compiled pattern may take (the `regex` crate's default is
@@ -108,8 +109,24 @@ impl Checker<'_> {
         span: Span,
     ) -> TExpr {
         let name = func.name.as_str();
+        if !is_function_name(name)
+            && let Some(call) = self.pack_call(scope, func, args, span)
+        {
+            return call;
+        }
         if !is_function_name(name) {
             self.unknown_function(func);
+            for a in args {
+                self.expr(scope, a, None);
+            }
+            return invalid(span);
+        }
+        if name == "map" {
+            self.report(
+                Diagnostic::error(Code::Arguments, "`map` is a generator")
+                    .label(span, "not a generator")
+                    .help("build a map with `map(key: value for x in xs)`, e.g. `map(s.id: s for s in subscriptions)`"),
+            );
             for a in args {
                 self.expr(scope, a, None);
             }
@@ -254,14 +271,26 @@ impl Checker<'_> {
     }
 
     fn unknown_function(&mut self, func: &Ident) {
-        let names = FUNCTIONS.iter().map(|(n, _)| *n);
+        let names: Vec<&str> = FUNCTIONS
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(self.function_names())
+            .collect();
         let alias = FUNCTION_ALIASES
             .iter()
             .find(|(alias, _)| *alias == func.name)
             .map(|(_, real)| *real);
-        let help = match alias.or_else(|| did_you_mean(&func.name, names.clone())) {
-            Some(s) => format!("did you mean `{s}`? (`{}`)", signature(s)),
-            None => format!("the functions are {}", list_names(names, 30)),
+        let help = match alias.or_else(|| did_you_mean(&func.name, names.iter().copied())) {
+            Some(s) => {
+                let sig = self
+                    .pack_signature(s)
+                    .unwrap_or_else(|| signature(s).to_string());
+                format!("did you mean `{s}`? (`{sig}`)")
+            }
+            None => format!(
+                "the functions are {}",
+                list_names(names.iter().copied(), 40)
+            ),
         };
         self.report(
             Diagnostic::error(
@@ -478,9 +507,13 @@ impl Checker<'_> {
 
     pub(crate) fn generator(&mut self, scope: &mut Scope, g: &Generator, span: Span) -> TExpr {
         let name = g.func.name.as_str();
+        if name == "map" {
+            return self.map_generator(scope, g, span);
+        }
+        self.key_outside_map(g);
         let kind = aggregate(name);
         if kind.is_none() {
-            let generators = ["all", "any", "count", "sum", "min", "max", "list"];
+            let generators = ["all", "any", "count", "sum", "min", "max", "list", "map"];
             let help = if is_function_name(name) {
                 format!(
                     "`{name}` is not a generator; the generators are {}",

@@ -422,6 +422,20 @@ impl Checker<'_> {
             }
             _ => self.expr(scope, target, None),
         };
+        self.typed_field(scope, e, target, t, field, unguarded)
+    }
+
+    /// Field `field` of the already typed record `t` (written `target`): the
+    /// second half of [`Self::field_link`], shared with `x["quoted name"]`.
+    fn typed_field(
+        &mut self,
+        scope: &mut Scope,
+        e: &Expr,
+        target: &Expr,
+        t: TExpr,
+        field: &Ident,
+        unguarded: &mut Vec<Unguarded>,
+    ) -> TExpr {
         let Some((index, def)) = self.record_field(&t, target, field, Access::Field) else {
             return invalid(e.span);
         };
@@ -535,6 +549,26 @@ impl Checker<'_> {
             Type::Unknown => {
                 self.expr(scope, index, None);
                 invalid(span)
+            }
+            // `x["@odata.type"]`: a field whose name is not an identifier.
+            Type::Record(_) if matches!(index.unparen().kind, ExprKind::Str(_)) => {
+                let ExprKind::Str(name) = &index.unparen().kind else {
+                    return invalid(span);
+                };
+                let field = Ident {
+                    name: name.clone(),
+                    span: index.unparen().span,
+                };
+                let e = Expr {
+                    kind: ExprKind::Invalid,
+                    span,
+                };
+                let mut unguarded = Vec::new();
+                let read = self.typed_field(scope, &e, target, t, &field, &mut unguarded);
+                if !unguarded.is_empty() {
+                    self.report_unguarded(&e, &read.ty, &unguarded);
+                }
+                read
             }
             other => {
                 let ty = self.type_name(&other);
@@ -890,7 +924,7 @@ impl Checker<'_> {
     }
 
     fn default_op(&mut self, scope: &mut Scope, lhs: &Expr, rhs: &Expr, span: Span) -> TExpr {
-        if !matches!(lhs.unparen().kind, ExprKind::Field(..)) {
+        if field_parts(lhs).is_none() {
             // `-s.target.qty ?? 0` is `(-s.target.qty) ?? 0`: say so, and check the
             // field as the left side of `??` so that no second error follows.
             let (l, help) = match &lhs.kind {
@@ -969,11 +1003,23 @@ impl Checker<'_> {
     /// chain is declared optional (`true` as well after an error, so that no
     /// second error follows).
     fn optional_chain(&mut self, scope: &mut Scope, e: &Expr) -> (TExpr, bool) {
-        let ExprKind::Field(target, field) = &e.unparen().kind else {
+        let Some((target, field)) = field_parts(e) else {
             return (self.expr(scope, e, None), false);
         };
         let (t, optional_before) = self.optional_chain(scope, target);
-        match self.record_field(&t, target, field, Access::Field) {
+        if !matches!(t.ty, Type::Record(_) | Type::Unknown)
+            && !matches!(e.unparen().kind, ExprKind::Field(..))
+        {
+            // `m["key"] ?? …` on a map: a lookup, not an optional field.
+            let text = self.sources.slice(e.span).to_string();
+            self.report(
+                Diagnostic::error(Code::Optional, "`??` needs an optional field on its left")
+                    .label(e.span, format!("`{text}` is not a field access"))
+                    .help("a missing map key is tested with `in`: `if k in m then m[k] else …`"),
+            );
+            return (invalid(e.span), true);
+        }
+        match self.record_field(&t, target, &field, Access::Field) {
             Some((index, def)) => (
                 typed(
                     TExprKind::Field {
@@ -987,6 +1033,24 @@ impl Checker<'_> {
             ),
             None => (invalid(e.span), true),
         }
+    }
+}
+
+/// The record and field of `r.field` or `r["quoted name"]`.
+fn field_parts(e: &Expr) -> Option<(&Expr, Ident)> {
+    match &e.unparen().kind {
+        ExprKind::Field(target, field) => Some((target, field.clone())),
+        ExprKind::Index(target, index) => match &index.unparen().kind {
+            ExprKind::Str(name) => Some((
+                target,
+                Ident {
+                    name: name.clone(),
+                    span: index.unparen().span,
+                },
+            )),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -10,6 +10,8 @@
 
 pub(crate) mod call;
 mod expr;
+mod function;
+mod map_generator;
 mod rule;
 mod schema;
 mod scope;
@@ -35,6 +37,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         globals: Vec::new(),
         global_index: HashMap::new(),
         regexes: HashMap::new(),
+        fns: function::Functions::default(),
         in_template: false,
         diags: Vec::new(),
         unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
@@ -47,6 +50,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     };
     checker.collect_schema(files);
     let (input, data, params) = checker.globals(files);
+    let functions = checker.functions(files);
     let mut rules = Vec::new();
     let mut rule_ids: HashMap<&str, Span> = HashMap::new();
     for decl in files.iter().flat_map(|f| &f.decls) {
@@ -69,7 +73,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     let diags = checker.diags;
     let program = match input {
         Some(input) if !diags.iter().any(Diagnostic::is_error) => Some(Program {
-            functions: Vec::new(),
+            functions,
             schema: checker.schema,
             input,
             data,
@@ -115,6 +119,8 @@ pub(crate) struct Checker<'a> {
     global_index: HashMap<String, usize>,
     /// Whether a `message` or `help` is being checked (for the wording of help).
     in_template: bool,
+    /// Pack functions: their signatures and the calls between them.
+    fns: function::Functions,
     /// Compiled `matches` patterns, shared between identical ones.
     regexes: HashMap<String, std::sync::Arc<regex::Regex>>,
     diags: Vec<Diagnostic>,

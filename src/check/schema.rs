@@ -194,6 +194,7 @@ impl Checker<'_> {
                 "int" => Type::Int,
                 "string" => Type::String,
                 "date" => Type::Date,
+                "datetime" => Type::DateTime,
                 other => match self.type_names.get(other) {
                     Some(TypeName::Enum(id)) => Type::Enum(*id),
                     Some(TypeName::Record(id)) => Type::Record(*id),

@@ -20,6 +20,7 @@ pub(super) fn run(args: &RulesArgs) -> u8 {
             let value = serde_json::json!({
                 "version": 1,
                 "rules": rules::entries(program, &pack.sources),
+                "functions": rules::function_entries(program, &pack.sources),
             });
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }

@@ -58,6 +58,9 @@ pub enum EvalErrorKind {
     /// A variable whose clause was not reached for this subject (only a `message`
     /// or `help` of an `error` outcome can read one).
     NotComputed,
+    /// Pack functions calling one another nested deeper than the evaluator
+    /// allows (no function calls itself, so only a very long chain can).
+    CallDepth,
     /// A value of an unexpected type: impossible for a checked program; kept so
     /// that evaluation stays total rather than panic.
     Internal,
@@ -77,6 +80,7 @@ impl EvalErrorKind {
             EvalErrorKind::InvalidDate => "invalid-date",
             EvalErrorKind::DateOutOfRange => "date-out-of-range",
             EvalErrorKind::NotComputed => "not-computed",
+            EvalErrorKind::CallDepth => "call-depth",
             EvalErrorKind::Internal => "internal",
         }
     }

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::model::program::{Program, Rule, Step, TExpr, TExprKind};
+use crate::model::program::{Function, Program, Rule, Step, TExpr, TExprKind};
 use crate::model::value::Value;
 use crate::source::Sources;
 
@@ -21,6 +21,8 @@ pub struct Evaluator<'a> {
     pub(crate) today: Date,
     /// Per rule: what binds each slot, and what each `let` reads.
     pub(crate) layouts: Vec<Layout<'a>>,
+    /// Per pack function: what binds each slot of its body.
+    pub(crate) fn_layouts: Vec<Layout<'a>>,
     /// Evaluation steps each document may take; 0 for no limit.
     pub(crate) max_steps: u64,
 }
@@ -34,6 +36,8 @@ pub(crate) enum Binder<'a> {
     Let(&'a TExpr),
     /// A generator over this list.
     Generator(&'a TExpr),
+    /// A parameter of a pack function (bound to an argument by the call).
+    Param,
     /// Not bound by anything (cannot happen in a checked program).
     None,
 }
@@ -51,6 +55,7 @@ impl<'a> Evaluator<'a> {
         today: Date,
     ) -> Evaluator<'a> {
         let layouts = program.rules.iter().map(Layout::of).collect();
+        let fn_layouts = program.functions.iter().map(Layout::of_function).collect();
         Evaluator {
             program,
             sources,
@@ -58,6 +63,7 @@ impl<'a> Evaluator<'a> {
             params,
             today,
             layouts,
+            fn_layouts,
             max_steps: crate::limits::DEFAULT_EVAL_STEPS,
         }
     }
@@ -82,6 +88,10 @@ pub(crate) struct Layout<'a> {
     /// Per slot: for a `let`, the `let` slots its value reads directly (so that a
     /// chain of `let`s is computed in order, without recursion); empty otherwise.
     pub(crate) let_reads: Vec<Box<[u32]>>,
+    /// Per slot: whether it is a `let` whose value depends on no `for`
+    /// variable, so that it is computed at most once per document (its value
+    /// is kept from one subject to the next).
+    pub(crate) invariant: Vec<bool>,
 }
 
 impl<'a> Layout<'a> {
@@ -102,7 +112,9 @@ impl<'a> Layout<'a> {
         }
         // Generator slots, found in every expression of the rule.
         rule.visit(|e| {
-            if let TExprKind::Generator { slot, iter, .. } = &e.kind {
+            if let TExprKind::Generator { slot, iter, .. }
+            | TExprKind::MapGenerator { slot, iter, .. } = &e.kind
+            {
                 set(*slot, Binder::Generator(iter));
             }
         });
@@ -125,7 +137,62 @@ impl<'a> Layout<'a> {
                 *x = reads.into_boxed_slice();
             }
         }
-        Layout { binders, let_reads }
+        // In slot order (the order written): a `let` is invariant when all the
+        // rule-level slots its value reads are invariant `let`s.
+        let mut invariant = vec![false; slots];
+        for step in &rule.steps {
+            let Step::Let { slot, value } = step else {
+                continue;
+            };
+            let mut depends = false;
+            value.visit(&mut |e| {
+                if let TExprKind::Local(s) = e.kind {
+                    match binders.get(s as usize) {
+                        Some(Binder::Let(_)) => {
+                            depends |= !invariant.get(s as usize).copied().unwrap_or(false)
+                        }
+                        Some(Binder::For(..)) => depends = true,
+                        _ => {}
+                    }
+                }
+            });
+            if let Some(x) = invariant.get_mut(*slot as usize) {
+                *x = !depends;
+            }
+        }
+        Layout {
+            binders,
+            let_reads,
+            invariant,
+        }
+    }
+
+    /// The layout of a pack function's body: its parameters, then the slots
+    /// of the generators in it.
+    fn of_function(f: &'a Function) -> Layout<'a> {
+        let slots = f.slots as usize;
+        let mut binders = vec![Binder::None; slots];
+        for b in binders.iter_mut().take(f.params.len()) {
+            *b = Binder::Param;
+        }
+        f.body.visit(&mut |e| {
+            if let TExprKind::Generator { slot, iter, .. }
+            | TExprKind::MapGenerator { slot, iter, .. } = &e.kind
+                && let Some(x) = binders.get_mut(*slot as usize)
+            {
+                *x = Binder::Generator(iter);
+            }
+        });
+        Layout {
+            binders,
+            let_reads: vec![Box::default(); slots],
+            invariant: vec![false; slots],
+        }
+    }
+
+    /// Whether `let` slot `slot` keeps its value for the whole document.
+    pub(crate) fn is_invariant(&self, slot: u32) -> bool {
+        self.invariant.get(slot as usize).copied().unwrap_or(false)
     }
 
     /// The `let` slots the value of `let` slot `slot` reads.

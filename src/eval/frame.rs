@@ -21,7 +21,7 @@ use super::error::{EvalError, EvalErrorKind};
 use super::evaluator::{Evaluator, Layout};
 use super::trace::{Recorder, Tracer};
 use crate::model::path::Path;
-use crate::model::program::{Rule, TExpr, TExprKind};
+use crate::model::program::{Rule, Step, TExpr, TExprKind};
 use crate::model::types::{Schema, Type};
 use crate::model::value::Value;
 use crate::source::Span;
@@ -54,7 +54,8 @@ pub(crate) struct Slots {
 /// The state of one rule's evaluation on one document.
 pub(crate) struct Frame<'e, 'a> {
     pub(super) ev: &'e Evaluator<'a>,
-    pub(super) rule: &'a Rule,
+    /// The clauses of the rule (empty for the body of a pack function).
+    pub(super) steps: &'a [Step],
     pub(super) layout: &'e Layout<'a>,
     pub(super) doc: &'e Value,
     /// The document's evaluation steps left, shared by all its rules.
@@ -65,6 +66,8 @@ pub(crate) struct Frame<'e, 'a> {
     pub(super) index: Vec<usize>,
     /// How many failed `let`s the trace in progress has followed into.
     pub(super) retrace: u32,
+    /// How many pack function calls this frame is nested in.
+    pub(super) depth: u32,
 }
 
 pub(super) type Eval = Result<Value, EvalError>;
@@ -89,13 +92,14 @@ impl<'e, 'a> Frame<'e, 'a> {
         index.resize(n, 0);
         Frame {
             ev,
-            rule,
+            steps: &rule.steps,
             layout,
             doc,
             budget,
             locals,
             index,
             retrace: 0,
+            depth: 0,
         }
     }
 
@@ -117,6 +121,14 @@ impl<'e, 'a> Frame<'e, 'a> {
 
     pub(crate) fn bind(&mut self, slot: u32, value: Value) {
         self.set(slot, Local::Ready(value));
+    }
+
+    /// Whether `slot` holds a computed value or error (not merely reached).
+    pub(crate) fn is_computed(&self, slot: u32) -> bool {
+        matches!(
+            self.locals.get(slot as usize),
+            Some(Local::Ready(_) | Local::Failed(_))
+        )
     }
 
     /// A `let` was reached: its value is computed when first read.
@@ -375,9 +387,14 @@ impl<'e, 'a> Frame<'e, 'a> {
                 then,
                 otherwise,
             } => self.conditional(cond, then, otherwise, t)?,
-            TExprKind::MapGenerator { .. } | TExprKind::CallFn { .. } => {
-                return Err(self.internal(e.span));
-            }
+            TExprKind::MapGenerator {
+                slot,
+                iter,
+                filter,
+                key,
+                value,
+            } => self.map_generator(*slot, iter, filter.as_deref(), key, value, t)?,
+            TExprKind::CallFn { func, args } => self.call_fn(e, *func, args, t)?,
             TExprKind::Invalid => return Err(self.internal(e.span)),
         };
         if T::ON && !in_path && is_path(e) && is_scalar(&e.ty) {

@@ -12,6 +12,7 @@
 mod aggregates;
 mod budget;
 mod builtins;
+mod calls;
 mod error;
 mod evaluator;
 mod frame;

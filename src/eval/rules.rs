@@ -69,8 +69,13 @@ impl<'a> Evaluator<'a> {
                             break;
                         }
                     },
-                    // Computed when first read (decision 60).
-                    Step::Let { slot, .. } => frame.bind_lazy(*slot),
+                    // Computed when first read (decision 60); a `let` that no
+                    // `for` variable reaches keeps its value for the document.
+                    Step::Let { slot, .. } => {
+                        if !(frame.layout.is_invariant(*slot) && frame.is_computed(*slot)) {
+                            frame.bind_lazy(*slot);
+                        }
+                    }
                     Step::When(cond) => match frame.eval(cond, &mut NoTrace) {
                         Ok(Value::Bool(true)) => {}
                         Ok(_) => {

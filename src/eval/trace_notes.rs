@@ -62,6 +62,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             && matches!(
                 e.kind,
                 TExprKind::Call { .. }
+                    | TExprKind::CallFn { .. }
                     | TExprKind::Generator { .. }
                     | TExprKind::Aggregate { .. }
                     | TExprKind::Matches { .. }

@@ -24,7 +24,7 @@ const MAX_PATH_STEPS: usize = 64;
 impl<'e, 'a> Frame<'e, 'a> {
     /// The subject when the `for` at `step` is the innermost one bound.
     pub(crate) fn subject_at(&self, step: usize) -> Path {
-        match self.rule.steps.get(step) {
+        match self.steps.get(step) {
             Some(Step::For { slot, .. }) => self.slot_path(*slot, 0).unwrap_or_else(Path::input),
             _ => Path::input(),
         }
@@ -109,7 +109,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 Some(p) => p,
                 None => self.computed_element(usize::MAX, index, depth),
             }),
-            Binder::None => None,
+            Binder::None | Binder::Param => None,
         }
     }
 
@@ -118,13 +118,14 @@ impl<'e, 'a> Frame<'e, 'a> {
     fn scratch(&self) -> Frame<'e, 'a> {
         Frame {
             ev: self.ev,
-            rule: self.rule,
+            steps: self.steps,
             layout: self.layout,
             doc: self.doc,
             budget: self.budget,
             locals: self.locals.clone(),
             index: self.index.clone(),
             retrace: self.retrace,
+            depth: self.depth,
         }
     }
 
@@ -155,7 +156,6 @@ impl<'e, 'a> Frame<'e, 'a> {
     /// followed by `[index]` (language.md §4).
     fn computed_element(&self, before_step: usize, index: usize, depth: usize) -> Path {
         let enclosing = self
-            .rule
             .steps
             .iter()
             .enumerate()

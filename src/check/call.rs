@@ -562,7 +562,7 @@ impl Checker<'_> {
             .map(|(_, real)| *real);
         let help = match alias.or_else(|| did_you_mean(&func.name, names.clone())) {
             Some(s) => format!("did you mean `{s}`? (`{}`)", signature(s)),
-            None => format!("the functions are {}", list_names(names, 30)),
+            None => format!("the functions are {}", list_names(names, 40)),
         };
         self.report(
             Diagnostic::error(

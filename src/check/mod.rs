@@ -300,7 +300,7 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::error(Code::Param, "a param's default must be a literal")
                     .label(e.span, "not a literal")
-                    .help("write a number, a string, `true`/`false`, `date(\"YYYY-MM-DD\")`, `datetime(\"YYYY-MM-DDTHH:MM:SSZ\")` or an enum member's string"),
+                    .help("write a number, a string, `true`/`false`, an enum member's string, `date(\"…\")` or `datetime(\"…\")`"),
             );
             return None;
         }

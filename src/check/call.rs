@@ -285,7 +285,9 @@ impl Checker<'_> {
             && let Some(arg) = args.get(1)
             && matches!(&arg.unparen().kind, ExprKind::Str(s) if s.is_empty())
         {
-            self.empty_text_argument(func_kind, arg.span);
+            let subject = args.first().map_or("s", |a| self.sources.slice(a.span));
+            let subject = subject.to_string();
+            self.empty_text_argument(func_kind, arg.span, &subject);
             return invalid(span);
         }
         let arg_ty = typed_args
@@ -384,7 +386,11 @@ impl Checker<'_> {
                         format!("invalid datetime `{text}`: {problem}"),
                     )
                     .label(at, "not a datetime")
-                    .help(datetime_help(text)),
+                    .help(if parse_date(text).is_ok() {
+                        format!("a datetime has a time and a zone, as in `datetime(\"{text}T00:00:00Z\")`; for the calendar day write `date(\"{text}\")`")
+                    } else {
+                        datetime_help(text)
+                    }),
                 );
                 invalid(span)
             }
@@ -472,21 +478,27 @@ impl Checker<'_> {
 
     /// An empty separator of `split` or search text of `replace`, written in
     /// the policy.
-    fn empty_text_argument(&mut self, func: Builtin, at: Span) {
-        let (message, help) = if func == Builtin::Split {
+    fn empty_text_argument(&mut self, func: Builtin, at: Span, subject: &str) {
+        let (message, label, help) = if func == Builtin::Split {
             (
                 "the separator of `split` is empty",
-                "`split` cuts the text at each occurrence of a separator, which must not be empty, as in `split(s.tags, \",\")`",
+                "an empty separator",
+                format!(
+                    "`split` cuts the text at each occurrence of a separator, which must not be empty, as in `split({subject}, \",\")`"
+                ),
             )
         } else {
             (
                 "the text `replace` looks for is empty",
-                "`replace(s, from, to)` replaces every occurrence of a non-empty `from`, as in `replace(s.id, \"-\", \"\")`",
+                "an empty text to look for",
+                format!(
+                    "`replace(s, from, to)` replaces every occurrence of a non-empty `from`, as in `replace({subject}, \"-\", \"\")`"
+                ),
             )
         };
         self.report(
             Diagnostic::error(Code::Arguments, message)
-                .label(at, "empty")
+                .label(at, label)
                 .help(help),
         );
     }

@@ -316,8 +316,9 @@ impl Checker<'_> {
                 diagnostic = diagnostic.help("write a date default as `date(\"2026-01-31\")`");
             }
             if *ty == Type::DateTime && typed.ty == Type::String {
-                diagnostic = diagnostic
-                    .help("write a datetime default as `datetime(\"2026-05-01T00:00:00Z\")`");
+                let text = self.sources.slice(e.span);
+                diagnostic =
+                    diagnostic.help(format!("write a datetime default as `datetime({text})`"));
             }
             self.report(diagnostic);
             return None;

@@ -7,6 +7,7 @@ use super::expr::{invalid, typed};
 use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::date::parse_date;
+use crate::model::datetime::{datetime_help, parse_datetime};
 use crate::model::program::{Aggregate, Builtin, Const, TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
@@ -19,16 +20,37 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("len", "len(list | map | string) -> int"),
     ("lower", "lower(string) -> string"),
     ("upper", "upper(string) -> string"),
+    ("trim", "trim(string) -> string"),
     ("starts_with", "starts_with(string, string) -> bool"),
     ("ends_with", "ends_with(string, string) -> bool"),
     ("contains", "contains(string, string) -> bool"),
     ("matches", "matches(string, \"pattern\") -> bool"),
+    ("split", "split(string, separator) -> [string]"),
+    ("join", "join([string], separator) -> string"),
+    ("replace", "replace(string, from, to) -> string"),
+    ("to_int", "to_int(string) -> int"),
+    (
+        "to_string",
+        "to_string(int | bool | date | datetime | enum) -> string",
+    ),
     ("date", "date(\"YYYY-MM-DD\") -> date"),
+    ("datetime", "datetime(\"YYYY-MM-DDTHH:MM:SSZ\") -> datetime"),
     ("today", "today() -> date"),
-    ("days_between", "days_between(date, date) -> int"),
-    ("add_days", "add_days(date, int) -> date"),
+    ("day", "day(datetime) -> date"),
+    (
+        "days_between",
+        "days_between(date, date) or days_between(datetime, datetime) -> int",
+    ),
+    (
+        "add_days",
+        "add_days(date, int) -> date or add_days(datetime, int) -> datetime",
+    ),
+    ("hours_between", "hours_between(datetime, datetime) -> int"),
     ("keys", "keys([string: T]) -> [string]"),
     ("values", "values([string: T]) -> [T]"),
+    ("take", "take([T], int) -> [T]"),
+    ("drop", "drop([T], int) -> [T]"),
+    ("distinct", "distinct([T]) -> [T]"),
     (
         "all",
         "all(bool for x in xs if cond) or all([bool]) -> bool",
@@ -41,11 +63,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("sum", "sum(int for x in xs if cond) or sum([int]) -> int"),
     (
         "min",
-        "min(int | date for x in xs if cond) or min([int] | [date])",
+        "min(int | date | datetime for x in xs if cond) or min([int] | [date] | [datetime])",
     ),
     (
         "max",
-        "max(int | date for x in xs if cond) or max([int] | [date])",
+        "max(int | date | datetime for x in xs if cond) or max([int] | [date] | [datetime])",
     ),
     ("list", "list(T for x in xs if cond) -> [T]"),
     ("map", "map(string: V for x in xs if cond) -> [string: V]"),
@@ -73,6 +95,35 @@ const FUNCTION_ALIASES: &[(&str, &str)] = &[
     ("now", "today"),
     ("every", "all"),
     ("some", "any"),
+    ("strip", "trim"),
+    ("trim_space", "trim"),
+    ("unique", "distinct"),
+    ("uniq", "distinct"),
+    ("dedup", "distinct"),
+    ("parse_int", "to_int"),
+    ("parseInt", "to_int"),
+    ("int", "to_int"),
+    ("atoi", "to_int"),
+    ("str", "to_string"),
+    ("string", "to_string"),
+    ("toString", "to_string"),
+    ("format", "to_string"),
+    ("concat", "join"),
+    ("implode", "join"),
+    ("explode", "split"),
+    ("replace_all", "replace"),
+    ("replaceAll", "replace"),
+    ("head", "take"),
+    ("first", "take"),
+    ("limit", "take"),
+    ("skip", "drop"),
+    ("tail", "drop"),
+    ("timestamp", "datetime"),
+    ("instant", "datetime"),
+    ("parse_datetime", "datetime"),
+    ("to_date", "day"),
+    ("date_of", "day"),
+    ("hours", "hours_between"),
 ];
 
 /// Whether `name` is a built-in function or generator.
@@ -98,6 +149,76 @@ fn aggregate(name: &str) -> Option<Aggregate> {
         "list" => Aggregate::List,
         _ => return None,
     })
+}
+
+/// How many arguments a built-in function takes.
+fn arity(name: &str) -> usize {
+    match name {
+        "today" => 0,
+        "starts_with" | "ends_with" | "contains" | "matches" | "days_between" | "add_days"
+        | "hours_between" | "split" | "join" | "take" | "drop" => 2,
+        "replace" => 3,
+        _ => 1,
+    }
+}
+
+/// The built-in a name calls; `None` for `matches`, which is typed by its own
+/// code (its pattern is compiled now). `days_between` and `add_days` name
+/// their date forms here; `Checker::time_call` picks the datetime forms.
+fn builtin(name: &str) -> Option<Builtin> {
+    Some(match name {
+        "len" => Builtin::Len,
+        "lower" => Builtin::Lower,
+        "upper" => Builtin::Upper,
+        "trim" => Builtin::Trim,
+        "starts_with" => Builtin::StartsWith,
+        "ends_with" => Builtin::EndsWith,
+        "contains" => Builtin::Contains,
+        "split" => Builtin::Split,
+        "join" => Builtin::Join,
+        "replace" => Builtin::Replace,
+        "to_int" => Builtin::ToInt,
+        "to_string" => Builtin::ToString,
+        "date" => Builtin::Date,
+        "datetime" => Builtin::DateTime,
+        "today" => Builtin::Today,
+        "day" => Builtin::Day,
+        "days_between" => Builtin::DaysBetween,
+        "add_days" => Builtin::AddDays,
+        "hours_between" => Builtin::HoursBetween,
+        "keys" => Builtin::Keys,
+        "values" => Builtin::Values,
+        "take" => Builtin::Take,
+        "drop" => Builtin::Drop,
+        "distinct" => Builtin::Distinct,
+        _ => return None,
+    })
+}
+
+/// The one type argument `index` of `func` must have; `None` where the
+/// function accepts several (a list of any element, `to_string`'s scalars),
+/// which its own arm in `Checker::call` checks.
+fn parameter_type(func: Builtin, index: usize) -> Option<Type> {
+    match (func, index) {
+        (
+            Builtin::Len | Builtin::Keys | Builtin::Values | Builtin::Distinct | Builtin::ToString,
+            _,
+        )
+        | (Builtin::Take | Builtin::Drop, 0) => None,
+        (Builtin::Take | Builtin::Drop, _) => Some(Type::Int),
+        (Builtin::Join, 0) => Some(Type::List(Box::new(Type::String))),
+        (Builtin::Day, _) => Some(Type::DateTime),
+        _ => Some(Type::String),
+    }
+}
+
+/// Whether `to_string` accepts a value of this type: the scalars whose
+/// rendering is unambiguous (a string is one already).
+fn renders_as_text(t: &Type) -> bool {
+    matches!(
+        t,
+        Type::Int | Type::Bool | Type::Date | Type::DateTime | Type::Enum(_) | Type::Unknown
+    )
 }
 
 impl Checker<'_> {
@@ -132,11 +253,7 @@ impl Checker<'_> {
             }
             return invalid(span);
         }
-        let want = match name {
-            "today" => 0,
-            "starts_with" | "ends_with" | "contains" | "matches" | "days_between" | "add_days" => 2,
-            _ => 1,
-        };
+        let want = arity(name);
         if args.len() != want {
             let plural = if want == 1 { "argument" } else { "arguments" };
             self.report(
@@ -155,34 +272,40 @@ impl Checker<'_> {
         if let Some(kind) = aggregate(name) {
             return self.aggregate_list(scope, kind, name, args, span);
         }
-        let func_kind = match name {
-            "len" => Builtin::Len,
-            "lower" => Builtin::Lower,
-            "upper" => Builtin::Upper,
-            "starts_with" => Builtin::StartsWith,
-            "ends_with" => Builtin::EndsWith,
-            "contains" => Builtin::Contains,
-            "date" => Builtin::Date,
-            "today" => Builtin::Today,
-            "days_between" => Builtin::DaysBetween,
-            "add_days" => Builtin::AddDays,
-            "keys" => Builtin::Keys,
-            "values" => Builtin::Values,
-            _ => return self.matches_call(scope, args, span),
+        let Some(func_kind) = builtin(name) else {
+            return self.matches_call(scope, args, span);
         };
+        if matches!(
+            func_kind,
+            Builtin::DaysBetween | Builtin::AddDays | Builtin::HoursBetween
+        ) {
+            return self.time_call(scope, name, func_kind, args, span);
+        }
+        if matches!(func_kind, Builtin::Date | Builtin::DateTime)
+            && let Some(arg) = args.first()
+            && let ExprKind::Str(text) = &arg.unparen().kind
+        {
+            return self.time_literal(func_kind, text, arg.span, span);
+        }
         let mut typed_args = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
-            let want = match (func_kind, i) {
-                (Builtin::DaysBetween, _) | (Builtin::AddDays, 0) => Some(Type::Date),
-                (Builtin::AddDays, _) => Some(Type::Int),
-                (Builtin::Len | Builtin::Keys | Builtin::Values, _) => None,
-                _ => Some(Type::String),
-            };
+            let want = parameter_type(func_kind, i);
             let t = self.expr(scope, arg, want.as_ref());
             if let Some(want) = want {
                 self.expect_argument(name, i, &t, &want);
             }
             typed_args.push(t);
+        }
+        // An empty separator or search text written in the policy can never
+        // be meant: it is reported now rather than fail on every document.
+        if matches!(func_kind, Builtin::Split | Builtin::Replace)
+            && let Some(arg) = args.get(1)
+            && matches!(&arg.unparen().kind, ExprKind::Str(s) if s.is_empty())
+        {
+            let subject = args.first().map_or("s", |a| self.sources.slice(a.span));
+            let subject = subject.to_string();
+            self.empty_text_argument(func_kind, arg.span, &subject);
+            return invalid(span);
         }
         let arg_ty = typed_args
             .first()
@@ -212,31 +335,36 @@ impl Checker<'_> {
                     Type::Unknown
                 }
             },
-            Builtin::Lower | Builtin::Upper => Type::String,
-            Builtin::StartsWith | Builtin::EndsWith | Builtin::Contains => Type::Bool,
-            Builtin::Date | Builtin::Today | Builtin::AddDays => Type::Date,
-            Builtin::DaysBetween => Type::Int,
-            // Not reachable yet: the v2 built-ins are typed by their own checker code.
-            _ => Type::Unknown,
-        };
-        if func_kind == Builtin::Date
-            && let Some(ExprKind::Str(text)) = args.first().map(|a| &a.unparen().kind)
-        {
-            return match parse_date(text) {
-                Ok(d) => typed(TExprKind::Const(Const::Date(d)), Type::Date, span),
-                Err(problem) => {
-                    self.report(
-                        Diagnostic::error(
-                            Code::Literal,
-                            format!("invalid date `{text}`: {problem}"),
-                        )
-                        .label(args.first().map_or(span, |a| a.span), "not a date")
-                        .help("write dates as `YYYY-MM-DD`, as in `date(\"2026-03-31\")`"),
-                    );
-                    invalid(span)
+            Builtin::Take | Builtin::Drop | Builtin::Distinct => match &arg_ty {
+                Type::List(_) | Type::Unknown => arg_ty.clone(),
+                _ => {
+                    self.wrong_argument(name, 0, typed_args.first(), "a list");
+                    Type::Unknown
                 }
-            };
-        }
+            },
+            Builtin::ToString => {
+                if !renders_as_text(&arg_ty)
+                    && let Some(arg) = typed_args.first()
+                {
+                    self.unrenderable_argument(arg);
+                }
+                Type::String
+            }
+            Builtin::Lower | Builtin::Upper | Builtin::Trim | Builtin::Join | Builtin::Replace => {
+                Type::String
+            }
+            Builtin::StartsWith | Builtin::EndsWith | Builtin::Contains => Type::Bool,
+            Builtin::Split => Type::List(Box::new(Type::String)),
+            Builtin::ToInt => Type::Int,
+            Builtin::Date | Builtin::Today | Builtin::Day => Type::Date,
+            Builtin::DateTime => Type::DateTime,
+            // Typed by `time_call` above.
+            Builtin::DaysBetween
+            | Builtin::AddDays
+            | Builtin::HoursBetween
+            | Builtin::DaysBetweenInstants
+            | Builtin::AddDaysInstant => return invalid(span),
+        };
         typed(
             TExprKind::Call {
                 func: func_kind,
@@ -245,6 +373,179 @@ impl Checker<'_> {
             ret,
             span,
         )
+    }
+
+    /// `date("…")` and `datetime("…")` of a literal: parsed now, so that a
+    /// typo is a load error at the literal, and evaluation reads a constant.
+    fn time_literal(&mut self, func: Builtin, text: &str, at: Span, span: Span) -> TExpr {
+        if func == Builtin::Date {
+            return match parse_date(text) {
+                Ok(d) => typed(TExprKind::Const(Const::Date(d)), Type::Date, span),
+                Err(problem) => {
+                    self.report(
+                        Diagnostic::error(
+                            Code::Literal,
+                            format!("invalid date `{text}`: {problem}"),
+                        )
+                        .label(at, "not a date")
+                        .help("write dates as `YYYY-MM-DD`, as in `date(\"2026-03-31\")`"),
+                    );
+                    invalid(span)
+                }
+            };
+        }
+        match parse_datetime(text) {
+            Ok(t) => typed(TExprKind::Const(Const::DateTime(t)), Type::DateTime, span),
+            Err(problem) => {
+                self.report(
+                    Diagnostic::error(
+                        Code::Literal,
+                        format!("invalid datetime `{text}`: {problem}"),
+                    )
+                    .label(at, "not a datetime")
+                    .help(if parse_date(text).is_ok() {
+                        format!("a datetime has a time and a zone, as in `datetime(\"{text}T00:00:00Z\")`; for the calendar day write `date(\"{text}\")`")
+                    } else {
+                        datetime_help(text)
+                    }),
+                );
+                invalid(span)
+            }
+        }
+    }
+
+    /// `days_between`, `add_days` and `hours_between`. The first two work on
+    /// two dates or on two datetimes (then they count days of 24 hours), never
+    /// on one of each: which calendar day an instant falls on depends on a
+    /// time zone, so the policy says it with `day(t)`.
+    fn time_call(
+        &mut self,
+        scope: &mut Scope,
+        name: &str,
+        func: Builtin,
+        args: &[Expr],
+        span: Span,
+    ) -> TExpr {
+        let (Some(a), Some(b)) = (args.first(), args.get(1)) else {
+            return invalid(span);
+        };
+        let first = self.expr(scope, a, None);
+        let second_hint = match (func, &first.ty) {
+            (Builtin::AddDays, _) => Some(Type::Int),
+            (Builtin::HoursBetween, _) => Some(Type::DateTime),
+            (_, t @ (Type::Date | Type::DateTime)) => Some(t.clone()),
+            _ => None,
+        };
+        let second = self.expr(scope, b, second_hint.as_ref());
+        let instants = first.ty == Type::DateTime
+            || (first.ty == Type::Unknown && second.ty == Type::DateTime);
+        if func == Builtin::HoursBetween {
+            for (i, t) in [&first, &second].into_iter().enumerate() {
+                if !t.ty.compatible(&Type::DateTime) {
+                    let help = if t.ty == Type::Date {
+                        "a `date` has no time of day; count the days between dates with `days_between(a, b)`".to_string()
+                    } else {
+                        format!("the signature is `{}`", signature(name))
+                    };
+                    self.wrong_argument_help(name, i, t, "`datetime`", help);
+                }
+            }
+        } else {
+            if !matches!(first.ty, Type::Date | Type::DateTime | Type::Unknown) {
+                self.wrong_argument(name, 0, Some(&first), "a `date` or a `datetime`");
+            }
+            if func == Builtin::AddDays {
+                self.expect_argument(name, 1, &second, &Type::Int);
+            } else if let Some((l, r)) = self.with_day(&first, &second) {
+                let (lt, rt) = (self.type_name(&first.ty), self.type_name(&second.ty));
+                self.report(
+                    Diagnostic::error(
+                        Code::Type,
+                        format!("`days_between` counts between two dates or two datetimes, found a `{lt}` and a `{rt}`"),
+                    )
+                    .label(first.span, format!("this is `{lt}`"))
+                    .label(second.span, format!("this is `{rt}`"))
+                    .help(format!("count the calendar days (in UTC): `days_between({l}, {r})`")),
+                );
+            } else if !matches!(second.ty, Type::Date | Type::DateTime | Type::Unknown) {
+                let want = match &first.ty {
+                    Type::Date => "`date`",
+                    Type::DateTime => "`datetime`",
+                    _ => "a `date` or a `datetime`",
+                };
+                self.wrong_argument(name, 1, Some(&second), want);
+            }
+        }
+        let (func, ret) = match (func, instants) {
+            (Builtin::AddDays, false) => (Builtin::AddDays, Type::Date),
+            (Builtin::AddDays, true) => (Builtin::AddDaysInstant, Type::DateTime),
+            (Builtin::DaysBetween, false) => (Builtin::DaysBetween, Type::Int),
+            (Builtin::DaysBetween, true) => (Builtin::DaysBetweenInstants, Type::Int),
+            (other, _) => (other, Type::Int),
+        };
+        typed(
+            TExprKind::Call {
+                func,
+                args: vec![first, second],
+            },
+            ret,
+            span,
+        )
+    }
+
+    /// An empty separator of `split` or search text of `replace`, written in
+    /// the policy.
+    fn empty_text_argument(&mut self, func: Builtin, at: Span, subject: &str) {
+        let (message, label, help) = if func == Builtin::Split {
+            (
+                "the separator of `split` is empty",
+                "an empty separator",
+                format!(
+                    "`split` cuts the text at each occurrence of a separator, which must not be empty, as in `split({subject}, \",\")`"
+                ),
+            )
+        } else {
+            (
+                "the text `replace` looks for is empty",
+                "an empty text to look for",
+                format!(
+                    "`replace(s, from, to)` replaces every occurrence of a non-empty `from`, as in `replace({subject}, \"-\", \"\")`"
+                ),
+            )
+        };
+        self.report(
+            Diagnostic::error(Code::Arguments, message)
+                .label(at, label)
+                .help(help),
+        );
+    }
+
+    /// A `to_string` argument that is not a scalar it renders, with a help
+    /// that turns what was given into text.
+    fn unrenderable_argument(&mut self, t: &TExpr) {
+        let found = self.type_name(&t.ty);
+        let text = self.sources.slice(t.span).to_string();
+        let help = match &t.ty {
+            Type::String => "it is a string already: use it as it is".to_string(),
+            Type::List(e) if **e == Type::String => {
+                format!("to make one text of the strings, join them: `join({text}, \", \")`")
+            }
+            Type::List(e) if renders_as_text(e) => format!(
+                "to make one text of the list, convert each element and join them: `join(list(to_string(x) for x in {text}), \", \")`"
+            ),
+            Type::List(_) => {
+                format!("to show the list in a message, interpolate it: \"{{{text}}}\"")
+            }
+            _ => format!("the signature is `{}`", signature("to_string")),
+        };
+        self.report(
+            Diagnostic::error(
+                Code::Arguments,
+                format!("argument 1 of `to_string` must be an `int`, a `bool`, a `date`, a `datetime` or an enum value, found `{found}`"),
+            )
+            .label(t.span, format!("this is `{found}`"))
+            .help(help),
+        );
     }
 
     fn expect_argument(&mut self, name: &str, index: usize, t: &TExpr, want: &Type) {
@@ -256,6 +557,18 @@ impl Checker<'_> {
 
     fn wrong_argument(&mut self, name: &str, index: usize, t: Option<&TExpr>, want: &str) {
         let Some(t) = t else { return };
+        let help = format!("the signature is `{}`", signature(name));
+        self.wrong_argument_help(name, index, t, want, help);
+    }
+
+    fn wrong_argument_help(
+        &mut self,
+        name: &str,
+        index: usize,
+        t: &TExpr,
+        want: &str,
+        help: String,
+    ) {
         let found = self.type_name(&t.ty);
         self.report(
             Diagnostic::error(
@@ -266,7 +579,7 @@ impl Checker<'_> {
                 ),
             )
             .label(t.span, format!("this is `{found}`"))
-            .help(format!("the signature is `{}`", signature(name))),
+            .help(help),
         );
     }
 
@@ -448,7 +761,10 @@ impl Checker<'_> {
             Aggregate::All | Aggregate::Any => elem.compatible(&Type::Bool),
             Aggregate::Sum => elem.compatible(&Type::Int),
             Aggregate::Min | Aggregate::Max => {
-                matches!(elem, Type::Int | Type::Date | Type::Unknown)
+                matches!(
+                    elem,
+                    Type::Int | Type::Date | Type::DateTime | Type::Unknown
+                )
             }
             Aggregate::Count | Aggregate::List => true,
         };
@@ -456,7 +772,7 @@ impl Checker<'_> {
             let want = match kind {
                 Aggregate::All | Aggregate::Any => "`bool`",
                 Aggregate::Sum => "`int`",
-                _ => "`int` or `date`",
+                _ => "`int`, `date` or `datetime`",
             };
             let found = self.type_name(elem);
             self.report(

@@ -659,7 +659,9 @@ impl Checker<'_> {
                 let (l, r) =
                     self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
                 if !l.ty.compatible(&r.ty) {
-                    let help = self.mismatch_help(&l.ty, &r.ty);
+                    let help = self
+                        .day_comparison(&l, op, &r)
+                        .or_else(|| self.mismatch_help(&l.ty, &r.ty));
                     self.mismatch(
                         format!(
                             "cannot compare `{{l}}` with `{{r}}` using `{}`",
@@ -675,12 +677,21 @@ impl Checker<'_> {
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let (l, r) =
                     self.operands(scope, lhs, rhs, |t| Some(t.clone()), |t| Some(t.clone()));
-                let ordered = |t: &Type| matches!(t, Type::Int | Type::Date | Type::Unknown);
+                let ordered =
+                    |t: &Type| matches!(t, Type::Int | Type::Date | Type::DateTime | Type::Unknown);
                 if !ordered(&l.ty) || !ordered(&r.ty) || !l.ty.compatible(&r.ty) {
-                    let help = Some(match self.mismatch_help(&l.ty, &r.ty) {
-                        Some(h) => h,
-                        None => format!("`{}` orders two `int`s or two `date`s", op.as_str()),
-                    });
+                    let help = Some(
+                        match self
+                            .day_comparison(&l, op, &r)
+                            .or_else(|| self.mismatch_help(&l.ty, &r.ty))
+                        {
+                            Some(h) => h,
+                            None => format!(
+                                "`{}` orders two `int`s, two `date`s or two `datetime`s",
+                                op.as_str()
+                            ),
+                        },
+                    );
                     self.mismatch(
                         format!("cannot order `{{l}}` and `{{r}}` with `{}`", op.as_str()),
                         &l,
@@ -769,6 +780,12 @@ impl Checker<'_> {
                         (Type::Date, Type::Date, BinaryOp::Sub) => {
                             Some("count the days between two dates with `days_between(a, b)`".to_string())
                         }
+                        (Type::DateTime, Type::Int, BinaryOp::Add | BinaryOp::Sub) => {
+                            Some("move a datetime by whole days with `add_days(t, n)` (negative `n` goes back)".to_string())
+                        }
+                        (Type::DateTime, Type::DateTime, BinaryOp::Sub) => {
+                            Some("count the time between two datetimes with `hours_between(a, b)` or `days_between(a, b)`".to_string())
+                        }
                         (Type::String, Type::String, BinaryOp::Add) => Some(
                             "strings are not joined with `+`; a `message` can interpolate both: \"{a}{b}\"".to_string(),
                         ),
@@ -854,10 +871,35 @@ impl Checker<'_> {
         );
     }
 
+    /// For a `date` beside a `datetime`: the text of both operands, the
+    /// datetime one wrapped in `day(…)`, so that a help can show the
+    /// comparison or call to write. `None` unless they are one of each.
+    pub(crate) fn with_day(&self, l: &TExpr, r: &TExpr) -> Option<(String, String)> {
+        let text = |e: &TExpr| self.sources.slice(e.span).to_string();
+        match (&l.ty, &r.ty) {
+            (Type::DateTime, Type::Date) => Some((format!("day({})", text(l)), text(r))),
+            (Type::Date, Type::DateTime) => Some((text(l), format!("day({})", text(r)))),
+            _ => None,
+        }
+    }
+
+    /// The help for comparing a `date` with a `datetime`: the comparison of
+    /// the datetime's calendar day, written out.
+    fn day_comparison(&self, l: &TExpr, op: BinaryOp, r: &TExpr) -> Option<String> {
+        let (l, r) = self.with_day(l, r)?;
+        Some(format!(
+            "a `datetime` is an instant and a `date` a calendar day; compare the day (in UTC): `{l} {} {r}`",
+            op.as_str()
+        ))
+    }
+
     fn mismatch_help(&self, a: &Type, b: &Type) -> Option<String> {
         match (a, b) {
             (Type::Date, Type::String) | (Type::String, Type::Date) => {
                 Some("write a date as `date(\"2026-01-31\")`".to_string())
+            }
+            (Type::DateTime, Type::String) | (Type::String, Type::DateTime) => {
+                Some("write a datetime as `datetime(\"2026-05-01T09:30:00Z\")`".to_string())
             }
             (Type::Enum(id), Type::String) | (Type::String, Type::Enum(id)) => {
                 let name = self.schema.enum_def(*id).map_or("", |e| e.name.as_str());

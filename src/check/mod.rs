@@ -206,14 +206,19 @@ impl Checker<'_> {
                     let ty = self.resolve_type(&p.ty);
                     let allowed = matches!(
                         ty,
-                        Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_)
+                        Type::Bool
+                            | Type::Int
+                            | Type::String
+                            | Type::Date
+                            | Type::DateTime
+                            | Type::Enum(_)
                     );
                     if ty.is_known() && !allowed {
                         let found = self.type_name(&ty);
                         self.report(
                             Diagnostic::error(Code::Param, format!("a param cannot be `{found}`"))
                                 .label(p.ty.span, "unsupported param type")
-                                .help("params are `bool`, `int`, `string`, `date` or an enum, so they can be set from the command line"),
+                                .help("params are `bool`, `int`, `string`, `date`, `datetime` or an enum, so they can be set from the command line"),
                         );
                     }
                     // An unsupported type was reported; its default would only repeat it.
@@ -291,7 +296,7 @@ impl Checker<'_> {
                 matches!(inner.unparen().kind, ExprKind::Int(_))
             }
             ExprKind::Call(f, args) => {
-                f.name == "date"
+                (f.name == "date" || f.name == "datetime")
                     && matches!(args.as_slice(), [a] if matches!(a.unparen().kind, ExprKind::Str(_)))
             }
             ExprKind::Invalid => return None,
@@ -301,7 +306,7 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::error(Code::Param, "a param's default must be a literal")
                     .label(e.span, "not a literal")
-                    .help("write a number, a string, `true`/`false`, `date(\"YYYY-MM-DD\")` or an enum member's string"),
+                    .help("write a number, a string, `true`/`false`, an enum member's string, `date(\"…\")` or `datetime(\"…\")`"),
             );
             return None;
         }
@@ -315,6 +320,11 @@ impl Checker<'_> {
             .label(e.span, format!("this is `{found}`"));
             if *ty == Type::Date && typed.ty == Type::String {
                 diagnostic = diagnostic.help("write a date default as `date(\"2026-01-31\")`");
+            }
+            if *ty == Type::DateTime && typed.ty == Type::String {
+                let text = self.sources.slice(e.span);
+                diagnostic =
+                    diagnostic.help(format!("write a datetime default as `datetime({text})`"));
             }
             self.report(diagnostic);
             return None;

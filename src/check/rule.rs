@@ -159,7 +159,7 @@ impl Checker<'_> {
                         let ty = self.type_name(&typed.ty);
                         let help = match &typed.ty {
                             Type::Record(_) => "pick a field of it, as in `{s.id}`",
-                            _ => "interpolate strings, numbers, dates, booleans, enum values or lists of them",
+                            _ => "interpolate strings, numbers, dates, datetimes, booleans, enum values or lists of them",
                         };
                         self.report(
                             Diagnostic::error(Code::Type, format!("a `{ty}` cannot be shown in a message"))

@@ -10,7 +10,7 @@ use crate::suggest::{did_you_mean, list_names};
 use crate::syntax::ast::{Decl, EnumDecl, File, RecordDecl, TypeExpr, TypeExprKind};
 
 /// The built-in type names.
-pub(crate) const BUILTIN_TYPES: [&str; 4] = ["bool", "int", "string", "date"];
+pub(crate) const BUILTIN_TYPES: [&str; 5] = ["bool", "int", "string", "date", "datetime"];
 
 /// Names from other languages that authors reach for, and what preflight calls them.
 const TYPE_ALIASES: [(&str, &str); 10] = [
@@ -23,7 +23,7 @@ const TYPE_ALIASES: [(&str, &str); 10] = [
     ("text", "string"),
     ("boolean", "bool"),
     ("Date", "date"),
-    ("datetime", "date"),
+    ("DateTime", "datetime"),
 ];
 
 /// Name → position, for the lookup tables of enums and records.

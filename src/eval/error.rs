@@ -55,6 +55,16 @@ pub enum EvalErrorKind {
     InvalidDate,
     /// `add_days` past the supported dates.
     DateOutOfRange,
+    /// `datetime()` of text that is not an RFC 3339 datetime with a zone.
+    InvalidDateTime,
+    /// `to_int()` of text that is not a decimal integer in the 64-bit range.
+    InvalidNumber,
+    /// An argument a function cannot work with, found at run time: an empty
+    /// separator of `split`, an empty `from` of `replace`, a negative count
+    /// of `take` or `drop`.
+    InvalidArgument,
+    /// A string built by `replace` or `join` longer than the evaluator builds.
+    TooLarge,
     /// A variable whose clause was not reached for this subject (only a `message`
     /// or `help` of an `error` outcome can read one).
     NotComputed,
@@ -79,6 +89,10 @@ impl EvalErrorKind {
             EvalErrorKind::StepBudget => "step-budget",
             EvalErrorKind::InvalidDate => "invalid-date",
             EvalErrorKind::DateOutOfRange => "date-out-of-range",
+            EvalErrorKind::InvalidDateTime => "invalid-datetime",
+            EvalErrorKind::InvalidNumber => "invalid-number",
+            EvalErrorKind::InvalidArgument => "invalid-argument",
+            EvalErrorKind::TooLarge => "too-large",
             EvalErrorKind::NotComputed => "not-computed",
             EvalErrorKind::CallDepth => "call-depth",
             EvalErrorKind::Internal => "internal",

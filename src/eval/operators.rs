@@ -239,11 +239,13 @@ fn holds(op: BinOp, ord: Ordering) -> bool {
     }
 }
 
-/// Orders two ints or two dates; `None` for anything else.
+/// Orders two ints, two dates or two datetimes (by instant); `None` for
+/// anything else.
 pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
         _ => None,
     }
 }

@@ -39,11 +39,12 @@ impl<'x> Operand<'x> {
         }
     }
 
-    /// How two ints or two dates compare; `None` for other values.
+    /// How two ints, two dates or two datetimes compare; `None` for other values.
     pub(super) fn order(self, other: Operand<'_>) -> Option<Ordering> {
         match (self.scalar()?, other.scalar()?) {
             (Scalar::Int(a), Scalar::Int(b)) => Some(a.cmp(&b)),
             (Scalar::Date(a), Scalar::Date(b)) => Some(a.cmp(&b)),
+            (Scalar::DateTime(a), Scalar::DateTime(b)) => Some(a.cmp(&b)),
             _ => None,
         }
     }
@@ -71,15 +72,19 @@ impl<'x> Operand<'x> {
             Operand::Value(Value::Date(d)) | Operand::Const(Const::Date(d)) => {
                 Some(Scalar::Date(*d))
             }
+            Operand::Value(Value::DateTime(t)) | Operand::Const(Const::DateTime(t)) => {
+                Some(Scalar::DateTime(*t))
+            }
             _ => None,
         }
     }
 }
 
-/// An int or a date, the values that `<` compares.
+/// An int, a date or a datetime, the values that `<` compares.
 enum Scalar {
     Int(i64),
     Date(jiff::civil::Date),
+    DateTime(crate::model::datetime::DateTime),
 }
 
 /// Whether a value equals a literal.
@@ -89,6 +94,7 @@ fn same_as_const(v: &Value, c: &Const) -> bool {
         (Value::Int(a), Const::Int(b)) => a == b,
         (Value::Str(a), Const::Str(b)) => a == b,
         (Value::Date(a), Const::Date(b)) => a == b,
+        (Value::DateTime(a), Const::DateTime(b)) => a == b,
         (Value::Enum(a), Const::Enum(_, b)) => a == b,
         _ => false,
     }
@@ -118,7 +124,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 };
                 let i = match self.operand(index, steps)?.scalar()? {
                     Scalar::Int(i) => usize::try_from(i).ok()?,
-                    Scalar::Date(_) => return None,
+                    Scalar::Date(_) | Scalar::DateTime(_) => return None,
                 };
                 xs.get(i)
             }

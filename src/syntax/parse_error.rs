@@ -395,7 +395,13 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     if found == "'" {
         return Some("strings are written in double quotes".into());
     }
-    if found == "?" || found == ":" {
+    if found == "?"
+        || found == ":"
+        || (at.before.ends_with('?')
+            && !at.before.ends_with("??")
+            && at.decl == "rule"
+            && at.expected.is_empty())
+    {
         return Some("there is no `c ? a : b`; write `if c then a else b`".into());
     }
     None

@@ -488,7 +488,26 @@ fn expr() -> impl Strategy<Value = Gen> {
                     (format!("{a}{GAP}{op}{GAP}{b}"), level)
                 })
         };
+        // `if` binds loosest: as an operand it needs parentheses, except as the
+        // right operand of an operator, where it takes the rest of the expression
+        // (so that the whole is then as loose as an `if`).
+        let if_expr = (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| {
+            (
+                format!("if{GAP}{}{GAP}then{GAP}{}{GAP}else{GAP}{}", c.0, a.0, b.0),
+                0,
+            )
+        });
         prop_oneof![
+            if_expr.clone(),
+            (
+                inner.clone(),
+                prop::sample::select(words(&["and", "==", "+", "??", "*"])),
+                if_expr
+            )
+                .prop_map(|(a, op, e)| (
+                    format!("{}{GAP}{op}{GAP}{}", paren(&a, 3, false), e.0),
+                    0
+                )),
             binary(words(&["and", "or"]), 0),
             binary(
                 words(&["==", "!=", "<", "<=", ">", ">=", "in", "not\u{1}in"]),
@@ -506,7 +525,17 @@ fn expr() -> impl Strategy<Value = Gen> {
                 prop::sample::select(vec!["f", "target", "id"])
             )
                 .prop_map(|(e, f)| (format!("{}{GAP}.{GAP}{f}", paren(&e, 5, false)), 5)),
-            (inner.clone(), prop::sample::select(vec!["f", "target"]))
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "f",
+                    "target",
+                    r#""@odata.type""#,
+                    r#""in""#,
+                    r#""plain""#,
+                    r#""a\"b""#
+                ])
+            )
                 .prop_map(|(e, f)| (format!("{}{GAP}has{GAP}{f}", paren(&e, 5, false)), 5)),
             (inner.clone(), inner.clone()).prop_map(|(e, k)| (
                 format!("{}{GAP}[{GAP}{}{GAP}]", paren(&e, 5, false), k.0),
@@ -526,7 +555,23 @@ fn expr() -> impl Strategy<Value = Gen> {
                 }
             ),
             (
-                prop::sample::select(vec!["len", "lower", "today"]),
+                inner.clone(),
+                inner.clone(),
+                inner.clone(),
+                prop::option::of(inner.clone())
+            )
+                .prop_map(|(key, body, iter, filter)| {
+                    let filter = filter.map_or(String::new(), |f| format!("{GAP}if{GAP}{}", f.0));
+                    (
+                        format!(
+                            "map({GAP}{}{GAP}:{GAP}{}{GAP}for{GAP}x{GAP}in{GAP}{}{filter}{GAP})",
+                            key.0, body.0, iter.0
+                        ),
+                        5,
+                    )
+                }),
+            (
+                prop::sample::select(vec!["len", "lower", "today", "g"]),
                 prop::collection::vec(inner.clone(), 0..3)
             )
                 .prop_map(|(f, args)| {
@@ -601,23 +646,42 @@ fn enum_decl() -> impl Strategy<Value = String> {
 
 fn record_decl() -> impl Strategy<Value = String> {
     (
-        prop::collection::vec((any::<bool>(), type_expr()), 0..5),
+        prop::collection::vec(
+            (
+                any::<bool>(),
+                type_expr(),
+                prop::sample::select(vec!["", r#""@odata.type#""#, r#""in""#, r#""f#""#]),
+            ),
+            0..5,
+        ),
         any::<bool>(),
         any::<bool>(),
+        prop::sample::select(vec!["", "", ",..", "..", ",/// before the dots\n.."]),
     )
-        .prop_map(|(fields, comma, stray)| {
-            let fields: Vec<String> = fields
+        .prop_map(|(fields, comma, stray, open)| {
+            let mut fields: Vec<String> = fields
                 .into_iter()
                 .enumerate()
-                .map(|(i, (doc, ty))| {
+                .map(|(i, (doc, ty, name))| {
                     let doc = if doc {
                         format!("/// field\n{GAP}")
                     } else {
                         String::new()
                     };
-                    format!("{doc}f{i}{GAP}:{GAP}{ty}")
+                    let name = if name.is_empty() {
+                        format!("f{i}")
+                    } else {
+                        name.replace('#', &i.to_string())
+                    };
+                    format!("{doc}{name}{GAP}:{GAP}{ty}")
                 })
                 .collect();
+            if !open.is_empty() {
+                match fields.last_mut() {
+                    Some(last) => last.push_str(&open.replace(',', &format!("{GAP},{GAP}"))),
+                    None => fields.push("..".to_string()),
+                }
+            }
             let comma = if comma && !fields.is_empty() { "," } else { "" };
             let stray = if stray {
                 format!("{GAP}/// stray\n")
@@ -674,7 +738,31 @@ fn decl() -> impl Strategy<Value = String> {
             .prop_map(|(t, e)| format!("param{GAP}p{GAP}:{GAP}{t}{GAP}={GAP}{}", e.0)),
         rule_decl(),
         rule_decl(),
+        fn_decl(),
     ]
+}
+
+fn fn_decl() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(type_expr(), 0..3),
+        any::<bool>(),
+        type_expr(),
+        expr(),
+    )
+        .prop_map(|(params, comma, result, body)| {
+            let params: Vec<String> = params
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("p{i}{GAP}:{GAP}{}", t.replace('?', "")))
+                .collect();
+            let comma = if comma && !params.is_empty() { "," } else { "" };
+            format!(
+                "fn{GAP}g{GAP}({GAP}{}{comma}{GAP}){GAP}:{GAP}{}{GAP}={GAP}{}",
+                params.join(&format!(",{GAP}")),
+                result.replace('?', ""),
+                body.0
+            )
+        })
 }
 
 /// What stands between declarations.
@@ -786,4 +874,62 @@ fn most_generated_programs_parse() {
         parsed * 10 >= total * 9,
         "only {parsed} of {total} generated programs parse"
     );
+}
+
+#[test]
+fn layout_of_the_v2_constructs() {
+    let text = r#"record Sub { "@odata.type" : string?, "offerId": string, "in": int, "a\"b": int , .. }
+record Any {..}
+record Tail { x: int
+  // before the dots
+  ..
+  // after the dots
+}
+/// The catalog key of an offer id.
+fn catalog_key( offer_id : string , ) : string = join(take(split(offer_id, ":"), 2), ":")
+fn long_one(a_parameter: string, another_parameter: [string: int]): bool = a_parameter in another_parameter and len(another_parameter) > 3
+rule r {
+  let k = if s has "@odata.type" then s["@odata.type"] else "none"
+  let n = if transfer.relationship == "pending" then "ask the customer to accept the request" else if transfer.relationship == "none" then "send a request" else "nothing to do"
+  let by_id = map( lower(s.id) : s for s in xs if s has "in" )
+  require 1 + if c then 2 else 3 == x
+  require if a then b else c
+  message "{if a then "x" else "y"}"
+}
+"#;
+    check_round_trip(text).unwrap();
+    insta::assert_snapshot!(format(text), @r#"
+    record Sub {
+      "@odata.type": string?,
+      offerId: string,
+      "in": int,
+      "a\"b": int,
+      ..
+    }
+    record Any {
+      ..
+    }
+    record Tail {
+      x: int,
+      // before the dots
+      ..
+      // after the dots
+    }
+    /// The catalog key of an offer id.
+    fn catalog_key(offer_id: string): string = join(take(split(offer_id, ":"), 2), ":")
+    fn long_one(a_parameter: string, another_parameter: [string: int]): bool =
+      a_parameter in another_parameter and len(another_parameter) > 3
+    rule r {
+      let k = if s has "@odata.type" then s["@odata.type"] else "none"
+      let n = if transfer.relationship == "pending"
+        then "ask the customer to accept the request"
+        else if transfer.relationship == "none"
+        then "send a request"
+        else "nothing to do"
+      let by_id = map(lower(s.id): s for s in xs if s has "in")
+      require 1 + if c then 2 else 3 == x
+      require if a then b else c
+      message "{if a then "x" else "y"}"
+    }
+    "#);
 }

@@ -47,6 +47,28 @@ fn brackets_after_an_unclosed_unicode_escape_are_counted() {
 }
 
 #[test]
+fn ifs_at_the_limit_are_accepted_and_deeper_ones_refused() {
+    let depth = preflight::syntax::MAX_BRACKET_DEPTH - 2;
+    let chain = "if plan.n > 0 then true else ".repeat(depth) + "false";
+    assert!(load(&chain).is_ok(), "{:?}", load(&chain).diagnostics);
+    // `if`s inside `then` branches and brackets, alternating: pest's deepest case.
+    let nested = "(if true then ".repeat(depth / 2) + "true" + &" else false)".repeat(depth / 2);
+    assert!(load(&nested).is_ok(), "{:?}", load(&nested).diagnostics);
+    let formatted = preflight::format::format_source(
+        "t.policy",
+        &format!("rule r {{\n  require {nested}\n}}\n"),
+    );
+    assert!(formatted.is_ok());
+    for deep in [
+        "if plan.n > 0 then true else ".repeat(100_000) + "false",
+        "if ".repeat(100_000) + "true",
+        "(if true then ".repeat(50_000) + "true",
+    ] {
+        assert_eq!(codes(&load(&deep)), vec![Code::Limit]);
+    }
+}
+
+#[test]
 fn deep_types_are_a_limit_error() {
     let text = format!(
         "record Plan {{ x: {}int{} }}\ninput plan: Plan\n",

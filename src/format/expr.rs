@@ -5,7 +5,10 @@
 //! (white space and trailing commas aside): the tree parsed back is the same, and
 //! no precedence reasoning is needed here. Literals are copied from the source.
 
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, TypeExpr, TypeExprKind, UnaryOp};
+use crate::syntax::ast::{
+    BinaryOp, Expr, ExprKind, Ident, IfExpr, TypeExpr, TypeExprKind, UnaryOp,
+};
+use crate::syntax::literal::{is_plain_name, quote};
 
 use super::doc::Doc;
 
@@ -83,7 +86,7 @@ impl<'a> ExprPrinter<'a> {
             ExprKind::Has(target, field) => Doc::Concat(vec![
                 self.expr(target),
                 Doc::text(" has "),
-                Doc::text(field.name.clone()),
+                Doc::text(self.field_name(field)),
             ]),
             ExprKind::Unary(op, operand) => Doc::Concat(vec![
                 Doc::text(match op {
@@ -103,14 +106,7 @@ impl<'a> ExprPrinter<'a> {
                 Doc::text(" "),
                 self.expr(rhs),
             ]),
-            ExprKind::If(i) => Doc::Concat(vec![
-                Doc::text("if "),
-                self.expr(&i.cond),
-                Doc::text(" then "),
-                self.expr(&i.then_branch),
-                Doc::text(" else "),
-                self.expr(&i.else_branch),
-            ]),
+            ExprKind::If(i) => self.if_expr(i),
             ExprKind::Call(func, args) => {
                 let mut parts = vec![Doc::text(func.name.clone()), Doc::text("(")];
                 for (i, arg) in args.iter().enumerate() {
@@ -123,15 +119,18 @@ impl<'a> ExprPrinter<'a> {
                 Doc::Concat(parts)
             }
             ExprKind::Generator(generator) => {
-                let mut parts = vec![
-                    Doc::text(generator.func.name.clone()),
-                    Doc::text("("),
+                let mut parts = vec![Doc::text(generator.func.name.clone()), Doc::text("(")];
+                if let Some(key) = &generator.key {
+                    parts.push(self.expr(key));
+                    parts.push(Doc::text(": "));
+                }
+                parts.extend([
                     self.expr(&generator.body),
                     Doc::text(" for "),
                     Doc::text(generator.var.name.clone()),
                     Doc::text(" in "),
                     self.expr(&generator.iter),
-                ];
+                ]);
                 if let Some(filter) = &generator.filter {
                     parts.push(Doc::text(" if "));
                     parts.push(self.expr(filter));
@@ -142,6 +141,48 @@ impl<'a> ExprPrinter<'a> {
             // Only in trees with errors, which are never formatted.
             ExprKind::Invalid => self.literal(expr, String::new),
         }
+    }
+
+    /// A field name as `has` and record fields write it: bare when it is an
+    /// identifier that is not a keyword, else quoted (as written when it was
+    /// written quoted, so that its escapes stay as they are).
+    pub(super) fn field_name(self, name: &Ident) -> String {
+        if is_plain_name(&name.name) {
+            return name.name.clone();
+        }
+        match self.src.get(name.span.range()) {
+            Some(text) if text.starts_with('"') => text.to_string(),
+            _ => quote(&name.name),
+        }
+    }
+
+    /// `if c then a else b` on one line when it fits; otherwise broken before
+    /// `then` and `else`, one level deeper than the `if`. An `else if` chain is
+    /// one unit: its `else if`, `then` and `else` lines all line up.
+    fn if_expr(self, first: &IfExpr) -> Doc<'a> {
+        let mut parts = vec![Doc::text("if "), self.expr(&first.cond)];
+        let mut tail = Vec::new();
+        let mut current = first;
+        loop {
+            tail.push(Doc::Line);
+            tail.push(Doc::text("then "));
+            tail.push(self.expr(&current.then_branch));
+            tail.push(Doc::Line);
+            match &current.else_branch.kind {
+                ExprKind::If(next) => {
+                    tail.push(Doc::text("else if "));
+                    tail.push(self.expr(&next.cond));
+                    current = next;
+                }
+                _ => {
+                    tail.push(Doc::text("else "));
+                    tail.push(self.expr(&current.else_branch));
+                    break;
+                }
+            }
+        }
+        parts.push(Doc::indent(Doc::Concat(tail)));
+        Doc::group(Doc::Concat(parts))
     }
 
     /// `[a, b]`, or one element per line with a trailing comma when that does not fit.

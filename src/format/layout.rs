@@ -11,8 +11,8 @@
 use std::ops::Range;
 
 use crate::syntax::ast::{
-    ClauseKind, DataDecl, Decl, EnumDecl, Expr, ExprKind, File, InputDecl, ParamDecl, RecordDecl,
-    RuleDecl, Template,
+    ClauseKind, DataDecl, Decl, EnumDecl, Expr, ExprKind, File, FnDecl, InputDecl, ParamDecl,
+    RecordDecl, RuleDecl, Template,
 };
 
 use super::doc::{self, Doc, INDENT};
@@ -217,8 +217,7 @@ impl<'a> Printer<'a> {
             Decl::Data(d) => self.data_decl(d),
             Decl::Param(d) => self.param_decl(d),
             Decl::Rule(d) => self.rule_decl(d),
-            // Laid out by the front-end work of language v2 (not yet).
-            Decl::Fn(_) => {}
+            Decl::Fn(d) => self.fn_decl(d),
         }
     }
 
@@ -258,17 +257,24 @@ impl<'a> Printer<'a> {
         self.decl_comments(start, doc_lines(decl.doc.as_ref()));
         self.begin(start..decl.name.span.end as usize, 0);
         let header = format!("record {} {{", decl.name.name);
-        if decl.fields.is_empty() && !self.has_comment_before(brace) {
+        if decl.fields.is_empty() && !decl.open && !self.has_comment_before(brace) {
             self.push(0, &format!("{header}}}"), false);
             return;
         }
         self.open(0, &header);
+        let mut after = decl.name.span.end as usize;
         for field in &decl.fields {
-            let code =
-                field.name.span.start as usize..self.trivia.code_end(field.ty.span.end as usize);
-            self.begin(code, INDENT);
-            let text = format!("{}: {},", field.name.name, type_expr(&field.ty));
+            let end = self.trivia.code_end(field.ty.span.end as usize);
+            self.begin(field.name.span.start as usize..end, INDENT);
+            let name = self.exprs.field_name(&field.name);
+            let text = format!("{name}: {},", type_expr(&field.ty));
             self.push(INDENT, &text, false);
+            after = end;
+        }
+        if decl.open {
+            let dots = self.trivia.find_code(after, brace, "..").unwrap_or(after);
+            self.begin(dots..dots + 2, INDENT);
+            self.push(INDENT, "..", false);
         }
         self.close(brace);
     }
@@ -293,6 +299,32 @@ impl<'a> Printer<'a> {
         self.one_line_decl(decl.span.range(), doc_lines(decl.doc.as_ref()));
         let head = format!("param {}: {} = ", decl.name.name, type_expr(&decl.ty));
         let doc = Doc::Concat(vec![Doc::text(head), self.exprs.clause(&decl.default)]);
+        self.push_doc(0, &doc);
+    }
+
+    /// `fn name(a: T, …): R = body` on one line when it fits, else the body on
+    /// the next line, one level deeper (where a long body breaks further, as a
+    /// clause's expression does).
+    fn fn_decl(&mut self, decl: &FnDecl) {
+        self.one_line_decl(decl.span.range(), doc_lines(decl.doc.as_ref()));
+        let params: Vec<String> = decl
+            .params
+            .iter()
+            .map(|(name, ty)| format!("{}: {}", name.name, type_expr(ty)))
+            .collect();
+        let head = format!(
+            "fn {}({}): {} =",
+            decl.name.name,
+            params.join(", "),
+            type_expr(&decl.result)
+        );
+        let doc = Doc::Concat(vec![
+            Doc::text(head),
+            Doc::group(Doc::indent(Doc::Concat(vec![
+                Doc::Line,
+                self.exprs.clause(&decl.body),
+            ]))),
+        ]);
         self.push_doc(0, &doc);
     }
 
@@ -362,7 +394,9 @@ fn doc_lines(doc: Option<&String>) -> usize {
 fn decl_strings(decl: &Decl, out: &mut Vec<Range<usize>>) {
     match decl {
         Decl::Enum(d) => out.extend(d.members.iter().map(|m| m.span.range())),
-        Decl::Record(_) | Decl::Input(_) => {}
+        // A quoted field name is a string (an identifier's span holds no comment).
+        Decl::Record(d) => out.extend(d.fields.iter().map(|f| f.name.span.range())),
+        Decl::Input(_) => {}
         Decl::Data(d) => out.extend(d.path.iter().map(|(_, span)| span.range())),
         Decl::Param(d) => expr_strings(&d.default, out),
         Decl::Fn(d) => expr_strings(&d.body, out),
@@ -391,10 +425,11 @@ fn expr_strings(expr: &Expr, out: &mut Vec<Range<usize>>) {
                 expr_strings(item, out);
             }
         }
-        ExprKind::Paren(e)
-        | ExprKind::Field(e, _)
-        | ExprKind::Has(e, _)
-        | ExprKind::Unary(_, e) => {
+        ExprKind::Has(e, name) => {
+            expr_strings(e, out);
+            out.push(name.span.range());
+        }
+        ExprKind::Paren(e) | ExprKind::Field(e, _) | ExprKind::Unary(_, e) => {
             expr_strings(e, out);
         }
         ExprKind::Index(a, b) | ExprKind::Binary(_, _, a, b) => {

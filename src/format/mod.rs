@@ -17,9 +17,9 @@
 //! **Lines.** Indentation is two spaces per level. Lines end with a line feed
 //! (`\r\n` becomes `\n`), carry no trailing white space, and the file ends with
 //! exactly one line feed (a file with nothing in it becomes empty). A byte-order
-//! mark is dropped. Lines aim at 100 columns, but only list literals and `and`/`or`
-//! chains are ever broken to get there: other long lines, such as a long
-//! `message`, stay long.
+//! mark is dropped. Lines aim at 100 columns, but only list literals, `and`/`or`
+//! chains, `if … then … else …` and the body of a `fn` are ever broken to get
+//! there: other long lines, such as a long `message`, stay long.
 //!
 //! **Declarations** keep their order, and each starts on a line of its own in
 //! column 0:
@@ -40,6 +40,12 @@
 //!   limits: [string: int],
 //! }
 //!
+//! record Payload {
+//!   "@odata.type": string?,
+//!   offerId: string,
+//!   ..
+//! }
+//!
 //! input transfer: Transfer
 //! data catalog: Catalog = "catalog.yaml"
 //! param grace_days: int = 30
@@ -58,7 +64,12 @@
 //! - An enum is written on one line, `enum Name { "a", "b" }`, when that fits in 100
 //!   columns and no comment stands between its braces; otherwise one member per
 //!   line, each followed by a comma.
-//! - A record has one field per line, `name: Type,`, each followed by a comma.
+//! - A record has one field per line, `name: Type,`, each followed by a comma; an
+//!   open record ends with `..` on a line of its own. A field name is quoted only
+//!   when it is not an identifier or is a keyword (`"@odata.type": string?`), and
+//!   then copied as written; the same holds for the name after `has`.
+//! - A `fn` is `fn name(a: T, b: U): R = body` on one line when that fits, else
+//!   with the body on the next line, one level deeper.
 //! - `input`, `data` and `param` take one line each.
 //! - A rule is `rule id {`, one clause per line in the order written, and `}`.
 //! - A record, enum or rule with nothing (not even a comment) between its braces is
@@ -69,12 +80,12 @@
 //! `a not in xs`, `a ?? b`, `x has f`) and after `not`; none after `-`, around `.`,
 //! or inside parentheses and brackets (`-x`, `a.b`, `a[k]`, `(a or b)`); `, `
 //! between arguments and list elements, with no trailing comma (`f(x, y)`,
-//! `[a, b]`); generators as `all(b for x in xs if c)`. Parentheses are kept exactly
+//! `[a, b]`); generators as `all(b for x in xs if c)` and `map(k: v for x in xs)`. Parentheses are kept exactly
 //! as written: none added, none removed. Literals are copied as written: string
 //! escapes stay as they are, `1_000` stays `1_000`, and `message` and `help`
 //! strings are copied byte for byte, the expressions interpolated in them included.
 //!
-//! Two constructs break when their line would pass 100 columns:
+//! These constructs break when their line would pass 100 columns:
 //!
 //! - a list literal: one element per line, indented one level deeper than the line
 //!   the list starts on, each followed by a comma, and `]` back at that line's
@@ -83,7 +94,12 @@
 //!   `param`: a line break before each operator, the continuation lines indented
 //!   one level deeper than the clause. An operand that is itself a chain of the
 //!   other operator breaks the same way, one level deeper still. Chains inside
-//!   parentheses, calls or other operators are never broken.
+//!   parentheses, calls or other operators are never broken;
+//! - `if c then a else b`: a line break before `then` and before `else`, the
+//!   continuation lines one level deeper than the line the `if` starts on; in an
+//!   `else if` chain every `then` and `else` line is at that same level;
+//! - the body of a `fn`: on the next line, one level deeper, where it breaks
+//!   further as a clause's expression does.
 //!
 //! ```text
 //! rule r {
@@ -94,7 +110,15 @@
 //!   require lower(s.id) == upper(s.id)
 //!     or starts_with(s.id, "A") and ends_with(s.id, "Z")
 //!     or contains(s.id, "-")
+//!   let action = if transfer.relationship == "pending"
+//!     then "ask the customer to accept the reseller relationship request"
+//!     else if transfer.relationship == "none"
+//!     then "send a reseller relationship request"
+//!     else "nothing to do"
 //! }
+//!
+//! fn same_offer(a: string, b: string): bool =
+//!   lower(a) == lower(b) or starts_with(lower(a), lower(b)) and ends_with(lower(a), "-trial")
 //! ```
 //!
 //! **Comments** (`//`, `///`, `////`…) are all kept, each as written except for

@@ -92,6 +92,22 @@ impl<'a> Trivia<'a> {
         }
     }
 
+    /// Where `token` first stands in `from..to` outside comments (the `..` of an
+    /// open record, which the syntax tree does not locate).
+    pub(super) fn find_code(&self, from: usize, to: usize, token: &str) -> Option<usize> {
+        let mut pos = from;
+        while pos < to {
+            let first = self.comments.partition_point(|c| c.end <= pos);
+            let comment = self.comments.get(first).filter(|c| c.start < to);
+            let stop = comment.map_or(to, |c| c.start.max(pos));
+            if let Some(at) = self.text.get(pos..stop).and_then(|t| t.find(token)) {
+                return Some(pos + at);
+            }
+            pos = comment.map_or(to, |c| c.end.max(pos + 1));
+        }
+        None
+    }
+
     /// Whether a blank line separates `pos` from the code or comment before it.
     pub(super) fn blank_before(&self, pos: usize) -> bool {
         self.space_back(pos).1 >= 2

@@ -35,6 +35,7 @@ fn same_decl(a: &Decl, b: &Decl) -> bool {
         }
         (Decl::Record(x), Decl::Record(y)) => {
             x.doc == y.doc
+                && x.open == y.open
                 && same_ident(&x.name, &y.name)
                 && x.fields.len() == y.fields.len()
                 && x.fields.iter().zip(&y.fields).all(|(f, g)| {
@@ -55,6 +56,17 @@ fn same_decl(a: &Decl, b: &Decl) -> bool {
                 && same_ident(&x.name, &y.name)
                 && same_type(&x.ty, &y.ty)
                 && same_expr(&x.default, &y.default)
+        }
+        (Decl::Fn(x), Decl::Fn(y)) => {
+            x.doc == y.doc
+                && same_ident(&x.name, &y.name)
+                && x.params.len() == y.params.len()
+                && x.params
+                    .iter()
+                    .zip(&y.params)
+                    .all(|((p, t), (q, u))| same_ident(p, q) && same_type(t, u))
+                && same_type(&x.result, &y.result)
+                && same_expr(&x.body, &y.body)
         }
         (Decl::Rule(x), Decl::Rule(y)) => {
             x.doc == y.doc
@@ -125,17 +137,27 @@ fn same_expr(a: &Expr, b: &Expr) -> bool {
             o == p && same_expr(x, y) && same_expr(i, j)
         }
         (ExprKind::Call(f, x), ExprKind::Call(g, y)) => same_ident(f, g) && same_exprs(x, y),
+        (ExprKind::If(x), ExprKind::If(y)) => {
+            same_expr(&x.cond, &y.cond)
+                && same_expr(&x.then_branch, &y.then_branch)
+                && same_expr(&x.else_branch, &y.else_branch)
+        }
         (ExprKind::Generator(x), ExprKind::Generator(y)) => {
             same_ident(&x.func, &y.func)
+                && same_optional(x.key.as_ref(), y.key.as_ref())
                 && same_ident(&x.var, &y.var)
                 && same_expr(&x.body, &y.body)
                 && same_expr(&x.iter, &y.iter)
-                && match (&x.filter, &y.filter) {
-                    (Some(f), Some(g)) => same_expr(f, g),
-                    (None, None) => true,
-                    _ => false,
-                }
+                && same_optional(x.filter.as_ref(), y.filter.as_ref())
         }
+        _ => false,
+    }
+}
+
+fn same_optional(a: Option<&Expr>, b: Option<&Expr>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => same_expr(x, y),
+        (None, None) => true,
         _ => false,
     }
 }
@@ -170,5 +192,32 @@ mod tests {
         assert_eq!(first_difference(&a, &d), Some(1));
         let e = tree("input a: A\nrule r { require (a or b) and c }");
         assert_eq!(first_difference(&a, &e), None);
+    }
+
+    #[test]
+    fn the_v2_constructs_are_compared() {
+        let pairs = [
+            ("record A { x: int }", "record A { x: int, .. }"),
+            ("fn f(x: int): int = x", "fn f(x: string): int = x"),
+            ("fn f(x: int): int = x", "fn f(x: int): bool = x"),
+            ("fn f(x: int): int = x", "fn f(y: int): int = y"),
+            (
+                "rule r { require if a then b else c }",
+                "rule r { require if a then c else b }",
+            ),
+            (
+                "rule r { require len(map(k: v for x in xs)) == 1 }",
+                "rule r { require len(map(v: k for x in xs)) == 1 }",
+            ),
+            (
+                "rule r { require x has \"@a\" }",
+                "rule r { require x has \"@b\" }",
+            ),
+            ("record A { \"@a\": int }", "record A { \"@b\": int }"),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(first_difference(&tree(a), &tree(b)), Some(0), "{a} vs {b}");
+            assert_eq!(first_difference(&tree(a), &tree(a)), None, "{a}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
-use super::ast::{BinaryOp, Expr, ExprKind, Generator, Ident, UnaryOp};
+use super::ast::{BinaryOp, Expr, ExprKind, Generator, Ident, IfExpr, UnaryOp};
 use super::grammar::Rule;
 use super::literal::{parse_int, unescape};
 use super::lower::Lowerer;
@@ -151,8 +151,59 @@ impl Lowerer {
                     pair.into_inner().map(|p| self.expr_sized(p)).unzip();
                 self.node(ExprKind::List(items), span, &depths)
             }
+            Rule::if_expr => self.if_expr(pair),
             _ => self.invalid(span),
         }
+    }
+
+    /// `if C then A else B`; a missing `else` is reported and stands for an
+    /// invalid expression, so that the `then` branch is still checked.
+    fn if_expr(&self, pair: Pair<'_, Rule>) -> Sized {
+        let pair_span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let (Some(if_kw), Some(cond), Some(then_kw), Some(then_branch)) =
+            (inner.next(), inner.next(), inner.next(), inner.next())
+        else {
+            return self.invalid(pair_span);
+        };
+        let if_span = self.span(&if_kw);
+        let then_span = self.span(&then_kw);
+        let (cond, cond_depth) = self.expr_sized(cond);
+        let (then_branch, then_depth) = self.expr_sized(then_branch);
+        let (else_span, else_branch, else_depth) = match (inner.next(), inner.next()) {
+            (Some(else_kw), Some(else_branch)) => {
+                let (else_branch, depth) = self.expr_sized(else_branch);
+                (self.span(&else_kw), else_branch, depth)
+            }
+            _ => {
+                let end = then_branch.span.end as usize;
+                let at = crate::source::Span::new(self.file, end, end);
+                self.report(
+                    Diagnostic::error(Code::Parse, "`if` needs an `else`")
+                        .label(if_span, "this `if` has no `else`")
+                        .label(at, "add `else …` here")
+                        .help("`if` needs an `else`: `if C then A else B`; to apply a rule only where a condition holds, write `when C`"),
+                );
+                let invalid = Expr {
+                    kind: ExprKind::Invalid,
+                    span: at,
+                };
+                (at, invalid, 1)
+            }
+        };
+        let span = if_span.to(else_branch.span);
+        let node = IfExpr {
+            cond,
+            then_branch,
+            else_branch,
+            then_span,
+            else_span,
+        };
+        self.node(
+            ExprKind::If(Box::new(node)),
+            span,
+            &[cond_depth, then_depth, else_depth],
+        )
     }
 
     /// A variable, or a call when the name is followed by arguments.
@@ -174,9 +225,49 @@ impl Lowerer {
             return self.node(ExprKind::Call(func, Vec::new()), span, &[]);
         };
         let (first, first_depth) = self.expr_sized(first);
-        let Some(rest) = inner.next() else {
+        let Some(mut rest) = inner.next() else {
             return self.invalid(span);
         };
+        // `map(key: value for …)`: the first expression is the key.
+        let mut key = None;
+        let (mut first, mut first_depth) = (first, first_depth);
+        if rest.as_rule() == Rule::map_value {
+            let colon = self.span(&rest);
+            let colon =
+                crate::source::Span::new(self.file, colon.start as usize, colon.start as usize + 1);
+            let Some(value) = rest.clone().into_inner().next() else {
+                return self.invalid(span);
+            };
+            let Some(next) = inner.next() else {
+                return self.invalid(span);
+            };
+            rest = next;
+            let (value, value_depth) = self.expr_sized(value);
+            let is_generator = rest.as_rule() == Rule::generator;
+            if func.name == "map" && is_generator {
+                key = Some((first, first_depth));
+            } else {
+                let help = if func.name == "map" {
+                    "`map` builds a map from a generator: write `map(K: V for x in xs)`, or `map(K: V for x in xs if C)`".to_string()
+                } else if is_generator {
+                    format!(
+                        "only `map` takes a key: `map(K: V for x in xs)` builds a map; `{}(…)` takes one expression before `for`",
+                        func.name
+                    )
+                } else {
+                    "arguments are separated by `,`; `K: V` is written only in `map(K: V for x in xs)`".to_string()
+                };
+                self.report(
+                    Diagnostic::error(Code::Parse, format!("`:` in a call of `{}`", func.name))
+                        .label(colon, "unexpected `:`")
+                        .help(help),
+                );
+                if !is_generator {
+                    return self.node(ExprKind::Invalid, span, &[]);
+                }
+            }
+            (first, first_depth) = (value, value_depth);
+        }
         if rest.as_rule() == Rule::generator {
             let mut parts = rest.into_inner();
             let (Some(_for), Some(var), Some(_in), Some(iter)) =
@@ -189,8 +280,9 @@ impl Lowerer {
             let _if = parts.next();
             let filter = parts.next().map(|p| self.expr_sized(p));
             let filter_depth = filter.as_ref().map_or(0, |f| f.1);
+            let key_depth = key.as_ref().map_or(0, |k| k.1);
             let generator = Generator {
-                key: None,
+                key: key.map(|k| k.0),
                 func,
                 body: first,
                 var,
@@ -200,7 +292,7 @@ impl Lowerer {
             return self.node(
                 ExprKind::Generator(Box::new(generator)),
                 span,
-                &[first_depth, iter_depth, filter_depth],
+                &[key_depth, first_depth, iter_depth, filter_depth],
             );
         }
         let mut args = vec![first];
@@ -257,7 +349,7 @@ impl Lowerer {
             },
             _ => match inner.nth(1) {
                 Some(field) => self.node(
-                    ExprKind::Has(Box::new(operand), self.ident(&field)),
+                    ExprKind::Has(Box::new(operand), self.field_name(field)),
                     span,
                     &[depth],
                 ),

@@ -128,6 +128,37 @@ pub fn parse_int(text: &str) -> Option<i64> {
     digits.parse::<i64>().ok()
 }
 
+/// Whether `name` can be written bare where a field name goes: an identifier
+/// that is not a keyword. Other names (`@odata.type`, `in`) must be quoted, and
+/// the formatter quotes exactly those.
+pub fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !super::parse_error::KEYWORDS.contains(&name)
+}
+
+/// `text` as a string literal that decodes back to it: quotes, and escapes for
+/// `"`, `\\`, line feeds, tabs and other control characters.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +190,23 @@ mod tests {
     fn parses_ints() {
         assert_eq!(parse_int("1_000"), Some(1000));
         assert_eq!(parse_int("9223372036854775808"), None);
+    }
+
+    #[test]
+    fn names_are_quoted_only_when_needed() {
+        assert!(is_plain_name("offerId"));
+        assert!(is_plain_name("_x1"));
+        assert!(!is_plain_name("in"));
+        assert!(!is_plain_name("then"));
+        assert!(!is_plain_name("@odata.type"));
+        assert!(!is_plain_name("1a"));
+        assert!(!is_plain_name(""));
+        for text in ["a\"b", "back\\slash", "line\nfeed\t", "bell\u{7}", "é"] {
+            let quoted = quote(text);
+            let inner = &quoted[1..quoted.len() - 1];
+            let (decoded, errors) = unescape(inner);
+            assert!(errors.is_empty(), "{quoted}");
+            assert_eq!(decoded.text, text);
+        }
     }
 }

@@ -9,8 +9,9 @@ use std::cell::{Cell, RefCell};
 use pest::iterators::{Pair, Pairs};
 
 use super::ast::{
-    Clause, ClauseKind, DataDecl, Decl, EnumDecl, EnumMember, FieldDecl, File, InputDecl,
-    ParamDecl, RecordDecl, RuleDecl, Template, TemplatePart, TypeExpr, TypeExprKind,
+    Clause, ClauseKind, DataDecl, Decl, EnumDecl, EnumMember, FieldDecl, File, FnDecl, Ident,
+    InputDecl, ParamDecl, RecordDecl, RuleDecl, Template, TemplatePart, TypeExpr, TypeExprKind,
+    Unparsed,
 };
 use super::grammar::Rule;
 use super::literal::unescape;
@@ -27,6 +28,10 @@ pub(crate) struct Lowerer {
     pub(crate) base: usize,
     pub(crate) diags: RefCell<Vec<Diagnostic>>,
     pub(crate) depth_reported: Cell<bool>,
+    /// Declarations that parsed but cannot be lowered (a `fn` without a result
+    /// type), already reported; kept so that the checker does not call their
+    /// names unknown.
+    pub(crate) unparsed: RefCell<Vec<Unparsed>>,
 }
 
 impl Lowerer {
@@ -36,6 +41,7 @@ impl Lowerer {
             base,
             diags: RefCell::new(Vec::new()),
             depth_reported: Cell::new(false),
+            unparsed: RefCell::new(Vec::new()),
         }
     }
 
@@ -77,7 +83,8 @@ impl Lowerer {
                     docs.clear();
                     let span = self.span(&item);
                     match item.into_inner().next().and_then(|d| self.decl(d, doc)) {
-                        Some(decl) => decls.push(decl),
+                        Some(Some(decl)) => decls.push(decl),
+                        Some(None) => {}
                         None => self.internal(span),
                     }
                 }
@@ -87,7 +94,7 @@ impl Lowerer {
         self.stray_docs(&docs, "at the end of the file");
         File {
             decls,
-            unparsed: Vec::new(),
+            unparsed: self.unparsed.take(),
         }
     }
 
@@ -101,7 +108,15 @@ impl Lowerer {
         }
     }
 
-    fn decl(&self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<Decl> {
+    /// A declaration; `Some(None)` for one that was reported and left out.
+    fn decl(&self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<Option<Decl>> {
+        if pair.as_rule() == Rule::fn_decl {
+            return self.fn_decl(pair, doc);
+        }
+        self.plain_decl(pair, doc).map(Some)
+    }
+
+    fn plain_decl(&self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<Decl> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut inner = pair.into_inner();
@@ -128,12 +143,19 @@ impl Lowerer {
                 let (items, docs): (Vec<_>, Vec<_>) =
                     inner.partition(|p| p.as_rule() != Rule::doc_comment);
                 self.stray_docs(&docs, "at the end of a record");
-                let fields = items
-                    .into_iter()
-                    .map(|f| self.field(f))
-                    .collect::<Option<Vec<_>>>()?;
+                let mut fields = Vec::with_capacity(items.len());
+                let mut open = false;
+                let count = items.len();
+                for (index, item) in items.into_iter().enumerate() {
+                    if item.as_rule() == Rule::open_mark {
+                        self.open_mark(item, index + 1 == count);
+                        open = true;
+                    } else {
+                        fields.push(self.field(item)?);
+                    }
+                }
                 Some(Decl::Record(RecordDecl {
-                    open: false,
+                    open,
                     doc,
                     name,
                     fields,
@@ -252,13 +274,125 @@ impl Lowerer {
                 docs.push(p);
                 continue;
             }
-            let name = self.ident(&p);
+            let name = self.field_name(p);
             let ty = self.type_expr(inner.next()?)?;
             return Some(FieldDecl {
                 doc: doc_text(&docs),
                 name,
                 ty,
             });
+        }
+    }
+
+    /// The `..` of an open record, which must come after the last field; a `///`
+    /// above it documents nothing.
+    fn open_mark(&self, pair: Pair<'_, Rule>, last: bool) {
+        let span = self.span(&pair);
+        let docs: Vec<_> = pair.into_inner().collect();
+        self.stray_docs(&docs, "above `..`");
+        if !last {
+            let dots = Span::new(self.file, span.end as usize - 2, span.end as usize);
+            self.report(
+                Diagnostic::error(Code::Parse, "`..` must come after the last field")
+                    .label(dots, "fields follow this `..`")
+                    .help("move `..` to the end of the record, after the last field: `record R { a: int, b: string, .. }`"),
+            );
+        }
+    }
+
+    /// A field name: an identifier, or a string literal (escapes resolved) for a
+    /// name that is a keyword or not an identifier. The span of a quoted name is
+    /// its literal, quotes included.
+    pub(crate) fn field_name(&self, pair: Pair<'_, Rule>) -> Ident {
+        if pair.as_rule() != Rule::string_lit {
+            return self.ident(&pair);
+        }
+        let span = self.span(&pair);
+        let name = self.string_lit(pair);
+        if name.is_empty() {
+            self.report(
+                Diagnostic::error(Code::Parse, "a field name cannot be empty")
+                    .label(span, "an empty name")
+                    .help("write the key as the data spells it, in quotes when it is not a plain name, as in `\"@odata.type\": string?`"),
+            );
+        }
+        Ident { name, span }
+    }
+
+    /// `fn name(params): Type = body`; a declaration without a result type is
+    /// reported and left out (`Some(None)`).
+    fn fn_decl(&self, pair: Pair<'_, Rule>, doc: Option<String>) -> Option<Option<Decl>> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let _keyword = inner.next()?;
+        let name = self.ident(&inner.next()?);
+        let params_pair = inner.next()?;
+        let params_span = self.span(&params_pair);
+        let mut params = Vec::new();
+        for param in params_pair.into_inner() {
+            let mut parts = param.into_inner();
+            let param_name = self.ident(&parts.next()?);
+            let ty = self.type_expr(parts.next()?)?;
+            params.push((param_name, self.not_optional(ty, "parameter")));
+        }
+        let next = inner.next()?;
+        let (result, body) = if next.as_rule() == Rule::type_expr {
+            let ty = self.type_expr(next)?;
+            (
+                Some(self.not_optional(ty, "result")),
+                self.expr(inner.next()?),
+            )
+        } else {
+            (None, self.expr(next))
+        };
+        let Some(result) = result else {
+            let at = Span::new(
+                self.file,
+                params_span.end as usize,
+                params_span.end as usize,
+            );
+            let params_text: Vec<String> = params
+                .iter()
+                .map(|(p, t)| format!("{}: {}", p.name, type_text(t)))
+                .collect();
+            self.report(
+                Diagnostic::error(Code::Parse, format!("function `{}` has no result type", name.name))
+                    .label(at, "write `: TYPE` here")
+                    .help(format!(
+                        "a function declares the type of its result after its parameters: `fn {}({}): TYPE = …`",
+                        name.name,
+                        params_text.join(", ")
+                    )),
+            );
+            self.unparsed.borrow_mut().push(Unparsed {
+                keyword: "fn".to_string(),
+                name: name.name,
+            });
+            return Some(None);
+        };
+        Some(Some(Decl::Fn(FnDecl {
+            doc,
+            name,
+            params,
+            result,
+            body,
+            span,
+        })))
+    }
+
+    /// A parameter or result type, reported when written `T?` (the value is
+    /// always there), and returned as `T` so that no second error follows.
+    fn not_optional(&self, ty: TypeExpr, what: &str) -> TypeExpr {
+        match ty.kind {
+            TypeExprKind::Optional(inner) => {
+                self.report(
+                    Diagnostic::error(Code::Parse, format!("a function's {what} cannot be optional"))
+                        .label(ty.span, format!("write `{}` here", type_text(&inner)))
+                        .help("parameters and results of a function always hold a value; write the type without `?`, and handle an absent field where the function is called, as in `f(x.field ?? default)`"),
+                );
+                *inner
+            }
+            _ => ty,
         }
     }
 
@@ -414,6 +548,16 @@ impl Lowerer {
             }
         }
         Template { parts, span }
+    }
+}
+
+/// A type as it is written, for messages.
+fn type_text(ty: &TypeExpr) -> String {
+    match &ty.kind {
+        TypeExprKind::Named(name) => name.name.clone(),
+        TypeExprKind::List(element) => format!("[{}]", type_text(element)),
+        TypeExprKind::Map(key, value) => format!("[{}: {}]", type_text(key), type_text(value)),
+        TypeExprKind::Optional(inner) => format!("{}?", type_text(inner)),
     }
 }
 

@@ -10,6 +10,8 @@ mod grammar;
 pub mod literal;
 mod lower;
 mod parse_error;
+#[cfg(test)]
+mod parse_tests;
 mod prescan;
 
 pub use expr::{MAX_EXPR_DEPTH, MAX_OPERATOR_CHAIN};
@@ -54,7 +56,9 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
             Ok(mut pairs) => {
                 let lowerer = lower::Lowerer::new(file, base);
                 if let Some(pair) = pairs.next() {
-                    out.decls.extend(lowerer.file(pair).decls);
+                    let lowered = lowerer.file(pair);
+                    out.decls.extend(lowered.decls);
+                    out.unparsed.extend(lowered.unparsed);
                 }
                 diags.extend(lowerer.into_diagnostics());
             }
@@ -71,7 +75,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
 /// that starts (in column 0) with a declaration keyword, together with the `///`
 /// lines right above it. Returns each chunk with its byte offset.
 fn chunks(text: &str) -> Vec<(usize, &str)> {
-    const KEYWORDS: [&str; 6] = ["enum", "record", "input", "data", "param", "rule"];
+    const KEYWORDS: [&str; 7] = ["enum", "record", "input", "data", "param", "rule", "fn"];
     let mut starts = vec![0];
     let mut offset = 0;
     let mut doc_start: Option<usize> = None;

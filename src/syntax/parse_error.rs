@@ -105,6 +105,7 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>, last: b
         .next()
         .is_some_and(|l| l.trim().is_empty());
     let situation = Situation {
+        decl: first_word(text),
         found,
         rules: &rules,
         expected: &expected,
@@ -126,6 +127,8 @@ pub(crate) fn parse_error(file: FileId, text: &str, error: &Error<Rule>, last: b
 
 /// What `targeted_help` looks at.
 struct Situation<'a> {
+    /// The keyword of the declaration (`fn`, `record`, …).
+    decl: &'a str,
     /// The offending token (empty at the end of the chunk).
     found: &'a str,
     /// The grammar rules that were expected.
@@ -201,7 +204,8 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     if has(&words, "an operator") {
         words.retain(|w| w != "an expression");
     } else if has(&words, "an expression") {
-        words.retain(|w| w != "a name" && w != "a string");
+        // `if` starts an expression too.
+        words.retain(|w| w != "a name" && w != "a string" && w != "`if`");
     }
     // The quotes are what "a string" starts with.
     if has(&words, "a string")
@@ -216,30 +220,41 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     words
 }
 
-/// The language's keywords (language.md §2).
-const KEYWORDS: &[&str] = &[
+/// The language's keywords (language.md §2, and `then`, `else` and `fn` of v2).
+pub(crate) const KEYWORDS: &[&str] = &[
     "rule", "record", "enum", "input", "data", "param", "severity", "for", "in", "let", "when",
-    "require", "message", "help", "and", "or", "not", "has", "if", "true", "false", "error",
-    "warning", "info",
+    "require", "message", "help", "and", "or", "not", "has", "if", "then", "else", "fn", "true",
+    "false", "error", "warning", "info",
 ];
 
 /// A phrase for a grammar rule, or `None` for rules not worth naming.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of file",
-        Rule::declaration => "a declaration (`enum`, `record`, `input`, `data`, `param` or `rule`)",
+        Rule::declaration => {
+            "a declaration (`enum`, `record`, `input`, `data`, `param`, `rule` or `fn`)"
+        }
         Rule::clause => {
             "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)"
         }
         Rule::ident | Rule::name => "a name",
         Rule::rule_id => "a rule id such as `same-region`",
         Rule::type_expr | Rule::named_type | Rule::bracket_type => "a type",
-        Rule::expr | Rule::paren | Rule::list_lit | Rule::int_lit | Rule::bool_lit => {
-            "an expression"
-        }
+        Rule::expr
+        | Rule::paren
+        | Rule::list_lit
+        | Rule::int_lit
+        | Rule::bool_lit
+        | Rule::if_expr => "an expression",
         Rule::string_lit | Rule::template | Rule::single_quoted => "a string",
         Rule::enum_member => "an enum member (a string)",
         Rule::field_decl => "a field (`name: Type`)",
+        Rule::open_mark => "`..`",
+        Rule::fn_param => "a parameter (`name: Type`)",
+        Rule::fn_params => "`(`",
+        Rule::kw_fn => "`fn`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
         Rule::severity_level => "a severity (`error`, `warning` or `info`)",
         Rule::kw_rule => "`rule`",
         Rule::kw_record => "`record`",
@@ -312,6 +327,15 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
         .rules
         .iter()
         .any(|r| matches!(r, Rule::ident | Rule::name));
+    if expects_name
+        && KEYWORDS.contains(&found)
+        && at.decl == "record"
+        && !at.before.ends_with("record")
+    {
+        return Some(format!(
+            "`{found}` is a keyword: a field of that name is declared quoted, `\"{found}\": TYPE`, and read as `x[\"{found}\"]`"
+        ));
+    }
     if expects_name && KEYWORDS.contains(&found) {
         return Some(format!(
             "`{found}` is a keyword and cannot be used as a name (of a variable, a field or a type); choose another name"
@@ -334,8 +358,14 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     {
         return Some(format!("enum members are strings: write `\"{found}\"`"));
     }
+    if at.rules.contains(&Rule::kw_then) {
+        return Some("`if` needs `then` after its condition: `if C then A else B`".into());
+    }
     if at.rules.contains(&Rule::clause) {
-        if found == "if" || found == "where" {
+        if found == "if" {
+            return Some("`if` is an expression, not a clause: to apply the rule only where a condition holds write `when C`; for a requirement that depends on one write `require if C then … else …`".into());
+        }
+        if found == "where" {
             return Some("a rule applies only where a condition holds with `when`, as in `when s has target`".into());
         }
         let clauses = [
@@ -353,8 +383,11 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
             return Some("a rule body is a list of clauses, each starting with its keyword, as in `require a == b`".into());
         }
     }
+    if at.decl == "fn" && (expects("`=`") || expects("`:`")) && !at.before.contains('=') {
+        return Some("a function is written `fn NAME(PARAM: TYPE, …): TYPE = EXPR`: its result type after `:`, then `=` and its body".into());
+    }
     if at.rules.contains(&Rule::declaration) {
-        let declarations = ["enum", "record", "input", "data", "param", "rule"];
+        let declarations = ["enum", "record", "input", "data", "param", "rule", "fn"];
         if let Some(keyword) = did_you_mean(found, declarations) {
             return Some(format!("did you mean `{keyword}`?"));
         }
@@ -362,10 +395,28 @@ fn targeted_help(at: &Situation<'_>) -> Option<String> {
     if found == "'" {
         return Some("strings are written in double quotes".into());
     }
-    if found == "?" || found == ":" {
-        return Some("there is no `c ? a : b`; write `(c and a) or (not c and b)`, or split the rule with `when`".into());
+    if found == "?"
+        || found == ":"
+        || (at.before.ends_with('?')
+            && !at.before.ends_with("??")
+            && at.decl == "rule"
+            && at.expected.is_empty())
+    {
+        return Some("there is no `c ? a : b`; write `if c then a else b`".into());
     }
     None
+}
+
+/// The first word of a chunk, after its comments: its declaration keyword.
+fn first_word(text: &str) -> &str {
+    let code = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("")
 }
 
 /// Whether the text before the error ends inside the `{…}` of a `message` or

@@ -42,6 +42,12 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
     let mut depth = 0usize;
     // For each open bracket: where it is, and the commas seen directly inside.
     let mut open: Vec<(usize, usize)> = Vec::new();
+    // For each bracket level (the outermost first): the `if`s whose branches may
+    // still be open there. Pest recurses once per `if` nested in another's
+    // branch, so they count towards the depth like brackets; they end at the
+    // level's `,`, `for` and closing bracket, and at a clause's keyword.
+    let mut ifs: Vec<usize> = vec![0];
+    let mut open_ifs = 0usize;
     let mut last_word: &str = "";
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
@@ -83,8 +89,12 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                         return vec![too_deep(file, i)];
                     }
                     open.push((i, 0));
+                    ifs.push(0);
                 }
                 b',' => {
+                    if let Some(level) = ifs.last_mut() {
+                        open_ifs -= std::mem::take(level);
+                    }
                     if let Some((at, commas)) = open.last_mut() {
                         *commas += 1;
                         if *commas >= MAX_BRACKET_ITEMS {
@@ -95,11 +105,13 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                 b'}' if interpolation.is_some_and(|(d, _)| d == depth) => {
                     depth = depth.saturating_sub(1);
                     open.pop();
+                    close_level(&mut ifs, &mut open_ifs);
                     stack.pop();
                 }
                 b')' | b']' | b'}' => {
                     depth = depth.saturating_sub(1);
                     open.pop();
+                    close_level(&mut ifs, &mut open_ifs);
                 }
                 _ => {}
             },
@@ -147,6 +159,7 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                         return vec![too_deep(file, i)];
                     }
                     open.push((i, 0));
+                    ifs.push(0);
                     stack.push(Context::Code {
                         interpolation: Some((depth, i)),
                     });
@@ -163,6 +176,21 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
                 i += 1;
             }
             last_word = text.get(start..i).unwrap_or("");
+            if matches!(here, Context::Code { .. }) {
+                if last_word == "if" {
+                    open_ifs += 1;
+                    if let Some(level) = ifs.last_mut() {
+                        *level += 1;
+                    }
+                    if depth + open_ifs > MAX_BRACKET_DEPTH {
+                        return vec![too_deep_ifs(file, start)];
+                    }
+                } else if ENDS_IFS.contains(&last_word)
+                    && let Some(level) = ifs.last_mut()
+                {
+                    open_ifs -= std::mem::take(level);
+                }
+            }
             continue;
         }
         if !b.is_ascii_whitespace() {
@@ -174,6 +202,29 @@ pub fn prescan(file: FileId, text: &str) -> Vec<Diagnostic> {
         Some(Context::Str { start, .. }) => vec![unterminated(file, *start, text.len(), '"')],
         _ => Vec::new(),
     }
+}
+
+/// Words after which no `if` of the same bracket level can still be open: the
+/// variable of a generator, and the keywords that start a clause or declaration.
+const ENDS_IFS: &[&str] = &[
+    "for", "require", "when", "let", "message", "help", "severity", "rule", "fn", "param", "data",
+    "input", "record", "enum",
+];
+
+/// Forgets the `if`s of a bracket level that closes.
+fn close_level(ifs: &mut Vec<usize>, open_ifs: &mut usize) {
+    if ifs.len() > 1 {
+        *open_ifs -= ifs.pop().unwrap_or(0);
+    }
+}
+
+fn too_deep_ifs(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::Limit,
+        format!("`if` expressions and brackets nested more than {MAX_BRACKET_DEPTH} deep"),
+    )
+    .label(Span::new(file, at, at + 2), "this `if` is too deep")
+    .help("each `if` inside the branch of another counts one level, as `else if` does: split the expression with `let` clauses, or look the value up in a map")
 }
 
 fn unclosed_interpolation(file: FileId, at: usize) -> Diagnostic {

@@ -236,7 +236,10 @@ impl Checker<'_> {
             return call;
         }
         if !is_function_name(name) {
-            self.unknown_function(func);
+            // A `fn` whose declaration did not parse: its error is reported.
+            if !self.unparsed_names.contains(name) {
+                self.unknown_function(func);
+            }
             for a in args {
                 self.expr(scope, a, None);
             }

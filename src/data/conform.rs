@@ -356,7 +356,7 @@ impl Conformer<'_> {
             }
         }
         if undeclared {
-            self.near_misses(def, entries, what);
+            self.near_misses(def, entries);
         }
         let mut missing = Vec::new();
         if required_seen < def.fields.iter().filter(|f| !f.optional).count() {
@@ -404,7 +404,7 @@ impl Conformer<'_> {
     /// on the spelling, and the field would otherwise be silently absent.
     /// Called only when the object has undeclared keys, so a conforming
     /// object pays nothing for it.
-    fn near_misses(&mut self, def: &RecordDef, entries: &[Entry], what: What<'_>) {
+    fn near_misses(&mut self, def: &RecordDef, entries: &[Entry]) {
         for field in def.fields.iter().filter(|f| f.optional) {
             if entries.iter().any(|e| e.key == field.name) {
                 continue;
@@ -414,15 +414,11 @@ impl Conformer<'_> {
                 .filter(|e| def.field(&e.key).is_none())
                 .find(|e| suggest::near_miss(&field.name, &e.key));
             let Some(entry) = close else { continue };
-            let place = match what {
-                What::Root("") => String::new(),
-                _ => format!(" in `{what}`"),
-            };
             self.report(
                 Diagnostic::warning(
                     Code::NearMiss,
                     format!(
-                        "`{}` is declared but absent{place}; the data has `{}`: did you mean it?",
+                        "`{}` is declared but absent; the data has `{}`: did you mean it?",
                         field.name, entry.key
                     ),
                 )
@@ -728,8 +724,8 @@ mod tests {
         assert_eq!(
             messages(&warnings),
             [
-                "`autoRenewEnable` is declared but absent in `sub`; the data has `autoRenewEnabled`: did you mean it?",
-                "`@odata.type` is declared but absent in `sub`; the data has `@odata.Type`: did you mean it?",
+                "`autoRenewEnable` is declared but absent; the data has `autoRenewEnabled`: did you mean it?",
+                "`@odata.type` is declared but absent; the data has `@odata.Type`: did you mean it?",
             ]
         );
         assert!(

@@ -28,8 +28,7 @@ pub fn did_you_mean<'a>(
             strsim::normalized_damerau_levenshtein(&lower, &candidate.to_lowercase())
         };
         let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
-        // A prefix of three or more letters (`warn` for `warning`) is a likely abbreviation.
-        let prefix = name.chars().count() >= 3 && candidate.to_lowercase().starts_with(&lower);
+        let prefix = prefix_of_either(&lower, &candidate.to_lowercase());
         let close =
             score >= 0.7 || (distance <= 2 && name.chars().count() > 3) || distance <= 1 || prefix;
         if close && best.is_none_or(|(b, _)| score > b) {
@@ -37,6 +36,44 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// The shortest name that counts as a prefix of another for a suggestion:
+/// `warn` for `warning` and `prod` for `production` are likely, `pr` for
+/// `production` or `id` for `identity` are guesses (docs/language.md,
+/// decision 66).
+pub const MIN_PREFIX: usize = 3;
+
+/// Whether one name (already lower-cased) begins with the other, the shorter
+/// having at least [`MIN_PREFIX`] characters: an abbreviation written for the
+/// full name (`warn`, `warning`), or more written than the name holds
+/// (`production` for the member `prod`).
+fn prefix_of_either(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.chars().count() >= MIN_PREFIX && long.starts_with(short)
+}
+
+/// Whether `key`, a key of the data that is not a declared field, is a close
+/// spelling of the declared field `declared`: the same but for case
+/// (`autorenew` for `autoRenew`), or at most 2 edits away that are also fewer
+/// than a third of the declared name's characters (`autoRenewEnabled` for
+/// `autoRenewEnable`, but not `billingType` for `billingCycle`). Used for the
+/// near-miss warnings of open records, where an unknown key is not an error
+/// and a misspelt optional field would otherwise go unnoticed.
+pub fn near_miss(declared: &str, key: &str) -> bool {
+    if declared == key {
+        return false;
+    }
+    let len = declared.chars().count();
+    // Edit distance is quadratic; names this long are not typed by hand.
+    if len > 64 || key.chars().count() > 64 || len.abs_diff(key.chars().count()) > 2 {
+        return declared.len() == key.len() && declared.eq_ignore_ascii_case(key);
+    }
+    if declared.to_lowercase() == key.to_lowercase() {
+        return true;
+    }
+    let distance = strsim::damerau_levenshtein(declared, key);
+    distance <= 2 && 3 * distance < len
 }
 
 /// "did you mean `x`?" or nothing.
@@ -84,6 +121,45 @@ mod tests {
             did_you_mean("warn", ["error", "warning", "info"]),
             Some("warning")
         );
+    }
+
+    #[test]
+    fn suggests_prefixes_either_way() {
+        // More written than the name holds.
+        assert_eq!(
+            did_you_mean("production", ["dev", "test", "prod"]),
+            Some("prod")
+        );
+        assert_eq!(did_you_mean("lengths", ["len", "count"]), Some("len"));
+        // An abbreviation of the name.
+        assert_eq!(did_you_mean("len", ["length", "count"]), Some("length"));
+        assert_eq!(did_you_mean("Prod", ["production"]), Some("production"));
+        // The shorter one must have three characters.
+        assert_eq!(did_you_mean("identity", ["id", "name"]), None);
+        assert_eq!(did_you_mean("pr", ["production"]), None);
+        // A closer spelling still wins over a prefix.
+        assert_eq!(did_you_mean("prodd", ["prod", "production"]), Some("prod"));
+    }
+
+    #[test]
+    fn near_misses_of_declared_fields() {
+        assert!(near_miss("autoRenewEnable", "autoRenewEnabled"));
+        assert!(near_miss("autoRenewEnabled", "autorenewenabled"));
+        assert!(near_miss("offerId", "offerID"));
+        assert!(near_miss("quantity", "quantiy"));
+        assert!(!near_miss("billingCycle", "billingType"));
+        assert!(!near_miss("id", "ids"), "1 edit is not under a third of 2");
+        assert!(
+            !near_miss("sku", "skus"),
+            "1 edit is not under a third of 3"
+        );
+        assert!(near_miss("name", "names"), "1 edit is under a third of 4");
+        assert!(near_miss("status", "Status"));
+        assert!(!near_miss("offerId", "offerId"));
+        assert!(!near_miss("offerId", "offerIdentifier"));
+        let long = "a".repeat(100);
+        assert!(near_miss(&long, &long.to_uppercase()));
+        assert!(!near_miss(&long, &"b".repeat(100)));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::node::{Entry, Node, NodeKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::date::date_help;
+use crate::model::datetime::{datetime_help, parse_datetime};
 use crate::model::types::Type;
 use crate::model::types::{RecordDef, Schema};
 use crate::model::value::{Map, Value};
@@ -149,7 +150,7 @@ impl Conformer<'_> {
                 ),
             },
             (
-                Type::String | Type::Date | Type::Enum(_),
+                Type::String | Type::Date | Type::DateTime | Type::Enum(_),
                 NodeKind::Int(_) | NodeKind::BigInt | NodeKind::Float(_) | NodeKind::Bool(_),
             ) if !self.literal(node).is_empty() => {
                 let literal = self.literal(node).to_string();
@@ -174,6 +175,18 @@ impl Conformer<'_> {
                         format!("`{what}` is not a valid date: {why}"),
                         "not a date",
                         help,
+                    )
+                }
+            },
+            (Type::DateTime, NodeKind::Str(s)) => match parse_datetime(s) {
+                Ok(t) => Some(Value::DateTime(t)),
+                Err(why) => {
+                    let help = datetime_help(s);
+                    self.fail(
+                        node,
+                        format!("`{what}` is not a valid datetime: {why}"),
+                        "not a datetime",
+                        Some(help),
                     )
                 }
             },
@@ -315,10 +328,16 @@ impl Conformer<'_> {
         // Fields that an unknown key was taken for a misspelling of: reported
         // once, as the misspelling, and not a second time as missing.
         let mut explained: Vec<bool> = Vec::new();
+        // Keys an open record ignores, looked at again for near misses.
+        let mut undeclared = false;
         for entry in entries {
             let Some((i, field)) = def.field(&entry.key) else {
-                ok = false;
-                self.unknown_field(def, entries, entry, what, &mut explained);
+                if def.open {
+                    undeclared = true;
+                } else {
+                    ok = false;
+                    self.unknown_field(def, entries, entry, what, &mut explained);
+                }
                 continue;
             };
             if !field.optional {
@@ -335,6 +354,9 @@ impl Conformer<'_> {
                 }
                 None => ok = false,
             }
+        }
+        if undeclared {
+            self.near_misses(def, entries);
         }
         let mut missing = Vec::new();
         if required_seen < def.fields.iter().filter(|f| !f.optional).count() {
@@ -374,6 +396,44 @@ impl Conformer<'_> {
             );
         }
         ok.then(|| Value::Record(Arc::from(slots)))
+    }
+
+    /// Warns, for an open record, about each optional field the object lacks
+    /// while it has an undeclared key spelt almost like it
+    /// ([`suggest::near_miss`]): the data and the pack most likely disagree
+    /// on the spelling, and the field would otherwise be silently absent.
+    /// Called only when the object has undeclared keys, so a conforming
+    /// object pays nothing for it.
+    fn near_misses(&mut self, def: &RecordDef, entries: &[Entry]) {
+        for field in def.fields.iter().filter(|f| f.optional) {
+            if entries.iter().any(|e| e.key == field.name) {
+                continue;
+            }
+            let close = entries
+                .iter()
+                .filter(|e| def.field(&e.key).is_none())
+                .find(|e| suggest::near_miss(&field.name, &e.key));
+            let Some(entry) = close else { continue };
+            self.report(
+                Diagnostic::warning(
+                    Code::NearMiss,
+                    format!(
+                        "`{}` is declared but absent; the data has `{}`: did you mean it?",
+                        field.name, entry.key
+                    ),
+                )
+                .label(
+                    self.key_span(entry),
+                    format!("not a field of `{}`, close to `{}`", def.name, field.name),
+                )
+                .help(format!(
+                    "if the data is right, rename the field `{}` of `{}` to {} in the pack; otherwise rename the key in the data",
+                    field.name,
+                    def.name,
+                    field_name(&entry.key)
+                )),
+            );
+        }
     }
 
     /// Reports a key that is not a field of `def`, suggesting the field it may
@@ -542,6 +602,21 @@ fn whole_number(literal: &str) -> Option<Result<i64, ()>> {
     Some(i64::try_from(value).map_err(|_| ()))
 }
 
+/// A key as a field name in a pack: as it is when it is an identifier
+/// (`autoRenewEnabled`), quoted otherwise (`"@odata.type"`).
+fn field_name(key: &str) -> String {
+    let mut chars = key.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        format!("`{key}`")
+    } else {
+        format!("`{key:?}`")
+    }
+}
+
 /// "a" or "an" before a name.
 fn article(name: &str) -> &'static str {
     match name.chars().next().map(|c| c.to_ascii_lowercase()) {
@@ -557,7 +632,182 @@ fn quoted(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::whole_number;
+    use super::{conform_text, whole_number};
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::model::types::{FieldDef, RecordDef, RecordId, Schema, Type};
+    use crate::model::value::Value;
+    use crate::source::{FileId, Span};
+
+    /// `record Sub { offerId: string, autoRenewEnable: bool?, "@odata.type":
+    /// string?, billingCycle: string?, at: datetime? }`, open or not.
+    fn schema(open: bool) -> Schema {
+        let field = |name: &str, ty: Type, optional: bool| FieldDef {
+            name: name.to_string(),
+            doc: None,
+            ty,
+            optional,
+            span: Span::new(FileId::NONE, 0, 0),
+        };
+        let fields = vec![
+            field("offerId", Type::String, false),
+            field("autoRenewEnable", Type::Bool, true),
+            field("@odata.type", Type::String, true),
+            field("billingCycle", Type::String, true),
+            field("at", Type::DateTime, true),
+        ];
+        let index = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i as u32))
+            .collect();
+        Schema {
+            enums: Vec::new(),
+            records: vec![RecordDef {
+                name: "Sub".to_string(),
+                doc: None,
+                fields,
+                name_span: Span::new(FileId::NONE, 0, 0),
+                open,
+                index,
+            }],
+        }
+    }
+
+    fn run(open: bool, json: &str) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let node = crate::data::json::parse_json(json, 0).expect("valid JSON");
+        conform_text(
+            &schema(open),
+            &Type::Record(RecordId(0)),
+            &node,
+            FileId::NONE,
+            json,
+            "sub",
+        )
+    }
+
+    fn messages(diagnostics: &[Diagnostic]) -> Vec<String> {
+        diagnostics.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn open_records_ignore_undeclared_keys() {
+        let json = r##"{"offerId": "o", "@odata.type": "#x", "etag": 3, "nested": {"a": [1]}}"##;
+        let (value, warnings) = run(true, json).expect("conforms");
+        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        let Value::Record(slots) = value else {
+            panic!("a record")
+        };
+        assert_eq!(slots.len(), 5);
+        assert!(matches!(slots.get(2), Some(Some(Value::Str(s))) if &**s == "#x"));
+    }
+
+    #[test]
+    fn closed_records_reject_undeclared_keys() {
+        let errors = run(false, r#"{"offerId": "o", "etag": 3}"#).expect_err("unknown field");
+        assert_eq!(
+            messages(&errors),
+            ["unknown field `etag` in `sub`, a `Sub`"]
+        );
+        // Keys are matched exactly: a difference of case is another key.
+        let errors = run(false, r#"{"offerid": "o"}"#).expect_err("unknown field");
+        assert_eq!(
+            errors.first().and_then(|d| d.help.clone()).as_deref(),
+            Some("did you mean `offerId`?")
+        );
+    }
+
+    #[test]
+    fn near_misses_of_optional_fields_are_warnings() {
+        let json =
+            r#"{"offerId": "o", "autoRenewEnabled": true, "billingType": "x", "@odata.Type": "y"}"#;
+        let (_, warnings) = run(true, json).expect("a warning does not fail the value");
+        assert_eq!(
+            messages(&warnings),
+            [
+                "`autoRenewEnable` is declared but absent; the data has `autoRenewEnabled`: did you mean it?",
+                "`@odata.type` is declared but absent; the data has `@odata.Type`: did you mean it?",
+            ]
+        );
+        assert!(
+            warnings
+                .iter()
+                .all(|d| !d.is_error() && d.code == Code::NearMiss)
+        );
+        // Located at the key.
+        let start = json
+            .find("\"autoRenewEnabled\"")
+            .and_then(|i| u32::try_from(i).ok());
+        assert_eq!(
+            warnings
+                .first()
+                .and_then(Diagnostic::primary_span)
+                .map(|s| s.start),
+            start
+        );
+        // Present fields and closed records give no near-miss warning.
+        let (_, warnings) = run(
+            true,
+            r#"{"offerId": "o", "autoRenewEnable": true, "autoRenewEnabled": 1}"#,
+        )
+        .expect("conforms");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_warning_travels_with_the_errors() {
+        let errors = run(true, r#"{"autoRenewEnabled": true}"#).expect_err("offerId missing");
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().any(|d| d.code == Code::NearMiss));
+        assert!(errors.iter().any(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn datetimes_are_conformed_from_rfc3339_strings() {
+        let (value, _) = run(
+            true,
+            r#"{"offerId": "o", "at": "2020-03-24T20:44:14.9602781Z"}"#,
+        )
+        .expect("a datetime");
+        let Value::Record(slots) = value else {
+            panic!("a record")
+        };
+        assert!(matches!(slots.get(4), Some(Some(Value::DateTime(_)))));
+        for (text, says, helps) in [
+            (
+                "2026-05-01T09:30:00",
+                "the time zone is missing",
+                "add the time zone",
+            ),
+            ("2026-05-01", "a date alone", "declare the field `date`"),
+            ("2026-05-01T09:30:00.1234567890Z", "10 digits", "RFC 3339"),
+            ("2026-02-30T00:00:00Z", "day 30 does not exist", "RFC 3339"),
+            ("2026-05-01T09:30:00+24:00", "out of range", "RFC 3339"),
+        ] {
+            let json = format!(r#"{{"offerId": "o", "at": "{text}"}}"#);
+            let errors = run(true, &json).expect_err(text);
+            let [error] = errors.as_slice() else {
+                panic!("{text}: {:?}", messages(&errors))
+            };
+            assert!(
+                error
+                    .message
+                    .starts_with("`sub.at` is not a valid datetime: ")
+                    && error.message.contains(says),
+                "{text}: {}",
+                error.message
+            );
+            assert!(
+                error.help.as_deref().unwrap_or("").contains(helps),
+                "{text}: {:?}",
+                error.help
+            );
+        }
+        let errors = run(true, r#"{"offerId": "o", "at": 20260501}"#).expect_err("a number");
+        assert_eq!(
+            errors.first().and_then(|d| d.help.clone()).as_deref(),
+            Some("write it in quotes: `\"20260501\"`")
+        );
+    }
 
     #[test]
     fn whole_numbers_are_judged_by_their_digits() {

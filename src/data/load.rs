@@ -53,7 +53,7 @@ pub fn split_with(text: &str, format: Format, limits: &Limits) -> Split {
             let (mut nodes, mut error) = parse_yaml_with(text, limits);
             // A document with nothing in it (a trailing `---`, a stream of
             // comments) is no document: skipped, not reported as `null`.
-            let empty = |n: &Node| n.kind == NodeKind::Null && n.start == n.end;
+            let empty = is_empty_document;
             nodes.retain(|n| !empty(n));
             if error.is_none() && nodes.len() == 1 {
                 return match nodes.pop() {
@@ -111,6 +111,8 @@ pub fn parse_data_file(name: &str, text: &str, limits: &Limits) -> Result<Node, 
         Format::Json => parse_json_with(text, 0, limits),
         Format::Yaml => {
             let (mut docs, error) = parse_yaml_with(text, limits);
+            // Empty documents (a trailing `---`) are none, as in inputs.
+            docs.retain(|n| !is_empty_document(n));
             match (error, docs.len()) {
                 (Some(e), _) => Err(e),
                 (None, 1) => docs
@@ -130,6 +132,13 @@ pub fn parse_data_file(name: &str, text: &str, limits: &Limits) -> Result<Node, 
             0,
         )),
     }
+}
+
+/// Whether a YAML document holds nothing at all (a trailing `---`, a stream
+/// of comments): it is no document, not a `null` one, in inputs and data
+/// files alike.
+fn is_empty_document(node: &Node) -> bool {
+    node.kind == NodeKind::Null && node.start == node.end
 }
 
 /// How many times reading a YAML stream starts again after a broken document.
@@ -236,6 +245,28 @@ mod tests {
         // Offsets after the restart are offsets in the file.
         let Ok(c) = &split.docs[2] else { panic!() };
         assert_eq!(text.get(c.start as usize..c.end as usize), Some("c: 3"));
+    }
+
+    #[test]
+    fn a_data_file_may_end_with_an_empty_document() {
+        let limits = Limits::default();
+        for text in ["a: 1\n---\n", "---\na: 1\n---\n", "a: 1\n---\n# nothing\n"] {
+            let node = parse_data_file("d.yaml", text, &limits);
+            assert!(
+                matches!(
+                    node,
+                    Ok(Node {
+                        kind: NodeKind::Object(_),
+                        ..
+                    })
+                ),
+                "{text:?}: {node:?}"
+            );
+        }
+        let several = parse_data_file("d.yaml", "a: 1\n---\nb: 2\n", &limits);
+        assert!(several.is_err_and(|e| e.message.contains("several")));
+        let empty = parse_data_file("d.yaml", "---\n", &limits);
+        assert!(empty.is_err_and(|e| e.message.contains("empty")));
     }
 
     #[test]

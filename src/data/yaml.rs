@@ -36,6 +36,7 @@ pub fn parse_yaml(text: &str) -> (Vec<Node>, Option<LoadError>) {
 
 /// [`parse_yaml`] with the nesting and alias limits of `limits`.
 pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadError>) {
+    let pairs = SurrogatePairs::find(text);
     let mut builder = Builder {
         max_depth: limits.input_depth,
         max_alias_values: limits.yaml_alias_values,
@@ -46,8 +47,9 @@ pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadEr
         stack: Vec::new(),
         anchors: HashMap::new(),
         expanded: 0,
+        pairs: &pairs.at,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(pairs.text.as_deref().unwrap_or(text));
     while let Some(next) = parser.next_event() {
         let result = match next {
             Ok((event, span)) => builder.event(event, span),
@@ -58,6 +60,135 @@ pub fn parse_yaml_with(text: &str, limits: &Limits) -> (Vec<Node>, Option<LoadEr
         }
     }
     (builder.docs, None)
+}
+
+/// JSON-style surrogate pairs (`\ud83d\ude00`) in YAML double-quoted
+/// strings. YAML has `\U0001F600` for a character beyond the BMP, and saphyr
+/// rejects each half of a pair as an invalid escape; but JSON writes such
+/// characters as pairs, and YAML files are often JSON converted, so a pair is
+/// read as the one character it stands for (a lone or reversed half stays an
+/// error).
+///
+/// The parser is given a copy of the text in which each pair's halves are
+/// written as private-use characters (`\ud83d` → `\ue03d`, `\ude00` →
+/// `\ue600`: same length, so every offset stays right); a double-quoted
+/// scalar that holds them has each placeholder pair joined into its
+/// character, and any other scalar (where a backslash is just a backslash)
+/// gets its text back. This is exact because it is done only for a text
+/// that holds no such private-use character, written or escaped, of its own.
+struct SurrogatePairs {
+    /// The text for the parser, when some pair was rewritten.
+    text: Option<String>,
+    /// The byte offsets of the rewritten pairs (each 12 bytes), in order.
+    at: Vec<usize>,
+}
+
+/// The private-use characters the halves of a pair are written as: high
+/// halves (U+D800–U+DBFF) as U+E000–U+E3FF, low halves as U+E400–U+E7FF.
+const PLACEHOLDERS: std::ops::RangeInclusive<char> = '\u{e000}'..='\u{e7ff}';
+
+impl SurrogatePairs {
+    fn find(text: &str) -> SurrogatePairs {
+        let none = || SurrogatePairs {
+            text: None,
+            at: Vec::new(),
+        };
+        // The common case costs one search.
+        if !text.contains("\\u") {
+            return none();
+        }
+        let bytes = text.as_bytes();
+        let hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
+        // `\uD8..`–`\uDB..` then `\uDC..`–`\uDF..`, the backslash not escaped.
+        let half = |i: usize, low: bool| {
+            bytes.get(i) == Some(&b'\\')
+                && bytes.get(i + 1) == Some(&b'u')
+                && matches!(bytes.get(i + 2), Some(b'd' | b'D'))
+                && bytes.get(i + 3).is_some_and(|b| {
+                    let b = b.to_ascii_lowercase();
+                    if low {
+                        (b'c'..=b'f').contains(&b)
+                    } else {
+                        matches!(b, b'8' | b'9' | b'a' | b'b')
+                    }
+                })
+                && hex(i + 4)
+                && hex(i + 5)
+        };
+        let mut at = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes.get(i) {
+                Some(b'\\') if half(i, false) && half(i + 6, true) => {
+                    at.push(i);
+                    i += 12;
+                }
+                // An escaped backslash (or any other escape) is skipped whole.
+                Some(b'\\') => i += 2,
+                _ => i += 1,
+            }
+        }
+        let lower = text.to_ascii_lowercase();
+        let own_placeholders = text.chars().any(|c| PLACEHOLDERS.contains(&c))
+            || [
+                "\\ue0", "\\ue1", "\\ue2", "\\ue3", "\\ue4", "\\ue5", "\\ue6", "\\ue7", "\\u0000e",
+            ]
+            .iter()
+            .any(|p| lower.contains(p));
+        if at.is_empty() || own_placeholders {
+            return none();
+        }
+        let mut out = text.to_string();
+        for &p in &at {
+            if let Some(pair) = text.get(p..p + 12) {
+                out.replace_range(p..p + 12, &placeholder(pair));
+            }
+        }
+        SurrogatePairs {
+            text: Some(out),
+            at,
+        }
+    }
+}
+
+/// The text a pair (`\ud83d\ude00`, 12 ASCII bytes) is given to the parser
+/// as (`\ue03d\ue600`): `d8`–`db` become `e0`–`e3`, `dc`–`df` become
+/// `e4`–`e7`.
+fn placeholder(pair: &str) -> String {
+    pair.char_indices()
+        .map(|(i, c)| match i {
+            2 | 8 => 'e',
+            // The second hex digit of a half is 8–f: less 8, it is 0–7.
+            3 | 9 => c
+                .to_digit(16)
+                .and_then(|d| d.checked_sub(8))
+                .and_then(|d| char::from_digit(d, 16))
+                .unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// A double-quoted scalar's value with each placeholder pair joined into the
+/// character it stands for ([`SurrogatePairs`]).
+fn join_pairs(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let high = u32::from(c).wrapping_sub(0xE000);
+        if high < 0x400
+            && let Some(&next) = chars.peek()
+            && let low = u32::from(next).wrapping_sub(0xE400)
+            && low < 0x400
+            && let Some(joined) = char::from_u32(0x10000 + (high << 10) + low)
+        {
+            out.push(joined);
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Character index → byte offset.
@@ -177,6 +308,8 @@ struct Builder<'t> {
     max_depth: usize,
     /// How many values aliases may produce in the stream.
     max_alias_values: usize,
+    /// Where surrogate pairs were rewritten for the parser ([`SurrogatePairs`]).
+    pairs: &'t [usize],
 }
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -530,6 +663,7 @@ impl Builder<'_> {
                         end = end.min(u32::try_from(close + 1).unwrap_or(end));
                     }
                 }
+                let value = self.restore_pairs(value, style, start, end);
                 let resolved = resolve_scalar(&value, style, tag.as_deref(), start, end)?;
                 let merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                 let value = value.into_owned();
@@ -577,6 +711,38 @@ impl Builder<'_> {
             Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
             Event::SequenceEnd | Event::MappingEnd => self.close(span),
         }
+    }
+
+    /// The value of a scalar written over `start..end` in which surrogate
+    /// pairs were rewritten ([`SurrogatePairs`]): joined into characters in a
+    /// double-quoted scalar, given their text back in any other.
+    fn restore_pairs<'v>(
+        &self,
+        value: std::borrow::Cow<'v, str>,
+        style: ScalarStyle,
+        start: u32,
+        end: u32,
+    ) -> std::borrow::Cow<'v, str> {
+        let first = self.pairs.partition_point(|&p| p < start as usize);
+        let inside = self
+            .pairs
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|&&p| p < end as usize);
+        if style == ScalarStyle::DoubleQuoted {
+            if inside.clone().next().is_none() {
+                return value;
+            }
+            return std::borrow::Cow::Owned(join_pairs(&value));
+        }
+        let mut value = value;
+        for &p in inside {
+            if let Some(pair) = self.text.get(p..p + 12) {
+                value = std::borrow::Cow::Owned(value.replace(&placeholder(pair), pair));
+            }
+        }
+        value
     }
 
     /// An alias: a copy of the anchored value.
@@ -981,6 +1147,49 @@ mod tests {
             );
         }
         assert_eq!(kind("-.nan"), str("-.nan"));
+    }
+
+    #[test]
+    fn surrogate_pairs_in_double_quotes_are_one_character() {
+        // The string of a one-entry mapping or one-element list.
+        let string = |text: &str| match one(text).kind {
+            NodeKind::Object(entries) => entries.first().map(|e| e.value.kind.clone()),
+            NodeKind::Array(items) => items.first().map(|n| n.kind.clone()),
+            _ => None,
+        };
+        let s = |v: &str| Some(NodeKind::Str(v.into()));
+        assert_eq!(string(r#"name: "Contoso \ud83d\ude00""#), s("Contoso 😀"));
+        assert_eq!(string(r#"- "\uD83D\uDE00\u00e9""#), s("😀é"));
+        assert_eq!(string(r#"- "a\ud83d\ude00\ud83d\ude01b""#), s("a😀😁b"));
+        // A backslash elsewhere is a backslash: the text is kept.
+        assert_eq!(string(r#"a: C:\ud83d\ude00"#), s(r"C:\ud83d\ude00"));
+        assert_eq!(string(r#"a: 'C:\ud83d\ude00'"#), s(r"C:\ud83d\ude00"));
+        // A text with private-use characters of its own is left alone.
+        assert!(
+            err("a: \"\\ud83d\\ude00\u{e000}\"")
+                .message
+                .contains("escape")
+        );
+        // Offsets after a pair are right.
+        let text = "a: \"\\ud83d\\ude00\"\nb: 1\n";
+        let NodeKind::Object(entries) = one(text).kind else {
+            panic!()
+        };
+        let b = entries
+            .get(1)
+            .map(|e| slice(text, e.value.start, e.value.end));
+        assert_eq!(b, Some("1"));
+        // A lone or reversed half stays an error.
+        // (An escaped backslash before `u` is no escape: `\\ud83d` is text
+        // and the low half after it is alone.)
+        for text in [
+            r#"a: "\ud83d""#,
+            r#"a: "\ude00\ud83d""#,
+            r#"a: "\ud83dx\ude00""#,
+            r#"a: "\\ud83d\ude00""#,
+        ] {
+            assert!(err(text).message.contains("escape"), "{text}");
+        }
     }
 
     #[test]
@@ -1398,6 +1607,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
             expanded: 0,
             max_depth: 8,
             max_alias_values: 8,
+            pairs: &[],
         };
         let e = b.scan_error(&ScanError::new_str(
             saphyr_parser::Marker::new(1, 1, 1),

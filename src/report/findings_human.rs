@@ -13,7 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use super::counts::Counts;
 use super::diagnostics_human;
 use super::findings::{computed_label, finding_text, sorted, value_label};
-use super::form::{self, ReportOptions, Verdict};
+use super::form::{self, Problems, ReportOptions, Verdict};
 use crate::diagnostic::{CharColumnSource, Diagnostic};
 use crate::eval::OutcomeKind;
 use crate::model::program::{Program, RuleSeverity};
@@ -157,7 +157,7 @@ pub(crate) struct HumanReport<'p> {
     color_stderr: bool,
     /// Standard output is a terminal: each document's findings are shown at once.
     live: bool,
-    errors: usize,
+    problems: Problems,
     fail_on: RuleSeverity,
 }
 
@@ -186,7 +186,7 @@ impl<'p> HumanReport<'p> {
             stderr,
             color_stderr: options.color_stderr,
             live: options.stdout_is_terminal,
-            errors: 0,
+            problems: Problems::default(),
             fail_on: options.fail_on,
         }
     }
@@ -198,7 +198,7 @@ impl Sink for HumanReport<'_> {
     }
 
     fn error(&mut self, sources: &Sources, error: Diagnostic) {
-        self.errors += 1;
+        self.problems.add(&error);
         let text =
             diagnostics_human::render(std::slice::from_ref(&error), sources, self.color_stderr);
         let _ = self.stderr.write_all(text.as_bytes());
@@ -216,14 +216,14 @@ impl Sink for HumanReport<'_> {
 
 impl form::Report for HumanReport<'_> {
     fn finish(mut self: Box<Self>, _: Sources) -> Verdict {
-        let errors = self.errors;
-        let failing_findings = match self.findings.take() {
+        let errors = self.problems.errors;
+        let verdict = match self.findings.take() {
             Some(findings) => {
-                let failing = findings.counts().any_at_or_above(self.fail_on);
+                let verdict = self.problems.verdict(findings.counts(), self.fail_on);
                 findings.finish(errors > 0);
-                failing
+                verdict
             }
-            None => false,
+            None => self.problems.verdict(&Counts::default(), self.fail_on),
         };
         if errors > 0 {
             let _ = writeln!(
@@ -231,10 +231,7 @@ impl form::Report for HumanReport<'_> {
                 "error: {errors} problem(s) kept this run from being complete"
             );
         }
-        Verdict {
-            errors,
-            failing_findings,
-        }
+        verdict
     }
 
     fn shows_documents(&self) -> bool {

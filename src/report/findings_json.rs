@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::counts::Counts;
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
 use super::findings::{message, sorted};
-use super::form::{Report, ReportOptions, Verdict, program_or_empty};
+use super::form::{Problems, Report, ReportOptions, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
 use crate::model::program::{Program, RuleSeverity};
 use crate::run::{Checked, DocumentResult, Sink};
@@ -378,7 +378,7 @@ impl<'p, W: Write> Stream<'p, W> {
 pub(crate) struct JsonReport<'p> {
     stream: Stream<'p, BufWriter<Stdout>>,
     warnings: Vec<Diagnostic>,
-    errors: usize,
+    problems: Problems,
     fail_on: RuleSeverity,
 }
 
@@ -398,7 +398,7 @@ impl<'p> JsonReport<'p> {
             } else {
                 Vec::new()
             },
-            errors: 0,
+            problems: Problems::default(),
             fail_on: options.fail_on,
         }
     }
@@ -410,7 +410,7 @@ impl Sink for JsonReport<'_> {
     }
 
     fn error(&mut self, sources: &Sources, error: Diagnostic) {
-        self.errors += 1;
+        self.problems.add(&error);
         self.stream.error(sources, &error);
     }
 
@@ -421,11 +421,8 @@ impl Sink for JsonReport<'_> {
 
 impl Report for JsonReport<'_> {
     fn finish(self: Box<Self>, sources: Sources) -> Verdict {
-        let failing_findings = self.stream.counts().any_at_or_above(self.fail_on);
+        let verdict = self.problems.verdict(self.stream.counts(), self.fail_on);
         self.stream.finish(&sources, &self.warnings);
-        Verdict {
-            errors: self.errors,
-            failing_findings,
-        }
+        verdict
     }
 }

@@ -6,6 +6,8 @@
 
 use std::sync::LazyLock;
 
+use super::counts::Counts;
+use crate::diagnostic::Diagnostic;
 use crate::model::program::{Program, RuleSeverity};
 use crate::run::{Checked, Sink};
 use crate::source::Sources;
@@ -99,6 +101,49 @@ pub struct Verdict {
     pub failing_findings: bool,
 }
 
+/// The run's problems as the forms count them for the [`Verdict`]: an error
+/// (a file that does not parse, a document that does not conform) makes the
+/// run incomplete, while a warning about the data (a near miss of an open
+/// record's field) is shown but only fails the run under `--fail-on warning`
+/// (or `info`), like a finding of a `warning` rule. Every form counts alike
+/// through this one type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Problems {
+    /// Problems of severity error.
+    pub(crate) errors: usize,
+    /// Warnings among the run's problems.
+    pub(crate) warnings: usize,
+}
+
+impl Problems {
+    /// Counts one problem of the run.
+    pub(crate) fn add(&mut self, problem: &Diagnostic) {
+        if problem.is_error() {
+            self.errors += 1;
+        } else {
+            self.warnings += 1;
+        }
+    }
+
+    /// The problems of a whole run.
+    pub(crate) fn of<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>) -> Problems {
+        let mut out = Problems::default();
+        for p in problems {
+            out.add(p);
+        }
+        out
+    }
+
+    /// The verdict of a run with these problems and these findings.
+    pub(crate) fn verdict(self, counts: &Counts, fail_on: RuleSeverity) -> Verdict {
+        let warnings_fail = self.warnings > 0 && fail_on != RuleSeverity::Error;
+        Verdict {
+            errors: self.errors,
+            failing_findings: counts.any_at_or_above(fail_on) || warnings_fail,
+        }
+    }
+}
+
 /// An output form of `check`: it is given the run's problems and documents in
 /// input order (as a [`Sink`]), then ends its output. A form may write as
 /// documents come (human, JSON) or keep them and write at the end (SARIF,
@@ -130,4 +175,29 @@ pub trait Report: Sink {
 pub(crate) fn program_or_empty(program: Option<&Program>) -> &Program {
     static EMPTY: LazyLock<Program> = LazyLock::new(Program::empty);
     program.unwrap_or(&EMPTY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    #[test]
+    fn data_warnings_fail_only_under_fail_on_warning() {
+        let warning = Diagnostic::warning(Code::NearMiss, "near miss");
+        let problems = Problems::of([&warning]);
+        let counts = Counts::default();
+        let verdict = |fail_on| problems.verdict(&counts, fail_on);
+        assert_eq!(
+            verdict(RuleSeverity::Error),
+            Verdict {
+                errors: 0,
+                failing_findings: false
+            }
+        );
+        assert!(verdict(RuleSeverity::Warning).failing_findings);
+        assert!(verdict(RuleSeverity::Info).failing_findings);
+        let error = Diagnostic::error(Code::Data, "bad");
+        assert_eq!(Problems::of([&warning, &error]).errors, 1);
+    }
 }

@@ -2,9 +2,10 @@
 //! generators of plans (`preflight schema`).
 //!
 //! Records become objects with `required` fields and `additionalProperties:
-//! false` (conformance rejects unknown fields too); optional fields may be absent
-//! or `null`; enums are strings with `enum`; dates are strings with `format:
-//! date`; lists are arrays and maps objects with `additionalProperties`. Doc
+//! false` (conformance rejects unknown fields too), or `true` for an open
+//! record (declared with `..`: unknown fields are ignored); optional fields may
+//! be absent or `null`; enums are strings with `enum`; dates are strings with
+//! `format: date`, datetimes with `format: date-time`; lists are arrays and maps objects with `additionalProperties`. Doc
 //! comments become `description`s. Every record and enum reachable from the
 //! input is a definition under `$defs`, referenced by name.
 
@@ -49,7 +50,8 @@ pub fn input_schema(program: &Program) -> Value {
                     "type": "object",
                     "properties": properties,
                     "required": required,
-                    "additionalProperties": false,
+                    // An open record ignores keys it does not declare.
+                    "additionalProperties": record.open,
                 });
                 describe(&mut def, record.doc.as_deref());
                 defs.insert(record.name.clone(), def);
@@ -127,5 +129,41 @@ fn type_schema(ty: &Type, program: &Program) -> Value {
 fn describe(value: &mut Value, doc: Option<&str>) {
     if let (Some(doc), Value::Object(map)) = (doc, value) {
         map.insert("description".into(), Value::String(doc.to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::Pack;
+
+    #[test]
+    fn open_records_allow_other_properties_and_datetimes_have_their_format() {
+        let pack = Pack::from_texts([(
+            "p.policy",
+            "record Sub { id: string, at: date? }\nrecord Plan { subs: [Sub] }\ninput plan: Plan\n",
+        )]);
+        let Some(mut program) = pack.program else {
+            panic!("{:?}", pack.diagnostics)
+        };
+        // `record Sub { id: string, at: datetime?, .. }`, once the front end reads it.
+        for record in &mut program.schema.records {
+            if record.name == "Sub" {
+                record.open = true;
+                for field in &mut record.fields {
+                    if field.name == "at" {
+                        field.ty = Type::DateTime;
+                    }
+                }
+            }
+        }
+        let schema = input_schema(&program);
+        let defs = &schema["$defs"];
+        assert_eq!(defs["Sub"]["additionalProperties"], json!(true));
+        assert_eq!(defs["Plan"]["additionalProperties"], json!(false));
+        assert_eq!(
+            defs["Sub"]["properties"]["at"]["anyOf"][0],
+            json!({ "type": "string", "format": "date-time" })
+        );
     }
 }

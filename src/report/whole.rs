@@ -7,7 +7,7 @@ use std::io::Write as _;
 
 use super::counts::Counts;
 use super::diagnostics_human;
-use super::form::{Report, ReportOptions, Verdict, program_or_empty};
+use super::form::{Problems, Report, ReportOptions, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
 use crate::model::program::{Program, RuleSeverity};
 use crate::run::{Checked, Collect, DocumentResult, Sink};
@@ -68,16 +68,13 @@ impl Report for Whole<'_> {
             documents: self.kept.documents,
             tally: self.counts.tally,
         };
-        let failing_findings = self.counts.any_at_or_above(self.fail_on);
+        let verdict = Problems::of(&checked.errors).verdict(&self.counts, self.fail_on);
         // Problems of the run on standard error; the form on standard output.
         let problems =
             diagnostics_human::render(&checked.errors, &checked.sources, self.color_stderr);
         let _ = std::io::stderr().lock().write_all(problems.as_bytes());
         let text = (self.render)(&checked, program);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        Verdict {
-            errors: checked.errors.len(),
-            failing_findings,
-        }
+        verdict
     }
 }

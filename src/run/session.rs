@@ -93,9 +93,11 @@ impl<'p> Session<'p> {
             &mut sources,
             &mut errors,
         );
-        if !errors.is_empty() {
+        if errors.iter().any(Diagnostic::is_error) {
             return Err(Checked::failed(sources, errors));
         }
+        // What is left are warnings (near misses in data files): shown, not fatal.
+        let warnings = errors;
         let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
         Ok(Session {
             checker: Checker {
@@ -108,13 +110,20 @@ impl<'p> Session<'p> {
                 limits: options.limits,
             },
             sources,
-            sink: Collect::default(),
+            sink: Collect {
+                errors: warnings,
+                documents: Vec::new(),
+            },
             tally: Tally::default(),
         })
     }
 
     /// The same session, sending what it finds to `sink` from now on.
-    pub fn with_sink<T: Sink>(self, sink: T) -> Session<'p, T> {
+    pub fn with_sink<T: Sink>(self, mut sink: T) -> Session<'p, T> {
+        // The warnings found while loading the data files.
+        for warning in self.sink.errors {
+            sink.error(&self.sources, warning);
+        }
         Session {
             checker: self.checker,
             sources: self.sources,

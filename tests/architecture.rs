@@ -53,7 +53,8 @@ fn modules() -> BTreeMap<String, String> {
             let Some(stem) = rel.strip_suffix(".rs") else {
                 continue;
             };
-            if matches!(stem, "main" | "lib") || stem.ends_with("tests") {
+            if matches!(stem, "main" | "lib") || stem.ends_with("tests") || stem.contains("/tests/")
+            {
                 continue;
             }
             let name = stem.strip_suffix("/mod").unwrap_or(stem).replace('/', "::");

@@ -476,7 +476,11 @@ impl Checker<'_> {
         let ty = self.type_name(&first.ty);
         let tests: Option<Vec<String>> = links
             .iter()
-            .map(|l| l.path.as_ref().map(|p| format!("{p} has {}", l.field)))
+            .map(|l| {
+                l.path
+                    .as_ref()
+                    .map(|p| format!("{p} has {}", field_ref(&l.field)))
+            })
             .collect();
         let default = match read_ty {
             Type::Int => format!("{text} ?? 0"),
@@ -505,7 +509,7 @@ impl Checker<'_> {
             // test of it proves nothing about a second computation: name it.
             None => format!(
                 "a computed value cannot be guarded in place: name it with `let`, then test that name with `has {}`; or give a default: `{default}`",
-                first.field
+                field_ref(&first.field)
             ),
         };
         self.report(
@@ -1075,6 +1079,15 @@ impl Checker<'_> {
             ),
             None => (invalid(e.span), true),
         }
+    }
+}
+
+/// A field's name as a `has` test writes it: quoted unless it is a plain name.
+fn field_ref(name: &str) -> String {
+    if crate::syntax::literal::is_plain_name(name) {
+        name.to_string()
+    } else {
+        crate::syntax::literal::quote(name)
     }
 }
 

@@ -8,25 +8,14 @@
 //! them is reported once, labelling every call on it, because evaluation could
 //! otherwise never end (the language stays total).
 
-use std::collections::HashMap;
-
-use super::Checker;
 use super::expr::{invalid, typed};
 use super::scope::Scope;
+use super::{Checker, Signature};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::program::{Function, TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{Decl, Expr, File, FnDecl, Ident};
-
-/// What a call of a pack function needs to know before its body is checked.
-#[derive(Debug, Clone)]
-pub(crate) struct Signature {
-    pub(crate) name: String,
-    pub(crate) params: Vec<(String, Type)>,
-    pub(crate) result: Type,
-    pub(crate) name_span: Span,
-}
 
 impl Signature {
     /// `name(a: T, b: U): R`, for diagnostics.
@@ -43,17 +32,6 @@ impl Signature {
             checker.type_name(&self.result)
         )
     }
-}
-
-/// The pack functions known to the checker, and the calls between them.
-#[derive(Debug, Default)]
-pub(crate) struct Functions {
-    pub(crate) signatures: Vec<Signature>,
-    pub(crate) index: HashMap<String, u32>,
-    /// The function whose body is being checked, if any.
-    pub(crate) current: Option<u32>,
-    /// (caller, callee, where the call is written), in the order checked.
-    pub(crate) calls: Vec<(u32, u32, Span)>,
 }
 
 impl Checker<'_> {

@@ -37,7 +37,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         globals: Vec::new(),
         global_index: HashMap::new(),
         regexes: HashMap::new(),
-        fns: function::Functions::default(),
+        fns: Functions::default(),
         in_template: false,
         diags: Vec::new(),
         unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
@@ -85,6 +85,26 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     (program, diags)
 }
 
+/// What a call of a pack function needs to know before its body is checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Signature {
+    pub(crate) name: String,
+    pub(crate) params: Vec<(String, Type)>,
+    pub(crate) result: Type,
+    pub(crate) name_span: Span,
+}
+
+/// The pack functions known to the checker, and the calls between them.
+#[derive(Debug, Default)]
+pub(crate) struct Functions {
+    pub(crate) signatures: Vec<Signature>,
+    pub(crate) index: HashMap<String, u32>,
+    /// The function whose body is being checked, if any.
+    pub(crate) current: Option<u32>,
+    /// (caller, callee, where the call is written), in the order checked.
+    pub(crate) calls: Vec<(u32, u32, Span)>,
+}
+
 /// A declared type name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TypeName {
@@ -120,7 +140,7 @@ pub(crate) struct Checker<'a> {
     /// Whether a `message` or `help` is being checked (for the wording of help).
     in_template: bool,
     /// Pack functions: their signatures and the calls between them.
-    fns: function::Functions,
+    fns: Functions,
     /// Compiled `matches` patterns, shared between identical ones.
     regexes: HashMap<String, std::sync::Arc<regex::Regex>>,
     diags: Vec<Diagnostic>,

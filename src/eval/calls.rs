@@ -23,7 +23,9 @@ use crate::model::value::{Map, Value};
 pub(crate) const MAX_CALL_DEPTH: u32 = 128;
 
 impl<'e, 'a> Frame<'e, 'a> {
-    /// `f(args…)` for pack function number `func`.
+    /// `f(args…)` for pack function number `func`. Not inlined, so that its
+    /// locals do not enlarge the frame of every nested evaluation.
+    #[inline(never)]
     pub(super) fn call_fn<T: Tracer>(
         &mut self,
         e: &'a TExpr,
@@ -73,6 +75,7 @@ impl<'e, 'a> Frame<'e, 'a> {
 
     /// `map(key: value for x in iter if filter)`: entries in the list's order,
     /// the first entry of a key winning.
+    #[inline(never)]
     pub(super) fn map_generator<T: Tracer>(
         &mut self,
         slot: u32,

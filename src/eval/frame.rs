@@ -239,30 +239,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                 .cloned()
                 .ok_or_else(|| self.internal(e.span))?,
             TExprKind::Local(slot) => self.local(*slot, e, t)?,
-            TExprKind::Field { target, field } => {
-                let record = self.eval_in(target, t, true)?;
-                let Value::Record(fields) = record else {
-                    return Err(self.internal(target.span));
-                };
-                match fields.get(*field as usize) {
-                    Some(Some(v)) => v.clone(),
-                    _ => {
-                        let path = self.path_of(target, 0);
-                        return Err(self
-                            .error(
-                                EvalErrorKind::AbsentOptional,
-                                format!("`{}` is absent", self.text(e.span)),
-                                e,
-                                path,
-                            )
-                            .with_help(format!(
-                                "guard the rule with `when {} has {}`, or give a default with `??`",
-                                self.text(target.span),
-                                self.field_name(target, *field)
-                            )));
-                    }
-                }
-            }
+            TExprKind::Field { target, field } => self.field(e, target, *field, t)?,
             TExprKind::Default { value, default } => match self.eval_chain(value, t)? {
                 Some(v) => {
                     if T::ON && is_scalar(&value.ty) {
@@ -272,82 +249,9 @@ impl<'e, 'a> Frame<'e, 'a> {
                 }
                 None => self.eval_in(default, t, false)?,
             },
-            TExprKind::Has { target, field } => {
-                let mut steps = 0;
-                if !T::ON
-                    && let Some(Value::Record(fields)) = self.place(target, &mut steps)
-                {
-                    let has = matches!(fields.get(*field as usize), Some(Some(_)));
-                    self.charge(steps, e)?;
-                    return Ok(Value::Bool(has));
-                }
-                let Value::Record(fields) = self.eval_in(target, t, true)? else {
-                    return Err(self.internal(target.span));
-                };
-                Value::Bool(matches!(fields.get(*field as usize), Some(Some(_))))
-            }
-            TExprKind::Index { target, index } => {
-                let list = self.eval_in(target, t, true)?;
-                let i = self.eval_in(index, t, false)?;
-                let (Value::List(xs), Value::Int(i)) = (list, i) else {
-                    return Err(self.internal(e.span));
-                };
-                let found = usize::try_from(i).ok().and_then(|u| xs.get(u));
-                match found {
-                    Some(v) => v.clone(),
-                    None => {
-                        let path = self.path_of(target, 0);
-                        return Err(self
-                            .error(
-                                EvalErrorKind::IndexOutOfRange,
-                                format!(
-                                    "index {i} is out of range for `{}`, which has {} element(s)",
-                                    self.text(target.span),
-                                    xs.len()
-                                ),
-                                e,
-                                path,
-                            )
-                            .with_help(format!(
-                                "guard the rule with `when {} < len({})`",
-                                self.text(index.span),
-                                self.text(target.span)
-                            )));
-                    }
-                }
-            }
-            TExprKind::Lookup { target, key } => {
-                let map = self.eval_in(target, t, true)?;
-                let k = self.eval_in(key, t, false)?;
-                let (Value::Map(m), Value::Str(k)) = (map, k) else {
-                    return Err(self.internal(e.span));
-                };
-                match m.get(&k) {
-                    Some(v) => v.clone(),
-                    None => {
-                        let path = self.path_of(key, 0).or_else(|| self.path_of(target, 0));
-                        return Err(self
-                            .error(
-                                EvalErrorKind::MissingKey,
-                                format!(
-                                    "no {} {:?} in `{}`",
-                                    noun_of(target, &self.ev.program.schema),
-                                    k.as_ref(),
-                                    self.text(target.span)
-                                ),
-                                e,
-                                path,
-                            )
-                            .with_help(format!(
-                                "add {:?} to `{}`, or guard the rule with `when {} in {}`",
-                                k.as_ref(),
-                                self.text(target.span),
-                                self.text(key.span),
-                                self.text(target.span)
-                            )));
-                    }
-                }
-            }
+            TExprKind::Has { target, field } => self.has(e, target, *field, t)?,
+            TExprKind::Index { target, index } => self.element(e, target, index, t)?,
+            TExprKind::Lookup { target, key } => self.entry(e, target, key, t)?,
             TExprKind::Not(x) => {
                 let v = self.bool(x, t)?;
                 self.note_decision(t, x, &Value::Bool(v));
@@ -417,6 +321,133 @@ impl<'e, 'a> Frame<'e, 'a> {
         let c = self.bool(cond, t)?;
         self.note_decision(t, cond, &Value::Bool(c));
         self.eval_in(if c { then } else { otherwise }, t, false)
+    }
+
+    /// A record field (`r.f`). Not inlined: the recursive [`Frame::eval_in`] keeps a small frame.
+    #[inline(never)]
+    fn field<T: Tracer>(&mut self, e: &'a TExpr, target: &'a TExpr, field: u32, t: &mut T) -> Eval {
+        let record = self.eval_in(target, t, true)?;
+        let Value::Record(fields) = record else {
+            return Err(self.internal(target.span));
+        };
+        match fields.get(field as usize) {
+            Some(Some(v)) => Ok(v.clone()),
+            _ => {
+                let path = self.path_of(target, 0);
+                Err(self
+                    .error(
+                        EvalErrorKind::AbsentOptional,
+                        format!("`{}` is absent", self.text(e.span)),
+                        e,
+                        path,
+                    )
+                    .with_help(format!(
+                        "guard the rule with `when {} has {}`, or give a default with `??`",
+                        self.text(target.span),
+                        self.field_name(target, field)
+                    )))
+            }
+        }
+    }
+
+    /// `r has f`. Not inlined: the recursive [`Frame::eval_in`] keeps a small frame.
+    #[inline(never)]
+    fn has<T: Tracer>(&mut self, e: &'a TExpr, target: &'a TExpr, field: u32, t: &mut T) -> Eval {
+        let mut steps = 0;
+        if !T::ON
+            && let Some(Value::Record(fields)) = self.place(target, &mut steps)
+        {
+            let has = matches!(fields.get(field as usize), Some(Some(_)));
+            self.charge(steps, e)?;
+            return Ok(Value::Bool(has));
+        }
+        let Value::Record(fields) = self.eval_in(target, t, true)? else {
+            return Err(self.internal(target.span));
+        };
+        Ok(Value::Bool(matches!(
+            fields.get(field as usize),
+            Some(Some(_))
+        )))
+    }
+
+    /// A list element (`xs[i]`). Not inlined: the recursive [`Frame::eval_in`] keeps a small frame.
+    #[inline(never)]
+    fn element<T: Tracer>(
+        &mut self,
+        e: &'a TExpr,
+        target: &'a TExpr,
+        index: &'a TExpr,
+        t: &mut T,
+    ) -> Eval {
+        let list = self.eval_in(target, t, true)?;
+        let i = self.eval_in(index, t, false)?;
+        let (Value::List(xs), Value::Int(i)) = (list, i) else {
+            return Err(self.internal(e.span));
+        };
+        let found = usize::try_from(i).ok().and_then(|u| xs.get(u));
+        match found {
+            Some(v) => Ok(v.clone()),
+            None => {
+                let path = self.path_of(target, 0);
+                Err(self
+                    .error(
+                        EvalErrorKind::IndexOutOfRange,
+                        format!(
+                            "index {i} is out of range for `{}`, which has {} element(s)",
+                            self.text(target.span),
+                            xs.len()
+                        ),
+                        e,
+                        path,
+                    )
+                    .with_help(format!(
+                        "guard the rule with `when {} < len({})`",
+                        self.text(index.span),
+                        self.text(target.span)
+                    )))
+            }
+        }
+    }
+
+    /// A map entry (`m[k]`). Not inlined: the recursive [`Frame::eval_in`] keeps a small frame.
+    #[inline(never)]
+    fn entry<T: Tracer>(
+        &mut self,
+        e: &'a TExpr,
+        target: &'a TExpr,
+        key: &'a TExpr,
+        t: &mut T,
+    ) -> Eval {
+        let map = self.eval_in(target, t, true)?;
+        let k = self.eval_in(key, t, false)?;
+        let (Value::Map(m), Value::Str(k)) = (map, k) else {
+            return Err(self.internal(e.span));
+        };
+        match m.get(&k) {
+            Some(v) => Ok(v.clone()),
+            None => {
+                let path = self.path_of(key, 0).or_else(|| self.path_of(target, 0));
+                Err(self
+                    .error(
+                        EvalErrorKind::MissingKey,
+                        format!(
+                            "no {} {:?} in `{}`",
+                            noun_of(target, &self.ev.program.schema),
+                            k.as_ref(),
+                            self.text(target.span)
+                        ),
+                        e,
+                        path,
+                    )
+                    .with_help(format!(
+                        "add {:?} to `{}`, or guard the rule with `when {} in {}`",
+                        k.as_ref(),
+                        self.text(target.span),
+                        self.text(key.span),
+                        self.text(target.span)
+                    )))
+            }
+        }
     }
 
     /// The name of field `field` of the record type of `target`.

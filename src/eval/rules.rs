@@ -126,9 +126,13 @@ impl<'a> Evaluator<'a> {
                     // Values bound after this `for` belong to the previous element;
                     // clear them, so that a message rendered for a subject that
                     // stops early shows `<error: …>` rather than a stale value.
+                    // A `let` no `for` variable reaches is the same for every
+                    // subject: it keeps its value for the document.
                     for later in rule.steps.iter().skip(s + 1) {
-                        if let Step::For { slot, .. } | Step::Let { slot, .. } = later {
-                            frame.unbind(*slot);
+                        match later {
+                            Step::Let { slot, .. } if frame.layout.is_invariant(*slot) => {}
+                            Step::For { slot, .. } | Step::Let { slot, .. } => frame.unbind(*slot),
+                            Step::When(_) => {}
                         }
                     }
                     if let Some(Step::For { slot, .. }) = rule.steps.get(s) {

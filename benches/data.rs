@@ -100,7 +100,11 @@ fn data(c: &mut Criterion) {
     });
     let values: Vec<Value> = docs
         .iter()
-        .map(|d| conform(&program.schema, &program.input.ty, d, file, "transfer").unwrap())
+        .map(|d| {
+            conform(&program.schema, &program.input.ty, d, file, "transfer")
+                .unwrap()
+                .0
+        })
         .collect();
     let catalog_text = std::fs::read_to_string(format!(
         "{}/../tests/check/_pack/catalog.yaml",
@@ -116,7 +120,8 @@ fn data(c: &mut Criterion) {
         file,
         "catalog",
     )
-    .unwrap();
+    .unwrap()
+    .0;
     let params = program
         .params
         .iter()
@@ -160,5 +165,93 @@ fn to_yaml(v: &serde_json::Value, indent: usize) -> String {
     }
 }
 
-criterion_group!(benches, data);
+/// `n` objects with `fields` fields each: `f0` … `f9` the ones rules read, the
+/// others what another system adds (strings, numbers, a nested object).
+fn wide_objects(n: usize, fields: usize) -> String {
+    let mut out = String::from("{\"items\": [\n");
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        let mut members = Vec::new();
+        for f in 0..fields {
+            members.push(match f {
+                0..=9 => format!("\"f{f}\": {}", (i + f) % 100),
+                _ if f % 3 == 0 => {
+                    format!("\"x{f}\": {{\"href\": \"/v1/items/{i}/{f}\", \"method\": \"GET\"}}")
+                }
+                _ if f % 3 == 1 => format!("\"x{f}\": \"value of field {f} of item {i}\""),
+                _ => format!("\"x{f}\": {}", i * f),
+            });
+        }
+        out.push_str(&format!("  {{{}}}", members.join(", ")));
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+/// A pack over `Item`s that reads fields `f0` … `f9`; `open` adds `..`.
+fn wide_pack(open: bool) -> Pack {
+    let fields: Vec<String> = (0..10).map(|f| format!("f{f}: int")).collect();
+    let text = format!(
+        "record Item {{ {}{} }}\nrecord Case {{ items: [Item] }}\ninput c: Case\n\
+         rule r {{\n  for i in c.items\n  require i.f0 + i.f1 + i.f2 + i.f3 + i.f4 < i.f5 + i.f6 + i.f7 + i.f8 + i.f9 + 500\n}}\n",
+        fields.join(", "),
+        if open { ", .." } else { "" }
+    );
+    let pack = Pack::from_texts([("wide.policy", text.as_str())]);
+    assert!(pack.is_ok(), "the wide pack loads");
+    pack
+}
+
+/// Open records: a record of 10 fields over objects of 40 keys (30 ignored)
+/// against a closed record of the same 10 fields over objects of 10 keys, per
+/// object: parse, conform, evaluate.
+fn open_records(c: &mut Criterion) {
+    const N: usize = 2_000;
+    let mut group = c.benchmark_group("open-records");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(N as u64));
+    for (name, open, fields) in [("closed-10-of-10", false, 10), ("open-10-of-40", true, 40)] {
+        let text = wide_objects(N, fields);
+        let pack = wide_pack(open);
+        let program = pack.program.as_ref().unwrap();
+        let mut sources = Sources::new();
+        let file = sources.add("case.json", text.as_str());
+        let evaluator = Evaluator::new(
+            program,
+            &pack.sources,
+            Vec::new(),
+            Vec::new(),
+            jiff::civil::date(2026, 3, 1),
+        );
+        group.bench_function(format!("parse/{name}"), |b| {
+            b.iter(|| parse_json(black_box(&text), 0).unwrap())
+        });
+        let root = parse_json(&text, 0).unwrap();
+        group.bench_function(format!("conform/{name}"), |b| {
+            b.iter(|| {
+                conform(
+                    &program.schema,
+                    &program.input.ty,
+                    black_box(&root),
+                    file,
+                    "c",
+                )
+                .unwrap()
+            })
+        });
+        group.bench_function(format!("all/{name}"), |b| {
+            b.iter(|| {
+                let root = parse_json(black_box(&text), 0).unwrap();
+                let (value, _) =
+                    conform(&program.schema, &program.input.ty, &root, file, "c").unwrap();
+                black_box(evaluator.evaluate(&value, Keep::Findings))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, data, open_records);
 criterion_main!(benches);

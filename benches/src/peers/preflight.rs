@@ -95,7 +95,7 @@ impl Preflight {
         let node = nodes.pop().expect("the catalog is one document");
         let mut sources = Sources::new();
         let file = sources.add("catalog.yaml", DEFAULT_CATALOG_YAML);
-        let catalog = conform(&program.schema, &data.ty, &node, file, "catalog")
+        let (catalog, _warnings) = conform(&program.schema, &data.ty, &node, file, "catalog")
             .unwrap_or_else(|e| panic!("the default catalog conforms: {:?}", messages(&e)));
         let params = program
             .params
@@ -143,6 +143,7 @@ impl Preflight {
                     &text,
                     &program.input.name,
                 )
+                .map(|(value, _warnings)| value)
                 .unwrap_or_else(|e| panic!("document {i} does not conform: {:?}", messages(&e)))
             })
             .collect()

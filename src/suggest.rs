@@ -41,7 +41,7 @@ pub fn did_you_mean<'a>(
 /// The shortest name that counts as a prefix of another for a suggestion:
 /// `warn` for `warning` and `prod` for `production` are likely, `pr` for
 /// `production` or `id` for `identity` are guesses (docs/language.md,
-/// decision 66).
+/// decision 81).
 pub const MIN_PREFIX: usize = 3;
 
 /// Whether one name (already lower-cased) begins with the other, the shorter

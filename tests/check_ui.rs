@@ -1,6 +1,6 @@
 //! UI tests of `preflight check`: findings and data errors as users see them.
 //!
-//! Each directory under `tests/check/` (except `_pack`, the shared pack modelled
+//! Each directory under `tests/check/` (except those starting with `_`: `_pack`, the shared pack modelled
 //! on the CSP pack) is a case: an `args` file with the command-line arguments
 //! after `check` (whitespace-separated, paths relative to the case directory)
 //! and the input files. The real binary runs in the case directory twice: once

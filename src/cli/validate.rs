@@ -32,8 +32,12 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
         let (sources, problems) = crate::run::validate_data(&pack);
         if !problems.is_empty() {
             pack.sources = sources;
+            // Warnings (near misses in an open record) are shown; only an
+            // error makes the pack unusable.
+            if problems.iter().any(crate::diagnostic::Diagnostic::is_error) {
+                pack.program = None;
+            }
             pack.diagnostics.extend(problems);
-            pack.program = None;
         }
     }
     let errors = pack.error_count();

@@ -9,6 +9,7 @@
 //! It never evaluates rules and never prints.
 
 pub mod array_stream;
+pub mod case_dir;
 pub mod conform;
 pub mod format;
 pub mod json;

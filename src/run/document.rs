@@ -9,10 +9,12 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::{Evaluator, Keep, Tally};
 use crate::limits::Limits;
 use crate::model::program::Program;
+use crate::model::types::Type;
+use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{FileId, SourceFile, Span};
 
-use super::places::Places;
+use super::places::{DocTree, Places};
 use super::result::DocumentResult;
 
 /// What checks one document; shared by the threads that check documents, while
@@ -56,7 +58,7 @@ impl<'p> Checker<'p> {
                 let places = Places {
                     sources: &self.pack.sources,
                     program,
-                    doc: (file, node),
+                    doc: DocTree::One(file, node),
                     data: &self.data_nodes,
                 };
                 out.result.outcomes = outcomes
@@ -67,6 +69,69 @@ impl<'p> Checker<'p> {
                 out.result.evaluated = true;
             }
         }
+        out
+    }
+}
+
+impl Checker<'_> {
+    /// Checks a document made of a directory: `files` holds, per field that has
+    /// a file, the field's position, the file, its text and its tree; `errors`
+    /// what reading the directory found (warnings only, or the document would
+    /// not be checked).
+    pub(super) fn evaluate_case(
+        &self,
+        files: &[(u32, FileId, Node)],
+        texts: &[&str],
+        name: String,
+        mut errors: Vec<Diagnostic>,
+    ) -> DocOutput {
+        let program = self.program;
+        let record = match &program.input.ty {
+            Type::Record(id) => program.schema.record(*id),
+            _ => None,
+        };
+        let Some(record) = record else {
+            return DocOutput::unread(name.clone(), &name, errors, None);
+        };
+        let mut slots: Vec<Option<Value>> = vec![None; record.fields.len()];
+        let mut failed = false;
+        for ((field, file, node), text) in files.iter().zip(texts) {
+            let Some(def) = record.fields.get(*field as usize) else {
+                continue;
+            };
+            let what = format!("{}.{}", program.input.name, def.name);
+            match conform_text(&program.schema, &def.ty, node, *file, text, &what) {
+                Ok((value, warnings)) => {
+                    errors.extend(warnings);
+                    if let Some(slot) = slots.get_mut(*field as usize) {
+                        *slot = Some(value);
+                    }
+                }
+                Err(e) => {
+                    failed = true;
+                    errors.extend(e);
+                }
+            }
+        }
+        let mut out = DocOutput::unread(name.clone(), &name, errors, None);
+        if failed {
+            return out;
+        }
+        let value = Value::Record(std::sync::Arc::from(slots));
+        let outcomes = self.evaluator.evaluate(&value, self.keep);
+        out.result.tally = outcomes.tally;
+        let places = Places {
+            sources: &self.pack.sources,
+            program,
+            doc: DocTree::Fields(files),
+            data: &self.data_nodes,
+        };
+        out.result.outcomes = outcomes
+            .outcomes
+            .into_iter()
+            .map(|o| places.resolve(o))
+            .collect();
+        out.result.evaluated = true;
         out
     }
 }

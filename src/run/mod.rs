@@ -7,6 +7,7 @@
 //! ([`crate::data::locate`]) while the document's tree is still at hand. What comes
 //! out ([`Checked`]) holds everything a report needs, so reports never evaluate.
 
+mod case;
 mod document;
 mod pack_data;
 mod places;

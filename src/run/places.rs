@@ -5,7 +5,7 @@ use crate::data::locate::locate;
 use crate::data::node::Node;
 use crate::eval::Outcome;
 use crate::eval::trace::{Computed, Read};
-use crate::model::path::{Path, Root};
+use crate::model::path::{Path, Root, Seg};
 use crate::model::program::Program;
 use crate::model::types::Type;
 use crate::source::{FileId, Sources, Span};
@@ -16,21 +16,52 @@ use super::result::{ComputedValue, Finding, FindingValue, ReportedOutcome};
 pub(super) struct Places<'a> {
     pub(super) sources: &'a Sources,
     pub(super) program: &'a Program,
-    pub(super) doc: (FileId, &'a Node),
+    pub(super) doc: DocTree<'a>,
     pub(super) data: &'a [(FileId, Node)],
+}
+
+/// The parsed files of a document, where its values' places are looked up.
+pub(super) enum DocTree<'a> {
+    /// A document of one file.
+    One(FileId, &'a Node),
+    /// A document made of a directory: for each field that has a file, the
+    /// field's position, the file and its tree.
+    Fields(&'a [(u32, FileId, Node)]),
+}
+
+impl DocTree<'_> {
+    /// Whether `file` is one of the document's files.
+    fn contains(&self, file: FileId) -> bool {
+        match self {
+            DocTree::One(f, _) => *f == file,
+            DocTree::Fields(files) => files.iter().any(|(_, f, _)| *f == file),
+        }
+    }
 }
 
 impl Places<'_> {
     pub(super) fn span_of(&self, path: &Path) -> Option<Span> {
-        let (file, root) = match &path.root {
-            Root::Input => (self.doc.0, self.doc.1),
-            Root::Data(i, _) => {
-                let (file, node) = self.data.get(*i as usize)?;
-                (*file, node)
+        let (file, root, segs) = match (&path.root, &self.doc) {
+            (Root::Input, DocTree::One(file, node)) => (*file, *node, path.segs.as_slice()),
+            (Root::Input, DocTree::Fields(files)) => {
+                // The first step names the field, hence the file.
+                let (Seg::Key(name), rest) = path.segs.split_first()? else {
+                    return None;
+                };
+                let Type::Record(id) = &self.program.input.ty else {
+                    return None;
+                };
+                let (index, _) = self.program.schema.record(*id)?.field(name)?;
+                let (_, file, node) = files.iter().find(|(i, _, _)| *i == index)?;
+                (*file, node, rest)
             }
-            Root::Computed { .. } => return None,
+            (Root::Data(i, _), _) => {
+                let (file, node) = self.data.get(*i as usize)?;
+                (*file, node, path.segs.as_slice())
+            }
+            (Root::Computed { .. }, _) => return None,
         };
-        let node = locate(root, &path.segs)?;
+        let node = locate(root, segs)?;
         Some(Span::new(file, node.start as usize, node.end as usize))
     }
 
@@ -48,7 +79,7 @@ impl Places<'_> {
                     location: self.span_of(&r.path),
                 })
                 .collect();
-            let in_doc = |s: &Option<Span>| s.filter(|s| s.file == self.doc.0);
+            let in_doc = |s: &Option<Span>| s.filter(|s| self.doc.contains(s.file));
             let error_place = f
                 .error
                 .as_ref()

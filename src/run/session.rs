@@ -204,17 +204,31 @@ impl<'p, S: Sink> Session<'p, S> {
         }
     }
 
-    /// Checks every input, in order.
+    /// Checks every input, in order. Consecutive directories are checked
+    /// together, in parallel (each is one document).
     pub fn check_inputs(&mut self, inputs: &[Input], input_format: Option<Format>) {
+        let mut dirs = Vec::new();
         for input in inputs {
-            self.check_input(input, input_format);
+            match input {
+                Input::File(path) if path.is_dir() => dirs.push(path.clone()),
+                _ => {
+                    self.check_case_dirs(&std::mem::take(&mut dirs));
+                    self.check_input(input, input_format);
+                }
+            }
         }
+        self.check_case_dirs(&dirs);
     }
 
     /// Reads, splits and checks every document of an input. The input's format
     /// is decided once: JSON Lines and JSON arrays are read as streams
     /// (`stream.rs`), anything else whole.
     pub fn check_input(&mut self, input: &Input, input_format: Option<Format>) {
+        if let Input::File(path) = input
+            && path.is_dir()
+        {
+            return self.check_case_dirs(std::slice::from_ref(path));
+        }
         let format = input.format(input_format);
         let read = match format {
             Ok(Format::Jsonl) => return self.check_jsonl_input(input),

@@ -32,19 +32,63 @@ pub struct Pack {
     /// Default data paths as declared, kept even when the pack has errors so
     /// that a missing file is reported together with them.
     default_data: Vec<DefaultData>,
-    /// For the pack compiled into the binary: its files, where its default data
-    /// files are found instead of on disk.
-    embedded: Option<&'static [(&'static str, &'static str)]>,
+    /// For a pack compiled into the binary: how its files are named in
+    /// reports, and its files, where its default data files are found instead
+    /// of on disk.
+    embedded: Option<(String, &'static [(&'static str, &'static str)])>,
 }
 
-/// The default pack compiled into the binary (see `build.rs`).
-mod default_pack {
-    include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
+/// The packs compiled into the binary (see `build.rs`): every directory of
+/// `policies/`.
+mod builtin_packs {
+    include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 }
 
 /// How the files of the embedded default pack are named in reports: not a path
 /// on disk, since the pack is inside the binary.
 pub const EMBEDDED_PREFIX: &str = "<default pack>";
+
+/// The embedded pack used when no `-p` is given.
+pub const DEFAULT_PACK: &str = "csp";
+
+/// What `-p` is given to name an embedded pack: `-p builtin:csp-nce`.
+pub const BUILTIN_SCHEME: &str = "builtin:";
+
+/// The names of the embedded packs, in byte order.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> + Clone {
+    builtin_packs::PACKS.iter().map(|(name, _)| *name)
+}
+
+/// One line about an embedded pack, for `preflight packs`: the first sentence
+/// of the file comment (`////`) of its `schema.policy`, or else of the first
+/// of its files that has one.
+pub fn builtin_description(name: &str) -> String {
+    let Some((_, files)) = builtin_packs::PACKS.iter().find(|(n, _)| *n == name) else {
+        return String::new();
+    };
+    let comment = |text: &str| {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim_start)
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| l.starts_with("////"))
+            .map(|l| l.trim_start_matches('/').trim())
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let joined = lines.join(" ");
+        match joined.find(". ") {
+            Some(end) => joined.get(..=end).unwrap_or(&joined).to_string(),
+            None => joined,
+        }
+    };
+    let schema = files.iter().find(|(f, _)| *f == "schema.policy");
+    schema
+        .into_iter()
+        .chain(files.iter().filter(|(f, _)| f.ends_with(".policy")))
+        .map(|(_, text)| comment(text))
+        .find(|c| !c.is_empty())
+        .unwrap_or_default()
+}
 
 /// `data NAME: T = "PATH"`, as written.
 #[derive(Debug, Clone)]
@@ -123,31 +167,66 @@ impl Pack {
     /// used by every command when no `-p` is given. Its data files come from the
     /// binary too.
     pub fn embedded() -> Pack {
-        let files = default_pack::FILES;
-        let mut sources = Sources::new();
-        for (name, text) in files.iter().filter(|(n, _)| n.ends_with(".policy")) {
-            sources.add(format!("{EMBEDDED_PREFIX}/{name}"), *text);
+        Pack::from_builtin(DEFAULT_PACK, EMBEDDED_PREFIX.to_string())
+    }
+
+    /// The embedded pack `name` (`-p builtin:NAME`), its files named
+    /// `<builtin:NAME>/…` in reports; a pack that failed with the embedded
+    /// names when there is none of that name.
+    pub fn builtin(name: &str) -> Pack {
+        if !builtin_names().any(|n| n == name) {
+            let names = builtin_names();
+            let help = match crate::suggest::did_you_mean(name, names.clone()) {
+                Some(close) => format!(
+                    "did you mean `{BUILTIN_SCHEME}{close}`? (`preflight packs` lists them)"
+                ),
+                None => format!(
+                    "the embedded packs are {}; `preflight packs` lists them",
+                    crate::suggest::list_names(names, 20)
+                ),
+            };
+            return Pack::failed(
+                Diagnostic::error(
+                    Code::Usage,
+                    format!("no pack `{name}` is embedded in this build"),
+                )
+                .help(help),
+            );
         }
+        Pack::from_builtin(name, format!("<{BUILTIN_SCHEME}{name}>"))
+    }
+
+    fn from_builtin(name: &str, prefix: String) -> Pack {
+        let files = builtin_packs::PACKS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, files)| *files);
         if files.is_empty() {
             return Pack::failed(Diagnostic::error(
                 Code::Io,
-                "this build has no default pack embedded (policies/csp/ was empty when it was built)",
+                format!(
+                    "this build has no pack `{name}` embedded (policies/{name}/ was empty when it was built)"
+                ),
             ));
         }
+        let mut sources = Sources::new();
+        for (file, text) in files.iter().filter(|(n, _)| n.ends_with(".policy")) {
+            sources.add(format!("{prefix}/{file}"), *text);
+        }
         let mut pack = Pack::check_sources(sources, Vec::new(), Vec::new());
-        pack.embedded = Some(files);
+        pack.embedded = Some((prefix, files));
         pack
     }
 
     /// The text of a data file of the embedded pack, by its path as the pack
     /// declares it (`catalog.yaml`), with the name reports use for it.
     pub fn embedded_data(&self, path: &str) -> Option<(String, &'static str)> {
-        let files = self.embedded?;
+        let (prefix, files) = self.embedded.as_ref()?;
         let path = path.strip_prefix("./").unwrap_or(path);
         files
             .iter()
             .find(|(name, _)| *name == path)
-            .map(|(name, text)| (format!("{EMBEDDED_PREFIX}/{name}"), *text))
+            .map(|(name, text)| (format!("{prefix}/{name}"), *text))
     }
 
     /// A pack that could not be loaded at all, for the reason given.

@@ -52,6 +52,11 @@ pub enum Command {
     ///
     /// Example: preflight rules --format json
     Rules(RulesArgs),
+    /// List the packs embedded in this binary: name, rule count and what each
+    /// checks. Any of them is selected with `-p builtin:NAME`.
+    ///
+    /// Example: preflight packs --format json
+    Packs(PacksArgs),
     /// Show one rule in full: its doc comment, severity, place, source, and the
     /// params and data it reads.
     ///
@@ -176,9 +181,20 @@ pub struct FmtArgs {
 /// Options of `rules`.
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    /// Pack directory, single `.policy` file, or `builtin:NAME` (see `preflight packs`); default: the embedded CSP pack.
     #[arg(short = 'p', long = "policy", value_name = "PATH")]
     pub policy: Vec<PathBuf>,
+    /// Output form.
+    #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `packs`.
+#[derive(Debug, clap::Args)]
+pub struct PacksArgs {
     /// Output form.
     #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -192,7 +208,7 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The rule id.
     pub rule: String,
-    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    /// Pack directory, single `.policy` file, or `builtin:NAME` (see `preflight packs`); default: the embedded CSP pack.
     #[arg(short = 'p', long = "policy", value_name = "PATH")]
     pub policy: Vec<PathBuf>,
     /// When to colour diagnostics.
@@ -203,7 +219,7 @@ pub struct ExplainArgs {
 /// Options of `schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// Pack directory or single `.policy` file; default: the embedded CSP pack.
+    /// Pack directory, single `.policy` file, or `builtin:NAME` (see `preflight packs`); default: the embedded CSP pack.
     #[arg(short = 'p', long = "policy", value_name = "PATH")]
     pub policy: Vec<PathBuf>,
     /// When to colour diagnostics.

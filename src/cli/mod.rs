@@ -11,6 +11,7 @@ mod color;
 mod completions;
 mod explain;
 mod fmt;
+mod packs;
 mod rules;
 mod schema;
 mod shared;
@@ -36,6 +37,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Packs(args) => packs::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),

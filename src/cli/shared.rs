@@ -26,9 +26,25 @@ pub(crate) fn terminal_width() -> usize {
 /// The packs given with `-p`, or, without any, the default pack compiled into
 /// the binary.
 pub(crate) fn load_pack(paths: &[PathBuf]) -> crate::pack::Pack {
-    if paths.is_empty() {
-        crate::pack::Pack::embedded()
-    } else {
-        crate::pack::Pack::load(paths)
+    use crate::pack::{BUILTIN_SCHEME, Pack};
+    let builtin = |p: &PathBuf| {
+        p.to_str()
+            .and_then(|s| s.strip_prefix(BUILTIN_SCHEME))
+            .map(str::to_string)
+    };
+    match paths {
+        [] => Pack::embedded(),
+        [one] => match builtin(one) {
+            Some(name) => Pack::builtin(&name),
+            None => Pack::load(paths),
+        },
+        _ if paths.iter().any(|p| builtin(p).is_some()) => Pack::failed(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::Usage,
+                "`-p builtin:NAME` names a whole pack and cannot be combined with another `-p`",
+            )
+            .help("copy the embedded pack's files into a directory to extend it, or give only `-p builtin:NAME`"),
+        ),
+        _ => Pack::load(paths),
     }
 }

@@ -77,6 +77,15 @@ fn parse_value(program: &Program, ty: &Type, text: &str) -> Result<Value, String
             .map_err(|_| "expected a whole number within the 64-bit range".into()),
         Type::String => Ok(Value::Str(Arc::from(text))),
         Type::Date => crate::model::date::parse_date(text).map(Value::Date),
+        Type::DateTime => crate::model::datetime::parse_datetime(text)
+            .map(Value::DateTime)
+            .map_err(|problem| match crate::model::date::parse_date(text) {
+                Ok(_) => format!("{problem}: write `{text}T00:00:00Z` for midnight UTC"),
+                Err(_) if problem.contains("e.g.") => problem,
+                Err(_) => format!(
+                    "{problem}; a datetime is written like `2026-05-01T09:30:00Z` or `2026-05-01T09:30:00+02:00`"
+                ),
+            }),
         Type::Enum(id) => {
             let def = program
                 .schema

@@ -69,8 +69,8 @@ pub(super) fn run(args: &PacksArgs) -> u8 {
             out
         }
         OutputFormat::Json => {
-            let value = serde_json::json!({ "version": 1, "packs": entries });
-            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+            // A bare array, one object per pack: the shape scripts rely on.
+            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
         }
     };
     let _ = std::io::stdout().write_all(out.as_bytes());

@@ -124,6 +124,18 @@ fn a_batch_of_directories_is_reported_in_the_order_given() {
         assert!(docs.iter().all(|d| *d == "cases/bad"), "{docs:?}");
         assert_eq!(json["summary"]["documents"], 3, "{}", json["summary"]);
     }
+    // `cases/*/` in a shell gives trailing slashes: the document keeps the
+    // directory's name without them, and its files are named once.
+    let (_, out) = check("json", &["cases/bad/"]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    for finding in json["findings"].as_array().unwrap() {
+        assert_eq!(finding["document"], "cases/bad", "{finding}");
+        let file = finding["location"]["file"].as_str().unwrap();
+        assert!(
+            file.starts_with("cases/bad/") && !file.contains("//"),
+            "{file}"
+        );
+    }
     // A directory among files and a missing one: the others are still checked.
     let (code, out) = check("json", &["cases/good", "cases/empty", "cases/bad"]);
     assert_eq!(code, 2);

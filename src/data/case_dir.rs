@@ -47,10 +47,23 @@ pub struct CaseDir {
 /// The extensions a case file may have, in the order they are named in help.
 const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
 
+/// The name of the document a case directory is: its path as given, without
+/// trailing separators, so that `cases/a/` (what a shell's `cases/*/` gives) and
+/// `cases/a` name the same document in every report and baseline.
+pub fn case_name(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    let trimmed = shown.trim_end_matches(std::path::is_separator);
+    if trimmed.is_empty() {
+        shown
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// Reads the case directory `dir` for the input record `record`.
 pub fn read_case_dir(dir: &Path, record: &RecordDef) -> CaseDir {
     let mut out = CaseDir::default();
-    let shown = dir.display().to_string();
+    let shown = case_name(dir);
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {

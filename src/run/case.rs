@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::data::case_dir::read_case_dir;
+use crate::data::case_dir::{case_name, read_case_dir};
 use crate::data::load::parse_data_file;
 use crate::data::read::load_error;
 use crate::diagnostic::{Code, Diagnostic};
@@ -40,7 +40,7 @@ impl<S: Sink> Session<'_, S> {
                         Code::Usage,
                         format!(
                             "`{}` is a directory, but the pack's input is not a record",
-                            dir.display()
+                            case_name(dir)
                         ),
                     )
                     .help("a directory is read as one document with a file per field of the input record"),
@@ -64,7 +64,7 @@ impl<S: Sink> Session<'_, S> {
                         (f.field, id, f.name, f.text)
                     })
                     .collect();
-                cases.push((dir.display().to_string(), files, problems));
+                cases.push((case_name(dir), files, problems));
             }
             use rayon::prelude::*;
             let checker = &self.checker;

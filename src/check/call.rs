@@ -51,6 +51,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("take", "take([T], int) -> [T]"),
     ("drop", "drop([T], int) -> [T]"),
     ("distinct", "distinct([T]) -> [T]"),
+    ("flatten", "flatten([[T]]) -> [T]"),
     (
         "all",
         "all(bool for x in xs if cond) or all([bool]) -> bool",
@@ -100,6 +101,9 @@ const FUNCTION_ALIASES: &[(&str, &str)] = &[
     ("unique", "distinct"),
     ("uniq", "distinct"),
     ("dedup", "distinct"),
+    ("flat", "flatten"),
+    ("flat_map", "flatten"),
+    ("concat_lists", "flatten"),
     ("parse_int", "to_int"),
     ("parseInt", "to_int"),
     ("int", "to_int"),
@@ -191,6 +195,7 @@ fn builtin(name: &str) -> Option<Builtin> {
         "take" => Builtin::Take,
         "drop" => Builtin::Drop,
         "distinct" => Builtin::Distinct,
+        "flatten" => Builtin::Flatten,
         _ => return None,
     })
 }
@@ -201,7 +206,12 @@ fn builtin(name: &str) -> Option<Builtin> {
 fn parameter_type(func: Builtin, index: usize) -> Option<Type> {
     match (func, index) {
         (
-            Builtin::Len | Builtin::Keys | Builtin::Values | Builtin::Distinct | Builtin::ToString,
+            Builtin::Len
+            | Builtin::Keys
+            | Builtin::Values
+            | Builtin::Distinct
+            | Builtin::Flatten
+            | Builtin::ToString,
             _,
         )
         | (Builtin::Take | Builtin::Drop, 0) => None,
@@ -342,6 +352,19 @@ impl Checker<'_> {
                 Type::List(_) | Type::Unknown => arg_ty.clone(),
                 _ => {
                     self.wrong_argument(name, 0, typed_args.first(), "a list");
+                    Type::Unknown
+                }
+            },
+            Builtin::Flatten => match &arg_ty {
+                Type::List(inner) if matches!(**inner, Type::List(_) | Type::Unknown) => {
+                    match &**inner {
+                        Type::Unknown => Type::List(Box::new(Type::Unknown)),
+                        list => list.clone(),
+                    }
+                }
+                Type::Unknown => Type::Unknown,
+                _ => {
+                    self.wrong_argument(name, 0, typed_args.first(), "a list of lists");
                     Type::Unknown
                 }
             },

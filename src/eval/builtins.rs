@@ -1,6 +1,6 @@
 //! Calls of built-in functions: `len`, the string functions, dates and
 //! datetimes, conversions, `keys` and `values`, and the list functions `take`,
-//! `drop` and `distinct`.
+//! `drop`, `distinct` and `flatten`.
 //!
 //! The arguments are evaluated first, and walking them (strings, lists, maps) is
 //! charged to the step budget in proportion to their size; what a function
@@ -211,6 +211,17 @@ impl<'e, 'a> Frame<'e, 'a> {
                 } else {
                     Value::List(Arc::from(unique))
                 }
+            }
+            (Builtin::Flatten, [Value::List(xss)]) => {
+                let mut out: Vec<Value> = Vec::new();
+                for xs in xss.iter() {
+                    let Value::List(xs) = xs else {
+                        return Err(bad());
+                    };
+                    self.charge(xs.len(), e)?;
+                    out.extend(xs.iter().cloned());
+                }
+                Value::List(Arc::from(out))
             }
             (Builtin::ToInt, [Value::Str(s)]) => match parse_decimal(s) {
                 Some(i) => Value::Int(i),

@@ -16,6 +16,7 @@ mod calls;
 mod error;
 mod evaluator;
 mod frame;
+mod identity;
 mod lets;
 mod operators;
 mod outcome;

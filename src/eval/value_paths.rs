@@ -31,11 +31,30 @@ impl<'e, 'a> Frame<'e, 'a> {
     }
 
     /// Where the value of `e` is, when it is read from the document or a data file
-    /// (or is an element of a list the rule computed).
+    /// (or is an element of a list the rule computed): by the expression's own
+    /// path, else, for a record or list that came through a pack function, a
+    /// `map(…)` or a conditional, by identity (see `identity.rs`).
     pub(crate) fn path_of(&self, e: &'a TExpr, depth: usize) -> Option<Path> {
         if depth > MAX_PATH_STEPS {
             return None;
         }
+        self.expression_path(e, depth).or_else(|| {
+            // `Local`, `Field` and `??` already fell back inside.
+            if matches!(
+                e.kind,
+                TExprKind::Local(_) | TExprKind::Field { .. } | TExprKind::Default { .. }
+            ) || !matches!(e.ty, Type::Record(_) | Type::List(_))
+            {
+                return None;
+            }
+            let mut scratch = self.scratch();
+            let v = scratch.eval(e, &mut NoTrace).ok()?;
+            self.identity_path(&v)
+        })
+    }
+
+    /// [`Frame::path_of`] by the expression alone.
+    fn expression_path(&self, e: &'a TExpr, depth: usize) -> Option<Path> {
         match &e.kind {
             TExprKind::Input => Some(Path::input()),
             TExprKind::Data(i) => {
@@ -103,13 +122,27 @@ impl<'e, 'a> Frame<'e, 'a> {
             Binder::Let(value) => self.path_of(value, depth + 1),
             Binder::For(step, iter) => Some(match self.element_path(iter, index, depth) {
                 Some(p) => p,
-                None => self.computed_element(*step, index, depth),
+                None => self
+                    .bound_identity(slot)
+                    .unwrap_or_else(|| self.computed_element(*step, index, depth)),
             }),
             Binder::Generator(iter) => Some(match self.element_path(iter, index, depth) {
                 Some(p) => p,
-                None => self.computed_element(usize::MAX, index, depth),
+                None => self
+                    .bound_identity(slot)
+                    .unwrap_or_else(|| self.computed_element(usize::MAX, index, depth)),
             }),
             Binder::None | Binder::Param => None,
+        }
+    }
+
+    /// The place, by identity, of the element bound to a `for` or generator
+    /// slot: an element of a list a pack function built is still the record the
+    /// document holds.
+    fn bound_identity(&self, slot: u32) -> Option<Path> {
+        match self.locals.get(slot as usize)? {
+            Local::Ready(v) => self.identity_path(v),
+            _ => None,
         }
     }
 

@@ -406,6 +406,9 @@ pub enum Builtin {
     Drop,
     /// `distinct([T]) -> [T]`
     Distinct,
+    /// `flatten([[T]]) -> [T]`: the lists one after the other, so that a rule
+    /// can run over items and their nested items alike.
+    Flatten,
     /// `to_int(string) -> int`
     ToInt,
     /// `to_string(int | bool | date | datetime | enum) -> string`

@@ -113,6 +113,37 @@ fn a_failed_call_is_labelled_with_its_value() {
 }
 
 #[test]
+fn records_keep_their_place_through_functions_lookups_and_flatten() {
+    // `by_id(c)[…]` is a record found through a pack function and a map: its
+    // fields are still labelled at their place in the document.
+    let e = open(
+        "rule r {\n  for i in c.items\n  let subs = by_id(c)\n  when lower(i.sub) in subs\n  let sub = subs[lower(i.sub)]\n  require sub.name == \"none\"\n}\n",
+    );
+    assert_eq!(
+        e.kinds(),
+        pairs(&[("/items/0", "fail"), ("/items/1", "skip")])
+    );
+    assert_eq!(
+        e.reads(0),
+        [("/subs/0/name".to_string(), "first".to_string())]
+    );
+    // A subject taken from a flattened list is named by its real path.
+    let e = open(
+        "rule r {\n  for i in flatten([drop(c.items, 1), take(c.items, 1)])\n  require i.qty > 5\n}\n",
+    );
+    assert_eq!(
+        e.kinds(),
+        pairs(&[("/items/1", "pass"), ("/items/0", "fail")])
+    );
+    assert_eq!(e.reads(1), [("/items/0/qty".to_string(), "2".to_string())]);
+    // The lists one after the other, empty ones included.
+    assert_eq!(
+        open_check("flatten([[1, 2], [], [3]]) == [1, 2, 3]").kind,
+        "pass"
+    );
+}
+
+#[test]
 fn map_keeps_the_first_entry_of_a_key() {
     for e in [
         "len(by_id(c)) == 1",

@@ -712,6 +712,8 @@ fn clause() -> impl Strategy<Value = String> {
         ])
         .prop_map(|t| format!("message{GAP}{t}")),
         Just(format!("help{GAP}\"do {{a}}\"")),
+        expr().prop_map(|e| format!("at{GAP}{}", e.0)),
+        Just(format!("at{GAP}at.x")),
         Just("/// documents nothing\n".to_string()),
     ]
 }

@@ -5,7 +5,7 @@ use super::Checker;
 use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::program::RuleSeverity;
-use crate::model::program::{Require, Rule, Step, Template, TemplatePart};
+use crate::model::program::{Require, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
 use crate::model::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{self, ClauseKind, RuleDecl};
@@ -16,6 +16,7 @@ impl Checker<'_> {
         let mut severity: Option<(RuleSeverity, Span)> = None;
         let mut message: Option<(&ast::Template, Span)> = None;
         let mut help: Option<(&ast::Template, Span)> = None;
+        let mut at: Option<(&ast::Expr, Span)> = None;
         let mut first_require: Option<Span> = None;
         let mut facts_before_requires = 0;
         let mut steps = Vec::new();
@@ -26,6 +27,7 @@ impl Checker<'_> {
                 ClauseKind::Severity(s) => self.once(&mut severity, (*s, kw), "severity", &r.id),
                 ClauseKind::Message(t) => self.once(&mut message, (t, kw), "message", &r.id),
                 ClauseKind::Help(t) => self.once(&mut help, (t, kw), "help", &r.id),
+                ClauseKind::At(e) => self.once(&mut at, (e, kw), "at", &r.id),
                 ClauseKind::For(..) | ClauseKind::Let(..) | ClauseKind::When(_) => {
                     if let Some(require) = first_require {
                         let keyword = clause.kind.keyword();
@@ -104,6 +106,7 @@ impl Checker<'_> {
         }
         let message = message.map(|(t, _)| self.template(&mut scope, t));
         let help = help.map(|(t, _)| self.template(&mut scope, t));
+        let at = at.map(|(e, _)| self.anchor(&mut scope, e));
         let slot_names = scope.into_slot_names();
         let slots = u32::try_from(slot_names.len()).unwrap_or(u32::MAX);
         Rule {
@@ -114,11 +117,47 @@ impl Checker<'_> {
             requires,
             message,
             help,
+            at,
             slots,
             slot_names,
             span: r.span,
             id_span: r.id_span,
         }
+    }
+
+    /// The `at` clause: a value of the document (or of a data file) whose place
+    /// a finding points at. It reads what `message` can read; an expression
+    /// that computes a new value has no place, which is an error.
+    fn anchor(&mut self, scope: &mut Scope, e: &ast::Expr) -> TExpr {
+        let t = self.expr(scope, e, None);
+        if !names_a_value(&t) {
+            // `at len(xs)`: the value it is computed from is the place to show.
+            let source = match &t.kind {
+                TExprKind::Call { args, .. } => args.first(),
+                TExprKind::Aggregate { list, .. } => Some(&**list),
+                _ => None,
+            }
+            .filter(|a| names_a_value(a));
+            let help = match source {
+                Some(a) => format!(
+                    "point at the value it is computed from: `at {}`",
+                    self.sources.slice(a.span)
+                ),
+                None => "write the value the finding is about, as in `at s.quantity` or `at sub.status`: the finding points at its place in the file".to_string(),
+            };
+            self.report(
+                Diagnostic::error(Code::Clause, "`at` names a value read from the document")
+                    .label(
+                        t.span,
+                        format!(
+                            "this computes a new `{}`, which is in no file",
+                            self.type_name(&t.ty)
+                        ),
+                    )
+                    .help(help),
+            );
+        }
+        t
     }
 
     /// Records a clause allowed at most once, reporting a repeat.
@@ -200,4 +239,24 @@ fn interpolatable(t: &Type) -> bool {
         Type::List(e) => interpolatable(e),
         _ => true,
     }
+}
+
+/// Whether an `at` expression can name a value that is in a file: a name, a
+/// field, an element, a lookup, or what a `??`, a conditional or a pack
+/// function gives (which may be a value of the document). Literals,
+/// operators and built-in calls compute new values.
+fn names_a_value(t: &TExpr) -> bool {
+    matches!(
+        t.kind,
+        TExprKind::Input
+            | TExprKind::Data(_)
+            | TExprKind::Local(_)
+            | TExprKind::Field { .. }
+            | TExprKind::Index { .. }
+            | TExprKind::Lookup { .. }
+            | TExprKind::Default { .. }
+            | TExprKind::If { .. }
+            | TExprKind::CallFn { .. }
+            | TExprKind::Invalid
+    )
 }

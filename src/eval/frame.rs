@@ -542,8 +542,5 @@ pub(super) fn is_path(e: &TExpr) -> bool {
 /// Whether values of this type are worth showing as a label (a plan line shows
 /// `region: "europe"`, not a whole list of subscriptions).
 pub(super) fn is_scalar(ty: &Type) -> bool {
-    matches!(
-        ty,
-        Type::Bool | Type::Int | Type::String | Type::Date | Type::Enum(_)
-    )
+    ty.is_scalar()
 }

@@ -61,6 +61,10 @@ pub struct FindingDetail {
     pub reads: Vec<Read>,
     /// Sub-values it computed (`sum(…) = 40`), for labels on the policy.
     pub computed: Vec<Computed>,
+    /// The value the rule's `at` clause names, with its place: where the
+    /// finding points. `None` without an `at`, or when its value has no place
+    /// in a file (a computed value) or could not be computed.
+    pub anchor: Option<Read>,
 }
 
 /// How many outcomes of each kind a document produced.

@@ -9,8 +9,8 @@ use super::error::EvalError;
 use super::evaluator::{Evaluator, Layout};
 use super::frame::{Frame, Slots};
 use super::outcome::{DocumentOutcomes, FindingDetail, Keep, Outcome, OutcomeKind};
-use super::trace::{NoTrace, Recorder};
-use crate::model::path::Path;
+use super::trace::{NoTrace, Read, Recorder};
+use crate::model::path::{Path, Root};
 use crate::model::program::{Rule, Step, TExpr, Template, TemplatePart};
 use crate::model::value::Value;
 use crate::source::Span;
@@ -236,6 +236,7 @@ impl<'a> Evaluator<'a> {
                     error: None,
                     reads: recorder.reads,
                     computed: recorder.computed,
+                    anchor: None,
                 },
                 Failure::Error(error, expr) => {
                     // Reported with the rule's message (parts that cannot be
@@ -250,9 +251,14 @@ impl<'a> Evaluator<'a> {
                         error: Some(error),
                         reads: recorder.reads,
                         computed: recorder.computed,
+                        anchor: None,
                     }
                 }
             })
+        });
+        let finding = finding.map(|mut f| {
+            f.anchor = rule.at.as_ref().and_then(|at| anchor(frame, at));
+            f
         });
         out.outcomes.push(Outcome {
             rule: index,
@@ -280,6 +286,21 @@ impl<'a> Evaluator<'a> {
         }
         text
     }
+}
+
+/// The value an `at` clause names and its place, when it has one in a file.
+fn anchor<'a>(frame: &mut Frame<'_, 'a>, at: &'a TExpr) -> Option<Read> {
+    let value = frame.eval(at, &mut NoTrace).ok()?;
+    let path = frame.path_of(at, 0)?;
+    if matches!(path.root, Root::Computed { .. }) {
+        return None;
+    }
+    Some(Read {
+        span: at.span,
+        path,
+        value,
+        ty: at.ty.clone(),
+    })
 }
 
 /// Why a finding was made, before it is turned into a [`FindingDetail`].

@@ -362,7 +362,7 @@ impl<'a> Printer<'a> {
                     Doc::text(format!("{keyword} {} = ", name.name)),
                     exprs.clause(value),
                 ]),
-                ClauseKind::When(cond) | ClauseKind::Require(cond) => {
+                ClauseKind::When(cond) | ClauseKind::Require(cond) | ClauseKind::At(cond) => {
                     Doc::Concat(vec![Doc::text(format!("{keyword} ")), exprs.clause(cond)])
                 }
                 ClauseKind::Message(template) | ClauseKind::Help(template) => Doc::text(format!(
@@ -407,7 +407,8 @@ fn decl_strings(decl: &Decl, out: &mut Vec<Range<usize>>) {
                     ClauseKind::For(_, e)
                     | ClauseKind::Let(_, e)
                     | ClauseKind::When(e)
-                    | ClauseKind::Require(e) => expr_strings(e, out),
+                    | ClauseKind::Require(e)
+                    | ClauseKind::At(e) => expr_strings(e, out),
                     ClauseKind::Message(Template { span, .. })
                     | ClauseKind::Help(Template { span, .. }) => out.push(span.range()),
                 }

@@ -101,7 +101,8 @@ fn same_clause(a: &Clause, b: &Clause) -> bool {
         (ClauseKind::For(v, x), ClauseKind::For(w, y))
         | (ClauseKind::Let(v, x), ClauseKind::Let(w, y)) => same_ident(v, w) && same_expr(x, y),
         (ClauseKind::When(x), ClauseKind::When(y))
-        | (ClauseKind::Require(x), ClauseKind::Require(y)) => same_expr(x, y),
+        | (ClauseKind::Require(x), ClauseKind::Require(y))
+        | (ClauseKind::At(x), ClauseKind::At(y)) => same_expr(x, y),
         (ClauseKind::Message(x), ClauseKind::Message(y))
         | (ClauseKind::Help(x), ClauseKind::Help(y)) => same_template(x, y),
         _ => false,

@@ -189,6 +189,9 @@ pub struct Rule {
     pub message: Option<Template>,
     /// The `help` template.
     pub help: Option<Template>,
+    /// The `at` clause: the value whose place a finding points at, when the
+    /// pack author chose it (else the first value the failed clause read).
+    pub at: Option<TExpr>,
     /// How many local slots (for, let and generator variables) the rule uses.
     pub slots: u32,
     /// The name of each slot, for traces.
@@ -212,6 +215,9 @@ impl Rule {
         }
         for require in &self.requires {
             require.expr.visit(&mut f);
+        }
+        if let Some(at) = &self.at {
+            at.visit(&mut f);
         }
         for template in self.message.iter().chain(self.help.iter()) {
             for part in &template.parts {

@@ -44,6 +44,15 @@ pub enum Type {
 }
 
 impl Type {
+    /// Whether values of this type are shown as labels and values of a
+    /// finding: one word or number, not a whole list or record.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Type::Bool | Type::Int | Type::String | Type::Date | Type::DateTime | Type::Enum(_)
+        )
+    }
+
     /// Whether a value of type `other` can stand where `self` is expected and
     /// the two can be compared: equal, up to [`Type::Unknown`].
     pub fn compatible(&self, other: &Type) -> bool {

@@ -321,7 +321,9 @@ fn reports(
         }
     }
     if !located_in_input && let Some(span) = finding.location {
-        let what = if outcome.subject.is_empty() {
+        let what = if let Some(anchor) = &finding.anchor {
+            anchor.clone()
+        } else if outcome.subject.is_empty() {
             "in this document".to_string()
         } else {
             format!("subject {}", outcome.subject)

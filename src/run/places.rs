@@ -68,26 +68,35 @@ impl Places<'_> {
     pub(super) fn resolve(&self, outcome: Outcome) -> ReportedOutcome {
         let finding = outcome.finding.map(|f| {
             let schema = &self.program.schema;
-            let values: Vec<FindingValue> = f
-                .reads
-                .iter()
-                .map(|r: &Read| FindingValue {
-                    expr: one_line(self.sources.slice(r.span)),
-                    value: r.value.to_json(&r.ty, schema),
-                    text: r.value.display(&r.ty, schema),
-                    is_text: matches!(r.ty, Type::String | Type::Enum(_)),
-                    location: self.span_of(&r.path),
-                })
-                .collect();
+            let value = |r: &Read| FindingValue {
+                expr: one_line(self.sources.slice(r.span)),
+                value: r.value.to_json(&r.ty, schema),
+                text: r.value.display(&r.ty, schema),
+                is_text: matches!(r.ty, Type::String | Type::Enum(_)),
+                location: self.span_of(&r.path),
+            };
             let in_doc = |s: &Option<Span>| s.filter(|s| self.doc.contains(s.file));
+            // The `at` value comes first (a scalar is shown like a value read,
+            // once); a record or list only gives the location.
+            let anchor = f.anchor.as_ref();
+            let anchor_place = anchor.and_then(|a| in_doc(&self.span_of(&a.path)));
+            let shown_anchor = anchor.filter(|a| a.ty.is_scalar());
+            let values: Vec<FindingValue> = shown_anchor
+                .into_iter()
+                .chain(
+                    f.reads
+                        .iter()
+                        .filter(|r| shown_anchor.is_none_or(|a| a.path != r.path)),
+                )
+                .map(value)
+                .collect();
             let error_place = f
                 .error
                 .as_ref()
                 .and_then(|e| e.path.as_ref())
                 .and_then(|p| self.span_of(p));
-            let location = values
-                .iter()
-                .find_map(|v| in_doc(&v.location))
+            let location = anchor_place
+                .or_else(|| values.iter().find_map(|v| in_doc(&v.location)))
                 .or_else(|| in_doc(&error_place))
                 .or_else(|| in_doc(&self.span_of(&outcome.subject)));
             let computed = f
@@ -109,11 +118,18 @@ impl Places<'_> {
                 Some(e) => f.help.or_else(|| e.help.clone()),
                 None => f.help,
             };
+            let anchor = match (anchor, anchor_place) {
+                (Some(a), Some(_)) if !a.ty.is_scalar() => {
+                    Some(one_line(self.sources.slice(a.span)))
+                }
+                _ => None,
+            };
             Finding {
                 message: f.message,
                 requirement,
                 help,
                 location,
+                anchor,
                 policy: f.require.or(f.error.as_ref().map(|e| e.span)),
                 error: f.error.map(|e| e.message),
                 values,

@@ -60,9 +60,13 @@ pub struct Finding {
     pub requirement: Option<String>,
     /// The interpolated help.
     pub help: Option<String>,
-    /// Where in the input the finding points: the first value the failing
-    /// `require` read from the document, else the subject.
+    /// Where in the input the finding points: the value the rule's `at` clause
+    /// names, else the first value the failing `require` read from the
+    /// document, else the subject.
     pub location: Option<Span>,
+    /// The `at` expression as written, when it names a record or a list (which
+    /// are not shown as values): what the human form labels the location with.
+    pub anchor: Option<String>,
     /// The failing `require`, or the expression whose evaluation failed.
     pub policy: Option<Span>,
     /// For `error` outcomes: what stopped evaluation.

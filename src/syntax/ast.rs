@@ -235,6 +235,8 @@ pub enum ClauseKind {
     Message(Template),
     /// `help "…"`
     Help(Template),
+    /// `at expr`: the value a finding points at.
+    At(Expr),
 }
 
 impl ClauseKind {
@@ -248,6 +250,7 @@ impl ClauseKind {
             ClauseKind::Require(_) => "require",
             ClauseKind::Message(_) => "message",
             ClauseKind::Help(_) => "help",
+            ClauseKind::At(_) => "at",
         }
     }
 }

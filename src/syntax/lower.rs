@@ -466,6 +466,7 @@ impl Lowerer {
             Rule::require_clause => ClauseKind::Require(self.expr(inner.next()?)),
             Rule::message_clause => ClauseKind::Message(self.template(inner.next()?)),
             Rule::help_clause => ClauseKind::Help(self.template(inner.next()?)),
+            Rule::at_clause => ClauseKind::At(self.expr(inner.next()?)),
             _ => return None,
         };
         Some(Clause {

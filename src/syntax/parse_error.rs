@@ -234,8 +234,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::declaration => {
             "a declaration (`enum`, `record`, `input`, `data`, `param`, `rule` or `fn`)"
         }
-        Rule::clause => {
-            "a clause (`require`, `when`, `let`, `for`, `severity`, `message` or `help`)"
+        // `at` is a clause keyword only (not reserved), so the parser names it
+        // on its own; it is one of the clauses.
+        Rule::clause | Rule::kw_at => {
+            "a clause (`require`, `when`, `let`, `for`, `severity`, `message`, `help` or `at`)"
         }
         Rule::ident | Rule::name => "a name",
         Rule::rule_id => "a rule id such as `same-region`",

@@ -700,6 +700,7 @@ fn clause() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["error", "warning", "info"])
             .prop_map(|s| format!("severity{GAP}{s}")),
         expr().prop_map(|e| format!("for{GAP}x{GAP}in{GAP}{}", e.0)),
+        expr().prop_map(|e| format!("for{GAP}i{GAP},{GAP}x{GAP}in{GAP}{}", e.0)),
         expr().prop_map(|e| format!("let{GAP}y{GAP}={GAP}{}", e.0)),
         expr().prop_map(|e| format!("when{GAP}{}", e.0)),
         expr().prop_map(|e| format!("require{GAP}{}", e.0)),

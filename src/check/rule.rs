@@ -39,12 +39,20 @@ impl Checker<'_> {
                         );
                     }
                     match &clause.kind {
-                        ClauseKind::For(var, iter) => {
+                        ClauseKind::For(var, iter, position) => {
                             let iter = self.expr(&mut scope, iter, None);
                             let elem = self.element_type(&iter);
+                            let position = position.as_ref().map(|p| {
+                                self.check_new_name(&scope, p);
+                                scope.bind(&p.name, Type::Int, p.span, false)
+                            });
                             self.check_new_name(&scope, var);
                             let slot = scope.bind(&var.name, elem, var.span, false);
-                            steps.push(Step::For { slot, iter });
+                            steps.push(Step::For {
+                                slot,
+                                iter,
+                                position,
+                            });
                         }
                         ClauseKind::Let(name, value) => {
                             let path = scope.path_key(value);

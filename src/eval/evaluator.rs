@@ -38,6 +38,9 @@ pub(crate) enum Binder<'a> {
     Generator(&'a TExpr),
     /// A parameter of a pack function (bound to an argument by the call).
     Param,
+    /// The position of a `for` element (`i` of `for i, x in xs`): a number
+    /// in no file.
+    Position,
     /// Not bound by anything (cannot happen in a checked program).
     None,
 }
@@ -105,7 +108,16 @@ impl<'a> Layout<'a> {
         };
         for (i, step) in rule.steps.iter().enumerate() {
             match step {
-                Step::For { slot, iter } => set(*slot, Binder::For(i, iter)),
+                Step::For {
+                    slot,
+                    iter,
+                    position,
+                } => {
+                    set(*slot, Binder::For(i, iter));
+                    if let Some(p) = position {
+                        set(*p, Binder::Position);
+                    }
+                }
                 Step::Let { slot, value } => set(*slot, Binder::Let(value)),
                 Step::When(_) => {}
             }
@@ -151,7 +163,7 @@ impl<'a> Layout<'a> {
                         Some(Binder::Let(_)) => {
                             depends |= !invariant.get(s as usize).copied().unwrap_or(false)
                         }
-                        Some(Binder::For(..)) => depends = true,
+                        Some(Binder::For(..) | Binder::Position) => depends = true,
                         _ => {}
                     }
                 }

@@ -131,12 +131,21 @@ impl<'a> Evaluator<'a> {
                     for later in rule.steps.iter().skip(s + 1) {
                         match later {
                             Step::Let { slot, .. } if frame.layout.is_invariant(*slot) => {}
-                            Step::For { slot, .. } | Step::Let { slot, .. } => frame.unbind(*slot),
+                            Step::For { slot, position, .. } => {
+                                frame.unbind(*slot);
+                                if let Some(p) = position {
+                                    frame.unbind(*p);
+                                }
+                            }
+                            Step::Let { slot, .. } => frame.unbind(*slot),
                             Step::When(_) => {}
                         }
                     }
-                    if let Some(Step::For { slot, .. }) = rule.steps.get(s) {
+                    if let Some(Step::For { slot, position, .. }) = rule.steps.get(s) {
                         frame.bind_element(*slot, x, *next);
+                        if let Some(p) = position {
+                            frame.bind(*p, Value::Int(i64::try_from(*next).unwrap_or(i64::MAX)));
+                        }
                     }
                     *next += 1;
                     step = s + 1;

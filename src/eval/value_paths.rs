@@ -132,7 +132,7 @@ impl<'e, 'a> Frame<'e, 'a> {
                     .bound_identity(slot)
                     .unwrap_or_else(|| self.computed_element(usize::MAX, index, depth)),
             }),
-            Binder::None | Binder::Param => None,
+            Binder::None | Binder::Param | Binder::Position => None,
         }
     }
 

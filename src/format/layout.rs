@@ -354,8 +354,11 @@ impl<'a> Printer<'a> {
                 ClauseKind::Severity(severity) => {
                     Doc::text(format!("{keyword} {}", severity.as_str()))
                 }
-                ClauseKind::For(var, iter) => Doc::Concat(vec![
-                    Doc::text(format!("{keyword} {} in ", var.name)),
+                ClauseKind::For(var, iter, position) => Doc::Concat(vec![
+                    Doc::text(match position {
+                        Some(p) => format!("{keyword} {}, {} in ", p.name, var.name),
+                        None => format!("{keyword} {} in ", var.name),
+                    }),
                     exprs.clause(iter),
                 ]),
                 ClauseKind::Let(name, value) => Doc::Concat(vec![
@@ -404,7 +407,7 @@ fn decl_strings(decl: &Decl, out: &mut Vec<Range<usize>>) {
             for clause in &d.clauses {
                 match &clause.kind {
                     ClauseKind::Severity(_) => {}
-                    ClauseKind::For(_, e)
+                    ClauseKind::For(_, e, _)
                     | ClauseKind::Let(_, e)
                     | ClauseKind::When(e)
                     | ClauseKind::Require(e)

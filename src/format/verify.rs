@@ -98,8 +98,16 @@ fn same_type(a: &TypeExpr, b: &TypeExpr) -> bool {
 fn same_clause(a: &Clause, b: &Clause) -> bool {
     match (&a.kind, &b.kind) {
         (ClauseKind::Severity(x), ClauseKind::Severity(y)) => x == y,
-        (ClauseKind::For(v, x), ClauseKind::For(w, y))
-        | (ClauseKind::Let(v, x), ClauseKind::Let(w, y)) => same_ident(v, w) && same_expr(x, y),
+        (ClauseKind::For(v, x, p), ClauseKind::For(w, y, q)) => {
+            same_ident(v, w)
+                && same_expr(x, y)
+                && match (p, q) {
+                    (Some(p), Some(q)) => same_ident(p, q),
+                    (None, None) => true,
+                    _ => false,
+                }
+        }
+        (ClauseKind::Let(v, x), ClauseKind::Let(w, y)) => same_ident(v, w) && same_expr(x, y),
         (ClauseKind::When(x), ClauseKind::When(y))
         | (ClauseKind::Require(x), ClauseKind::Require(y))
         | (ClauseKind::At(x), ClauseKind::At(y)) => same_expr(x, y),

@@ -311,6 +311,8 @@ pub enum Step {
         slot: u32,
         /// The list.
         iter: TExpr,
+        /// The slot bound to the element's position (`for i, x in xs`).
+        position: Option<u32>,
     },
     /// Bind a value to the slot.
     Let {

@@ -223,8 +223,9 @@ pub struct Clause {
 pub enum ClauseKind {
     /// `severity error|warning|info`
     Severity(RuleSeverity),
-    /// `for name in expr`
-    For(Ident, Expr),
+    /// `for name in expr`, or `for position, name in expr`: the element's
+    /// name, the list, and the name of its position.
+    For(Ident, Expr, Option<Ident>),
     /// `let name = expr`
     Let(Ident, Expr),
     /// `when expr`

@@ -454,9 +454,15 @@ impl Lowerer {
         let kind = match rule {
             Rule::severity_clause => ClauseKind::Severity(self.severity(&inner.next()?)),
             Rule::for_clause => {
-                let var = self.ident(&inner.next()?);
-                let _in = inner.next()?;
-                ClauseKind::For(var, self.expr(inner.next()?))
+                let first = self.ident(&inner.next()?);
+                let next = inner.next()?;
+                if next.as_rule() == Rule::ident {
+                    let var = self.ident(&next);
+                    let _in = inner.next()?;
+                    ClauseKind::For(var, self.expr(inner.next()?), Some(first))
+                } else {
+                    ClauseKind::For(first, self.expr(inner.next()?), None)
+                }
             }
             Rule::let_clause => {
                 let name = self.ident(&inner.next()?);

@@ -273,13 +273,15 @@ fn test_without_a_pack_says_what_to_give() {
 }
 
 #[test]
-fn the_default_pack_passes_its_own_tests_with_full_coverage() {
-    let out = preflight(&["test", "policies/csp", "--coverage", "--color", "never"]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("every rule was seen failing"), "{stdout}");
-    assert!(!stdout.contains("never seen passing"), "{stdout}");
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+fn every_embedded_pack_passes_its_own_tests_with_full_coverage() {
+    for pack in ["policies/csp", "policies/csp-nce"] {
+        let out = preflight(&["test", pack, "--coverage", "--color", "never"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{pack}: {stdout}");
+        assert!(stdout.contains("every rule was seen failing"), "{stdout}");
+        assert!(!stdout.contains("never seen passing"), "{stdout}");
+        assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    }
 }
 
 #[test]
@@ -318,7 +320,14 @@ fn the_examples_exit_as_documented() {
 
 #[test]
 fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
-    let out = preflight(&["fmt", "--check", "policies/csp", "examples/quickstart"]);
+    let out = preflight(&[
+        "fmt",
+        "--check",
+        "policies/csp",
+        "policies/csp-nce",
+        "examples/quickstart",
+        "examples/terraform-plan/policy",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let dir = std::env::temp_dir().join(format!("preflight-fmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

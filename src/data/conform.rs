@@ -294,6 +294,18 @@ impl Conformer<'_> {
                         "write a list, even for one element: `[…]`, or `- item` lines in YAML"
                             .to_string(),
                     ),
+                    Type::Record(id) if matches!(node.kind, NodeKind::Array(_)) => {
+                        Some(match self.schema.record(*id).and_then(collection_field) {
+                            // A list given where the record that holds it is
+                            // expected: an API response cut down to its list.
+                            Some(field) => format!(
+                                "a `{}` is an object that holds the list in its field `{field}`: give the whole response, as in `{{\"{field}\": [ … ]}}`, not the list alone",
+                                self.schema.record(*id).map_or("", |r| r.name.as_str())
+                            ),
+                            None => "write an object: `{ … }`, or `key: value` lines in YAML"
+                                .to_string(),
+                        })
+                    }
                     Type::Record(_) | Type::Map(_) => {
                         Some("write an object: `{ … }`, or `key: value` lines in YAML".to_string())
                     }
@@ -827,4 +839,16 @@ mod tests {
         assert_eq!(whole_number(".inf"), None);
         assert_eq!(whole_number("12.5"), None);
     }
+}
+
+/// The one required list field of a record, if it has exactly one: the shape
+/// of a collection (`{"totalCount": 3, "items": [ … ]}`), which an export cut
+/// down to its list most likely stood for.
+fn collection_field(record: &RecordDef) -> Option<&str> {
+    let mut lists = record
+        .fields
+        .iter()
+        .filter(|f| !f.optional && matches!(f.ty, Type::List(_)));
+    let field = lists.next()?;
+    lists.next().is_none().then_some(field.name.as_str())
 }

@@ -105,7 +105,7 @@ fn missing_pack_is_an_io_error() {
 fn without_a_pack_the_embedded_default_pack_is_used() {
     let out = preflight(&["validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "ok: 19 rule(s) in 6 file(s)\n");
+    assert_eq!(text(&out.stdout), "ok: 20 rule(s) in 6 file(s)\n");
     // From any directory: nothing is read from the working directory.
     let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
         .args(["check", "--today", "2026-03-01", "-f", "json"])

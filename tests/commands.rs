@@ -23,7 +23,7 @@ fn rules_lists_every_rule_of_the_default_pack() {
     let out = preflight(&["rules", "-f", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules = v["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 19);
+    assert_eq!(rules.len(), 20);
     for r in rules {
         assert!(
             r["id"].is_string() && r["severity"].is_string() && r["line"].as_u64().unwrap() > 0

@@ -80,3 +80,25 @@ fn builtin_selects_an_embedded_pack_for_every_command() {
     assert_eq!(code, 2);
     assert!(err.contains("no pack `nce` is embedded"), "{err}");
 }
+
+#[test]
+fn both_packs_carry_the_same_region_table() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let csp = std::fs::read_to_string(root.join("csp/regions.yaml")).unwrap();
+    let nce = std::fs::read_to_string(root.join("csp-nce/regions.yaml")).unwrap();
+    assert_eq!(
+        csp, nce,
+        "policies/csp/regions.yaml and policies/csp-nce/regions.yaml differ"
+    );
+    // Every country is an upper-case alpha-2 code, once.
+    let mut seen = std::collections::BTreeSet::new();
+    for line in csp.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let code = line.split(':').next().unwrap().trim_matches('"');
+        assert!(
+            code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+            "{line}"
+        );
+        assert!(seen.insert(code.to_string()), "{code} twice");
+    }
+    assert!(seen.len() > 200, "{} countries", seen.len());
+}

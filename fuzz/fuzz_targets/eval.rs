@@ -15,8 +15,9 @@
 //! The schema and the programs use the language's v2 constructs too: an open
 //! record with a quoted field and datetimes, documents with undeclared keys and
 //! near-miss spellings, pack functions (fixed ones, and two whose bodies are
-//! generated), `if … then … else …`, `map(K: V for …)` and lookups into it, and
-//! the string, list and datetime built-ins.
+//! generated), `if … then … else …`, `map(K: V for …)` and lookups into it,
+//! `flatten`, `for i, x in xs`, the `at` clause, and the string, list and
+//! datetime built-ins.
 
 #![no_main]
 
@@ -535,7 +536,13 @@ impl Gen<'_, '_> {
                 3 if depth > 0 => self.generator("list", Ty::Str, d),
                 _ => "doc.items[0].tags".into(),
             },
-            Ty::ListItem => match self.pick(3) {
+            Ty::ListItem => match self.pick(4) {
+                // Lists of lists, concatenated: subjects keep their places.
+                1 if depth > 0 => format!(
+                    "flatten([{}, {}])",
+                    self.expr(Ty::ListItem, d),
+                    self.expr(Ty::ListItem, d)
+                ),
                 0 if depth > 0 => {
                     let v = self.fresh("g");
                     self.scope.push((v.clone(), Ty::Item));
@@ -609,7 +616,14 @@ impl Gen<'_, '_> {
                 0 => {
                     let list = self.expr(Ty::ListItem, 1);
                     let v = self.fresh("s");
-                    out.push_str(&format!("  for {v} in {list}\n"));
+                    if self.coin() {
+                        // `for i, s in xs`: the element's position too.
+                        let p = self.fresh("p");
+                        out.push_str(&format!("  for {p}, {v} in {list}\n"));
+                        self.scope.push((p, Ty::Int));
+                    } else {
+                        out.push_str(&format!("  for {v} in {list}\n"));
+                    }
                     self.scope.push((v, Ty::Item));
                 }
                 1 => {
@@ -658,6 +672,15 @@ impl Gen<'_, '_> {
         if self.coin() {
             let b = self.expr(Ty::Str, depth);
             out.push_str(&format!("  help \"do {{{b}}}\"\n"));
+        }
+        if self.coin() {
+            // `at`: a variable in scope, a field of an item, or a list.
+            let at = match self.scope.get(base..).and_then(|s| s.last()).cloned() {
+                Some((v, Ty::Item)) if self.coin() => format!("{v}.n"),
+                Some((v, _)) => v,
+                None => "doc.items".to_string(),
+            };
+            out.push_str(&format!("  at {at}\n"));
         }
         out.push_str("}\n");
         self.scope.truncate(base);

@@ -102,3 +102,58 @@ fn both_packs_carry_the_same_region_table() {
     }
     assert!(seen.len() > 200, "{} countries", seen.len());
 }
+
+#[test]
+fn the_generated_wave_fails_exactly_where_problems_were_planted() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/csp-nce/wave");
+    let mut cases: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            format!(
+                "examples/csp-nce/wave/{}",
+                p.file_name().unwrap().to_string_lossy()
+            )
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+    let mut args = vec![
+        "check",
+        "-p",
+        "builtin:csp-nce",
+        "--param",
+        "partner_country=US",
+        "-f",
+        "json",
+    ];
+    args.extend(cases.iter().map(String::as_str));
+    let (code, out, err) = preflight(&args);
+    assert_eq!(code, 1, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["errors"], Value::Array(Vec::new()));
+    assert_eq!(json["summary"]["documents"], cases.len());
+    let mut found: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let doc = f["document"].as_str().unwrap();
+            let case = doc.rsplit('/').next().unwrap().to_string();
+            (case, f["rule"].as_str().unwrap().to_string())
+        })
+        .collect();
+    found.sort();
+    // `.planted.tsv`: case, family, what was planted, the rules expected to fail.
+    let planted = std::fs::read_to_string(root.join(".planted.tsv")).unwrap();
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for line in planted.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        for rule in cols[3].split(',').map(str::trim).filter(|r| *r != "-") {
+            expected.push((cols[0].to_string(), rule.to_string()));
+        }
+    }
+    expected.sort();
+    assert_eq!(found, expected);
+}

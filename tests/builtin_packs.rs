@@ -157,3 +157,79 @@ fn the_generated_wave_fails_exactly_where_problems_were_planted() {
     expected.sort();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_two_megabyte_export_of_300_subscriptions_is_checked_whole() {
+    let clean = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/csp-nce/clean");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(clean.join(name)).unwrap()).unwrap()
+    };
+    let mut subscriptions = read("subscriptions.json");
+    let mut transfer = read("transfer.json");
+    let sub = subscriptions["items"][0].clone();
+    let line = transfer["lineItems"][0].clone();
+    let mut subs = Vec::new();
+    let mut lines = Vec::new();
+    for i in 0..300 {
+        let id = format!("5ab0c0de-0000-4000-8000-{i:012}");
+        let mut s = sub.clone();
+        s["id"] = Value::from(id.clone());
+        s["friendlyName"] = Value::from(format!("Seat block {i}"));
+        // What a long-lived subscription accumulates: refund windows, history.
+        s["refundOptions"] = Value::Array(
+            (0..24)
+                .map(|d| {
+                    serde_json::json!({
+                        "type": "Partial",
+                        "expiresAt": format!("2026-{:02}-{:02}T00:00:00.0000000Z", 1 + d % 12, 1 + d),
+                        "links": {"self": {"uri": format!("/customers/x/subscriptions/{id}/refunds/{d}"), "method": "GET", "headers": []}}
+                    })
+                })
+                .collect(),
+        );
+        subs.push(s);
+        let mut li = line.clone();
+        li["id"] = Value::from(i);
+        li["subscriptionId"] = Value::from(id.to_uppercase());
+        li["addonItems"] = Value::Array(Vec::new());
+        li["quantity"] = sub["quantity"].clone();
+        lines.push(li);
+    }
+    subscriptions["items"] = Value::Array(subs);
+    subscriptions["totalCount"] = Value::from(300);
+    transfer["lineItems"] = Value::Array(lines);
+    let dir = std::env::temp_dir().join(format!("preflight-nce-300-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let subs_text = serde_json::to_string_pretty(&subscriptions).unwrap();
+    assert!(subs_text.len() > 2_000_000, "{} bytes", subs_text.len());
+    std::fs::write(dir.join("subscriptions.json"), subs_text).unwrap();
+    std::fs::write(
+        dir.join("transfer.json"),
+        serde_json::to_string_pretty(&transfer).unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(clean.join("customer.json"), dir.join("customer.json")).unwrap();
+    let dir_text = dir.to_string_lossy().into_owned();
+    let (code, out, err) = preflight(&[
+        "check",
+        "-p",
+        "builtin:csp-nce",
+        "--param",
+        "partner_country=US",
+        "-f",
+        "json",
+        &dir_text,
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 1, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["errors"], Value::Array(Vec::new()));
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // 300 whole, active, new-commerce subscriptions: only too many for one transfer.
+    assert_eq!(rules, ["line-item-limit"]);
+}

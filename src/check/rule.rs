@@ -254,17 +254,12 @@ fn interpolatable(t: &Type) -> bool {
 /// function gives (which may be a value of the document). Literals,
 /// operators and built-in calls compute new values.
 fn names_a_value(t: &TExpr) -> bool {
-    matches!(
-        t.kind,
-        TExprKind::Input
-            | TExprKind::Data(_)
-            | TExprKind::Local(_)
-            | TExprKind::Field { .. }
-            | TExprKind::Index { .. }
-            | TExprKind::Lookup { .. }
-            | TExprKind::Default { .. }
-            | TExprKind::If { .. }
-            | TExprKind::CallFn { .. }
-            | TExprKind::Invalid
-    )
+    t.is_path()
+        || matches!(
+            t.kind,
+            TExprKind::Default { .. }
+                | TExprKind::If { .. }
+                | TExprKind::CallFn { .. }
+                | TExprKind::Invalid
+        )
 }

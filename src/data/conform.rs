@@ -642,6 +642,18 @@ fn quoted(key: &str) -> String {
     format!("{key:?}")
 }
 
+/// The one required list field of a record, if it has exactly one: the shape
+/// of a collection (`{"totalCount": 3, "items": [ … ]}`), which an export cut
+/// down to its list most likely stood for.
+fn collection_field(record: &RecordDef) -> Option<&str> {
+    let mut lists = record
+        .fields
+        .iter()
+        .filter(|f| !f.optional && matches!(f.ty, Type::List(_)));
+    let field = lists.next()?;
+    lists.next().is_none().then_some(field.name.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{conform_text, whole_number};
@@ -839,16 +851,4 @@ mod tests {
         assert_eq!(whole_number(".inf"), None);
         assert_eq!(whole_number("12.5"), None);
     }
-}
-
-/// The one required list field of a record, if it has exactly one: the shape
-/// of a collection (`{"totalCount": 3, "items": [ … ]}`), which an export cut
-/// down to its list most likely stood for.
-fn collection_field(record: &RecordDef) -> Option<&str> {
-    let mut lists = record
-        .fields
-        .iter()
-        .filter(|f| !f.optional && matches!(f.ty, Type::List(_)));
-    let field = lists.next()?;
-    lists.next().is_none().then_some(field.name.as_str())
 }

@@ -525,18 +525,9 @@ impl<'e, 'a> Frame<'e, 'a> {
     }
 }
 
-/// Whether `e` names a place (a variable, a field, an element): the expressions
-/// whose values a report can point at in a file.
+/// Whether `e` names a place: see [`TExpr::is_path`].
 pub(super) fn is_path(e: &TExpr) -> bool {
-    matches!(
-        e.kind,
-        TExprKind::Input
-            | TExprKind::Data(_)
-            | TExprKind::Local(_)
-            | TExprKind::Field { .. }
-            | TExprKind::Index { .. }
-            | TExprKind::Lookup { .. }
-    )
+    e.is_path()
 }
 
 /// Whether values of this type are worth showing as a label (a plan line shows

@@ -230,6 +230,20 @@ impl Rule {
 }
 
 impl TExpr {
+    /// Whether this names a place (a variable, a field, an element, a lookup):
+    /// the expressions whose values a report can point at in a file.
+    pub fn is_path(&self) -> bool {
+        matches!(
+            self.kind,
+            TExprKind::Input
+                | TExprKind::Data(_)
+                | TExprKind::Local(_)
+                | TExprKind::Field { .. }
+                | TExprKind::Index { .. }
+                | TExprKind::Lookup { .. }
+        )
+    }
+
     /// Calls `f` on this expression and every sub-expression, iteratively (an
     /// expression may be as deep as the checker allows).
     pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a TExpr)) {

@@ -65,6 +65,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             layout,
             doc: self.doc,
             budget: self.budget,
+            identities: self.identities,
             locals,
             index: vec![0; n],
             retrace: 0,

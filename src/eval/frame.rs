@@ -19,6 +19,7 @@ use std::sync::Arc;
 use super::budget::Budget;
 use super::error::{EvalError, EvalErrorKind};
 use super::evaluator::{Evaluator, Layout};
+use super::identity::Identities;
 use super::trace::{Recorder, Tracer};
 use crate::model::path::Path;
 use crate::model::program::{Rule, Step, TExpr, TExprKind};
@@ -60,6 +61,9 @@ pub(crate) struct Frame<'e, 'a> {
     pub(super) doc: &'e Value,
     /// The document's evaluation steps left, shared by all its rules.
     pub(super) budget: &'e Budget,
+    /// The places of the document's records and lists, for reports (built
+    /// when first needed, shared by all its rules).
+    pub(super) identities: &'e Identities,
     /// What each slot holds.
     pub(super) locals: Vec<Local>,
     /// For `for` and generator slots: the position of the bound element.
@@ -79,6 +83,7 @@ impl<'e, 'a> Frame<'e, 'a> {
         layout: &'e Layout<'a>,
         doc: &'e Value,
         budget: &'e Budget,
+        identities: &'e Identities,
         slots: Slots,
     ) -> Frame<'e, 'a> {
         let Slots {
@@ -96,6 +101,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             layout,
             doc,
             budget,
+            identities,
             locals,
             index,
             retrace: 0,

@@ -1,17 +1,20 @@
 //! Where a record or list came from when no expression path leads to it.
 //!
-//! [`Frame::path_of`] names a value's place by following the expression that
+//! `Frame::path_of` names a value's place by following the expression that
 //! produced it (`s.target.quantity`, a `let`, a `for` element). A record that
 //! reached the rule through a pack function (`fn subscription_of(…)`) or a
 //! `map(…)` lookup has no such expression path, yet it is the very value the
 //! document holds: the evaluator never copies a record or a list, it shares the
-//! same allocation. So the place of such a value is found by walking the
-//! document (then each `data` value) for that allocation. This is done only on
-//! the reporting path, for a failed subject, never for a passing one.
+//! same allocation. So the place of such a value is found by its allocation,
+//! in an index of the document's (and the `data` values') records and lists
+//! built by one walk the first time a report of the document needs it. This is
+//! only on the reporting path, for a failed subject, never for a passing one.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::frame::Frame;
+use super::evaluator::Evaluator;
 use crate::model::path::{Path, Root, Seg};
 use crate::model::types::{Schema, Type};
 use crate::model::value::Value;
@@ -26,48 +29,73 @@ fn allocation(v: &Value) -> Option<*const ()> {
     }
 }
 
-impl Frame<'_, '_> {
-    /// The place of `v` in the document or a data value, found by identity.
-    pub(super) fn identity_path(&self, v: &Value) -> Option<Path> {
+/// The places of a document's records and lists, by allocation: built the
+/// first time a report of the document needs one (one walk of the document
+/// and the data values), then shared by every finding of every rule, so that a
+/// document with many findings is not walked once per finding.
+#[derive(Default)]
+pub(crate) struct Identities {
+    index: OnceCell<HashMap<usize, Path, foldhash::fast::RandomState>>,
+}
+
+impl Identities {
+    /// The place of `v` in the document `doc` or a data value of `ev`, found
+    /// by identity.
+    pub(super) fn path(&self, ev: &Evaluator<'_>, doc: &Value, v: &Value) -> Option<Path> {
         let target = allocation(v)?;
-        let program = self.ev.program;
-        let mut segs = Vec::new();
-        if find(
-            &program.schema,
-            self.doc,
-            &program.input.ty,
-            target,
-            &mut segs,
-        ) {
-            return Some(Path {
-                root: Root::Input,
-                segs,
-            });
-        }
-        for (i, (decl, value)) in program.data.iter().zip(&self.ev.data).enumerate() {
-            segs.clear();
-            if find(&program.schema, value, &decl.ty, target, &mut segs) {
-                return Some(Path {
-                    root: Root::Data(u32::try_from(i).ok()?, Arc::from(decl.name.as_str())),
-                    segs,
-                });
+        let index = self.index.get_or_init(|| {
+            let program = ev.program;
+            let mut index = HashMap::default();
+            let mut segs = Vec::new();
+            record_all(
+                &program.schema,
+                doc,
+                &program.input.ty,
+                &Root::Input,
+                &mut segs,
+                &mut index,
+            );
+            for (i, (decl, value)) in program.data.iter().zip(&ev.data).enumerate() {
+                let Ok(i) = u32::try_from(i) else { break };
+                let root = Root::Data(i, Arc::from(decl.name.as_str()));
+                segs.clear();
+                record_all(
+                    &program.schema,
+                    value,
+                    &decl.ty,
+                    &root,
+                    &mut segs,
+                    &mut index,
+                );
             }
-        }
-        None
+            index
+        });
+        index.get(&(target as usize)).cloned()
     }
 }
 
-/// Depth-first search of `value` (of type `ty`) for the allocation `target`,
-/// leaving the steps to it in `segs`. The document's nesting is bounded by the
-/// input depth limit, which bounds the recursion.
-fn find(schema: &Schema, value: &Value, ty: &Type, target: *const (), segs: &mut Vec<Seg>) -> bool {
-    if allocation(value) == Some(target) {
-        return true;
+/// Records the place of every record and non-empty list in `value` (of type
+/// `ty`); the first place of an allocation wins (the document before the data).
+/// The document's nesting is bounded by the input depth limit, which bounds the
+/// recursion.
+fn record_all(
+    schema: &Schema,
+    value: &Value,
+    ty: &Type,
+    root: &Root,
+    segs: &mut Vec<Seg>,
+    index: &mut HashMap<usize, Path, foldhash::fast::RandomState>,
+) {
+    if let Some(ptr) = allocation(value) {
+        index.entry(ptr as usize).or_insert_with(|| Path {
+            root: root.clone(),
+            segs: segs.clone(),
+        });
     }
     match (value, ty) {
         (Value::Record(fields), Type::Record(id)) => {
             let Some(record) = schema.record(*id) else {
-                return false;
+                return;
             };
             for (field, def) in fields.iter().zip(&record.fields) {
                 let Some(v) = field else { continue };
@@ -75,34 +103,25 @@ fn find(schema: &Schema, value: &Value, ty: &Type, target: *const (), segs: &mut
                     continue;
                 }
                 segs.push(Seg::Key(Arc::from(def.name.as_str())));
-                if find(schema, v, &def.ty, target, segs) {
-                    return true;
-                }
+                record_all(schema, v, &def.ty, root, segs, index);
                 segs.pop();
             }
-            false
         }
         (Value::List(xs), Type::List(inner)) if could_hold(inner) => {
             for (i, x) in xs.iter().enumerate() {
                 segs.push(Seg::Index(i));
-                if find(schema, x, inner, target, segs) {
-                    return true;
-                }
+                record_all(schema, x, inner, root, segs, index);
                 segs.pop();
             }
-            false
         }
         (Value::Map(m), Type::Map(inner)) if could_hold(inner) => {
             for (k, v) in m.entries() {
                 segs.push(Seg::Key(k.clone()));
-                if find(schema, v, inner, target, segs) {
-                    return true;
-                }
+                record_all(schema, v, inner, root, segs, index);
                 segs.pop();
             }
-            false
         }
-        _ => false,
+        _ => {}
     }
 }
 

@@ -8,6 +8,7 @@ use super::budget::Budget;
 use super::error::EvalError;
 use super::evaluator::{Evaluator, Layout};
 use super::frame::{Frame, Slots};
+use super::identity::Identities;
 use super::outcome::{DocumentOutcomes, FindingDetail, Keep, Outcome, OutcomeKind};
 use super::trace::{NoTrace, Read, Recorder};
 use crate::model::path::{Path, Root};
@@ -20,13 +21,14 @@ impl<'a> Evaluator<'a> {
     pub fn evaluate(&self, doc: &Value, keep: Keep) -> DocumentOutcomes {
         let mut out = DocumentOutcomes::default();
         let budget = Budget::new(self.max_steps);
+        let identities = Identities::default();
         // The rules of a document share one set of buffers.
         let mut slots = Slots::default();
         let mut open = Vec::new();
         let empty = Layout::default();
         for (i, rule) in self.program.rules.iter().enumerate() {
             let layout = self.layouts.get(i).unwrap_or(&empty);
-            let mut frame = Frame::new(self, rule, layout, doc, &budget, slots);
+            let mut frame = Frame::new(self, rule, layout, doc, &budget, &identities, slots);
             open.clear();
             self.evaluate_rule(i, rule, &mut frame, &mut open, keep, &mut out);
             slots = frame.into_slots();

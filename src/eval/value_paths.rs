@@ -146,6 +146,11 @@ impl<'e, 'a> Frame<'e, 'a> {
         }
     }
 
+    /// The place of `v` in the document or a data value, by identity.
+    pub(super) fn identity_path(&self, v: &Value) -> Option<Path> {
+        self.identities.path(self.ev, self.doc, v)
+    }
+
     /// A copy of this frame, to evaluate a sub-expression again while building a
     /// path (only on the reporting path, never for passing subjects).
     fn scratch(&self) -> Frame<'e, 'a> {
@@ -155,6 +160,7 @@ impl<'e, 'a> Frame<'e, 'a> {
             layout: self.layout,
             doc: self.doc,
             budget: self.budget,
+            identities: self.identities,
             locals: self.locals.clone(),
             index: self.index.clone(),
             retrace: self.retrace,

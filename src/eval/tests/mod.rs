@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use super::budget::Budget;
 use super::frame::{Frame, Slots};
+use super::identity::Identities;
 use super::trace::NoTrace;
 use super::{EvalErrorKind, Evaluator, FindingDetail, Keep, Outcome};
 use crate::data::conform::conform;
@@ -205,12 +206,14 @@ impl Setup {
         self.with_evaluator(&pack, |evaluator, doc| {
             let rule = &evaluator.program().rules[0];
             let budget = Budget::new(evaluator.max_steps);
+            let identities = Identities::default();
             let mut frame = Frame::new(
                 evaluator,
                 rule,
                 &evaluator.layouts[0],
                 doc,
                 &budget,
+                &identities,
                 Slots::default(),
             );
             let parts = rule.message.as_ref().map_or(&[][..], |m| &m.parts);

@@ -220,7 +220,10 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
 /// The text with every unsafe character replaced by one of the same UTF-8 length
 /// (`?` for one byte, U+FFFD for three), or `None` if there is none.
 fn displayable(text: &str) -> Option<Arc<str>> {
-    if !text.chars().any(is_unsafe_char) {
+    // Most files are printable ASCII with tabs and line ends: a byte scan
+    // settles them; only text with other bytes is decoded character by character.
+    let plain = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r');
+    if text.as_bytes().iter().all(plain) || !text.chars().any(is_unsafe_char) {
         return None;
     }
     let mut out = String::with_capacity(text.len());

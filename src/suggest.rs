@@ -65,12 +65,23 @@ pub fn near_miss(declared: &str, key: &str) -> bool {
         return false;
     }
     let len = declared.chars().count();
-    // Edit distance is quadratic; names this long are not typed by hand.
-    if len > 64 || key.chars().count() > 64 || len.abs_diff(key.chars().count()) > 2 {
+    let key_len = key.chars().count();
+    // Edit distance is quadratic; names this long are not typed by hand. Two
+    // names whose lengths differ by more than 2 are more than 2 edits apart,
+    // and a distance under a third of the length needs at least 4 characters.
+    if len > 64 || key_len > 64 || len.abs_diff(key_len) > 2 || len < 4 {
         return declared.len() == key.len() && declared.eq_ignore_ascii_case(key);
     }
     if declared.to_lowercase() == key.to_lowercase() {
         return true;
+    }
+    // An edit adds at most one kind of byte and removes at most one, so names
+    // whose sets of bytes differ in more than 4 are more than 2 edits apart:
+    // most pairs of an object's keys are told apart here, without the
+    // quadratic distance.
+    let kinds = |s: &str| s.bytes().fold(0u64, |m, b| m | 1u64 << (b % 64));
+    if (kinds(declared) ^ kinds(key)).count_ones() > 4 {
+        return false;
     }
     let distance = strsim::damerau_levenshtein(declared, key);
     distance <= 2 && 3 * distance < len

@@ -4,6 +4,7 @@
 //! merged in the order given, like the documents of one file.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::data::case_dir::{case_name, read_case_dir};
 use crate::data::load::parse_data_file;
@@ -23,7 +24,7 @@ const DIRECTORIES_PER_BATCH: usize = 64;
 
 /// One directory, read: its name, the files it gives (field, file, name, text),
 /// and what reading it found.
-type ReadCase = (String, Vec<(u32, FileId, String, String)>, Vec<Diagnostic>);
+type ReadCase = (String, Vec<(u32, FileId, String, Arc<str>)>, Vec<Diagnostic>);
 
 impl<S: Sink> Session<'_, S> {
     /// Checks each directory as one document, in order.
@@ -48,10 +49,16 @@ impl<S: Sink> Session<'_, S> {
             }
             return;
         };
+        use rayon::prelude::*;
         for chunk in dirs.chunks(DIRECTORIES_PER_BATCH) {
+            // Reading is I/O and decoding: on all threads too; registering the
+            // files in the run's sources is in order.
+            let read: Vec<_> = chunk
+                .par_iter()
+                .map(|dir| (case_name(dir), read_case_dir(dir, record)))
+                .collect();
             let mut cases: Vec<ReadCase> = Vec::with_capacity(chunk.len());
-            for dir in chunk {
-                let case = read_case_dir(dir, record);
+            for (name, case) in read {
                 let mut problems = case.problems;
                 for u in case.unreadable {
                     problems.push(u.into_diagnostic(&mut self.sources));
@@ -60,13 +67,13 @@ impl<S: Sink> Session<'_, S> {
                     .files
                     .into_iter()
                     .map(|f| {
-                        let id = self.sources.add(f.name.clone(), f.text.as_str());
-                        (f.field, id, f.name, f.text)
+                        let text: Arc<str> = Arc::from(f.text);
+                        let id = self.sources.add(f.name.clone(), Arc::clone(&text));
+                        (f.field, id, f.name, text)
                     })
                     .collect();
-                cases.push((case_name(dir), files, problems));
+                cases.push((name, files, problems));
             }
-            use rayon::prelude::*;
             let checker = &self.checker;
             let outputs: Vec<DocOutput> = cases
                 .into_par_iter()
@@ -81,7 +88,7 @@ impl<S: Sink> Session<'_, S> {
                     if errors.iter().any(Diagnostic::is_error) {
                         return DocOutput::unread(name.clone(), &name, errors, None);
                     }
-                    let texts: Vec<&str> = files.iter().map(|(_, _, _, t)| t.as_str()).collect();
+                    let texts: Vec<&str> = files.iter().map(|(_, _, _, t)| &**t).collect();
                     checker.evaluate_case(&trees, &texts, name, errors)
                 })
                 .collect();

@@ -24,7 +24,11 @@ const DIRECTORIES_PER_BATCH: usize = 64;
 
 /// One directory, read: its name, the files it gives (field, file, name, text),
 /// and what reading it found.
-type ReadCase = (String, Vec<(u32, FileId, String, Arc<str>)>, Vec<Diagnostic>);
+type ReadCase = (
+    String,
+    Vec<(u32, FileId, String, Arc<str>)>,
+    Vec<Diagnostic>,
+);
 
 impl<S: Sink> Session<'_, S> {
     /// Checks each directory as one document, in order.

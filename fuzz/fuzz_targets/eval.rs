@@ -504,12 +504,15 @@ impl Gen<'_, '_> {
                 _ => self.expr(Ty::Date, 0),
             },
             Ty::Item => self.item(),
+            // Lists have no leaf guard of their own: their recursive arms need
+            // `depth > 0`, or repeated bytes nest `distinct(distinct(…))` past
+            // the checker's bracket limit (found by this target).
             Ty::ListInt => match self.pick(8) {
-                5 => {
+                5 if depth > 0 => {
                     let f = if self.coin() { "take" } else { "drop" };
                     format!("{f}({}, {})", self.expr(Ty::ListInt, d), self.expr(Ty::Int, d))
                 }
-                6 => format!("distinct({})", self.expr(Ty::ListInt, d)),
+                6 if depth > 0 => format!("distinct({})", self.expr(Ty::ListInt, d)),
                 0 => {
                     let n = 1 + self.pick(4);
                     let xs: Vec<String> = (0..n).map(|_| self.expr(Ty::Int, d)).collect();
@@ -525,7 +528,7 @@ impl Gen<'_, '_> {
             },
             Ty::ListStr => match self.pick(7) {
                 5 => format!("split({}, \":\")", self.expr(Ty::Str, d)),
-                6 => format!("distinct({})", self.expr(Ty::ListStr, d)),
+                6 if depth > 0 => format!("distinct({})", self.expr(Ty::ListStr, d)),
                 0 => {
                     let n = 1 + self.pick(3);
                     let xs: Vec<String> = (0..n).map(|_| self.expr(Ty::Str, d)).collect();

@@ -29,6 +29,7 @@ use std::process::ExitCode;
 
 use jiff::ToSpan as _;
 use jiff::civil::{Date, date};
+use preflight_benches::generate::Rng;
 use serde_json::{Value as Json, json};
 
 const USAGE: &str =
@@ -173,65 +174,11 @@ fn plant_plan(seed: u64, cases: usize, share: f64) -> Vec<Option<Family>> {
     plan
 }
 
-// ---------------------------------------------------------------------------
-// A tiny deterministic PRNG (splitmix64).
-
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
-    }
-    fn pick_index<T>(&mut self, xs: &[T]) -> usize {
-        self.below(xs.len() as u64) as usize
-    }
-    fn shuffle<T>(&mut self, xs: &mut [T]) {
-        for i in (1..xs.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            xs.swap(i, j);
-        }
-    }
-    /// A version-4 GUID, lower case.
-    fn guid(&mut self) -> String {
-        let (a, b) = (self.next(), self.next());
-        let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
-        let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xffff,
-            b >> 48,
-            b & 0xffff_ffff_ffff
-        )
-    }
-    /// `n` random hex digits.
-    fn hex(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| char::from_digit(self.below(16) as u32, 16).unwrap_or('0'))
-            .collect()
-    }
+/// A number in `lo..=hi` (`lo <= hi`), for counts and quantities. Unlike
+/// `Rng::range` it draws a number even when `lo == hi`, which keeps the
+/// committed `examples/csp-nce/wave/` reproducible byte for byte.
+fn between(rng: &mut Rng, lo: u64, hi: u64) -> u64 {
+    lo + rng.below(hi - lo + 1)
 }
 
 /// A GUID that depends only on `label` (a partner's tenant id is the same in
@@ -727,14 +674,14 @@ impl Case {
         let target = Partner::new(partners[1]);
         let partner_id = rng
             .chance(0.85)
-            .then(|| rng.range(1_000_000, 6_999_999).to_string());
+            .then(|| between(&mut rng, 1_000_000, 6_999_999).to_string());
         let created = timestamp(&mut rng, today, true);
         let modified = if rng.chance(0.5) {
             created.clone()
         } else {
             format!(
                 "{today}T{:02}:{:02}:{:02}Z",
-                rng.range(8, 20),
+                between(&mut rng, 8, 20),
                 rng.below(60),
                 rng.below(60)
             )
@@ -766,7 +713,7 @@ impl Case {
             partner_id,
             planted: None,
         };
-        let wanted = items.unwrap_or_else(|| case.rng.range(3, 10) as usize);
+        let wanted = items.unwrap_or_else(|| between(&mut case.rng, 3, 10) as usize);
         case.fill(wanted);
         case.history();
         if case.rng.chance(0.4) {
@@ -808,9 +755,9 @@ impl Case {
         let offer = &BASES[kind];
         let (cycle, term) = *self.rng.pick(offer.plans);
         let quantity = match self.rng.below(4) {
-            0 => self.rng.range(1, 5),
-            1 | 2 => self.rng.range(5, 60),
-            _ => self.rng.range(60, 300),
+            0 => between(&mut self.rng, 1, 5),
+            1 | 2 => between(&mut self.rng, 5, 60),
+            _ => between(&mut self.rng, 60, 300),
         };
         let friendly = if self.rng.chance(0.3) {
             let site = self
@@ -837,7 +784,7 @@ impl Case {
         let offer = &ADDONS[kind];
         let b = self.subs[base].clone();
         self.subs[base].has_addons = true;
-        let quantity = self.rng.range(1, b.quantity.max(1));
+        let quantity = between(&mut self.rng, 1, b.quantity.max(1));
         let mut sub = self.new_sub(
             offer.id,
             offer.name,
@@ -921,7 +868,7 @@ impl Case {
         }
         let created = format!(
             "{first}T{:02}:{:02}:{:02}.{:03}Z",
-            self.rng.range(7, 19),
+            between(&mut self.rng, 7, 19),
             self.rng.below(60),
             self.rng.below(60),
             self.rng.below(1000)
@@ -932,7 +879,7 @@ impl Case {
             offer_name: name.to_string(),
             friendly: name.to_string(),
             new_commerce: false,
-            quantity: self.rng.range(3, 80),
+            quantity: between(&mut self.rng, 3, 80),
             cycle: "annual",
             term: "P1Y",
             status,
@@ -976,7 +923,7 @@ impl Case {
             done.status = "Completed";
             let day = self
                 .today
-                .checked_sub((self.rng.range(120, 500) as i64).days())
+                .checked_sub((between(&mut self.rng, 120, 500) as i64).days())
                 .unwrap_or(self.today);
             done.created = timestamp(&mut self.rng, day, true);
             let closed = timestamp(
@@ -986,7 +933,7 @@ impl Case {
             );
             done.modified = format!("{}Z", &closed[..19]);
             done.closed = (true, closed);
-            let take = self.rng.range(1, self.transfer.items.len() as u64) as usize;
+            let take = between(&mut self.rng, 1, self.transfer.items.len() as u64) as usize;
             done.items = self.transfer.items[..take].to_vec();
             list.push(done);
         }
@@ -1056,8 +1003,8 @@ impl Case {
                 self.customer.city = a.city;
                 self.customer.region = a.region;
                 self.customer.postal = a.postal.to_string();
-                self.customer.street = format!("{} {}", a.street, self.rng.range(2, 90));
-                self.customer.phone = format!("{}{:04}", a.phone, self.rng.range(100, 199));
+                self.customer.street = format!("{} {}", a.street, between(&mut self.rng, 2, 90));
+                self.customer.phone = format!("{}{:04}", a.phone, between(&mut self.rng, 100, 199));
                 self.customer.culture = a.culture;
                 self.customer.language = a.language;
                 (
@@ -1084,7 +1031,7 @@ impl Case {
                     let offer = self.rng.pick(&BASES);
                     self.transfer.items.push(Item {
                         subscription_id: id.clone(),
-                        quantity: self.rng.range(1, 40),
+                        quantity: between(&mut self.rng, 1, 40),
                         cycle: "annual",
                         term: Some("P1Y"),
                         friendly: offer.name.to_string(),
@@ -1152,7 +1099,7 @@ impl Case {
                     // a trial of the last few weeks
                     sub.start = self
                         .today
-                        .checked_sub((self.rng.range(1, 25) as i64).days())
+                        .checked_sub((between(&mut self.rng, 1, 25) as i64).days())
                         .unwrap_or(self.today);
                     sub.end = term_end(sub.start, 1);
                     sub.created = timestamp(&mut self.rng, sub.start, true);
@@ -1178,7 +1125,7 @@ impl Case {
                 match variant {
                     0 => {
                         let sub_quantity = item.quantity;
-                        item.quantity = self.rng.range(1, sub_quantity - 1);
+                        item.quantity = between(&mut self.rng, 1, sub_quantity - 1);
                         (
                             format!("{id}: {} of {sub_quantity} licenses", item.quantity),
                             vec!["whole-quantity"],
@@ -1388,7 +1335,7 @@ impl Customer {
             .map(|c| c.to_ascii_lowercase())
             .collect();
         let (city, state, zip, area) = *rng.pick(&US_CITIES);
-        let street = format!("{} {}", rng.range(10, 9800), rng.pick(&STREETS));
+        let street = format!("{} {}", between(rng, 10, 9800), rng.pick(&STREETS));
         Customer {
             id: rng.guid(),
             name,
@@ -1399,15 +1346,15 @@ impl Customer {
             city,
             region: state,
             street,
-            postal: format!("{zip}{:02}", rng.range(1, 99)),
+            postal: format!("{zip}{:02}", between(rng, 1, 99)),
             // 555-0100 to 555-0199: numbers reserved for fiction
-            phone: format!("{area}5550{:03}", rng.range(100, 199)),
+            phone: format!("{area}5550{:03}", between(rng, 100, 199)),
             culture: "en-US",
             language: "en",
             relationship: "reseller",
             commerce_id: rng.guid(),
             billing_id: rng.guid(),
-            etag: -((rng.next() >> 2) as i64),
+            etag: -((rng.next_u64() >> 2) as i64),
         }
     }
 
@@ -1666,7 +1613,7 @@ fn term_end(start: Date, months: i64) -> Date {
 /// A timestamp on `day`, with seven fraction digits (as Partner Center writes
 /// creation times) or none.
 fn timestamp(rng: &mut Rng, day: Date, fraction: bool) -> String {
-    let (h, m, s) = (rng.range(6, 21), rng.below(60), rng.below(60));
+    let (h, m, s) = (between(rng, 6, 21), rng.below(60), rng.below(60));
     if fraction {
         format!("{day}T{h:02}:{m:02}:{s:02}.{:07}Z", rng.below(10_000_000))
     } else {

@@ -177,7 +177,7 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
     ("AU", "australia", "Pty Ltd"),
     ("NZ", "new_zealand", "Limited"),
     ("TW", "taiwan", "Co., Ltd."),
-    ("ZA", "africa", "(Pty) Ltd"),
+    ("ZA", "mcee", "(Pty) Ltd"),
     ("KE", "africa", "Limited"),
     ("AE", "mcee", "LLC"),
     ("SA", "mcee", "Co."),

@@ -11,7 +11,6 @@ use preflight::pack::Pack;
 use preflight::source::Sources;
 
 use super::Violations;
-use crate::catalog::DEFAULT_CATALOG_YAML;
 
 /// The five preconditions without the `let`s and `help` that only explain a
 /// finding (`lean.policy`).
@@ -22,7 +21,8 @@ pub const LEAN_PRECONDITIONS: &str = include_str!("lean.policy");
 pub struct Preflight {
     /// The pack (it must load without errors).
     pub pack: Pack,
-    catalog: Value,
+    /// The values of the pack's `data` declarations, in order.
+    data: Vec<Value>,
     params: Vec<Value>,
 }
 
@@ -45,6 +45,20 @@ impl Preflight {
                 .find_map(|(_, f)| rule_text(f.text(), id))
                 .unwrap_or_else(|| panic!("the default pack has no rule `{id}`"));
             rules.push_str(text);
+            rules.push('\n');
+        }
+        // The pack functions the rules may call, as written.
+        for f in &full
+            .program
+            .as_ref()
+            .expect("the default pack loads")
+            .functions
+        {
+            let (name, body) = (f.name_span, f.body.span);
+            let span =
+                preflight::source::Span::new(name.file, name.start as usize, body.end as usize);
+            rules.push_str("fn ");
+            rules.push_str(full.sources.slice(span));
             rules.push('\n');
         }
         let schema = full
@@ -84,29 +98,34 @@ impl Preflight {
                 .collect();
             panic!("the pack does not load: {messages:?}");
         };
-        let data = program
+        // Every `data` declaration gets the default pack's file for it (the
+        // catalog, the region table), as `preflight check` would load it.
+        let full = Pack::embedded();
+        let mut sources = Sources::new();
+        let data: Vec<Value> = program
             .data
             .iter()
-            .position(|d| d.name == "catalog")
-            .and_then(|i| program.data.get(i))
-            .expect("the pack declares `data catalog`");
-        let (mut nodes, error) = parse_yaml(DEFAULT_CATALOG_YAML);
-        assert!(error.is_none(), "the default catalog parses");
-        let node = nodes.pop().expect("the catalog is one document");
-        let mut sources = Sources::new();
-        let file = sources.add("catalog.yaml", DEFAULT_CATALOG_YAML);
-        let (catalog, _warnings) = conform(&program.schema, &data.ty, &node, file, "catalog")
-            .unwrap_or_else(|e| panic!("the default catalog conforms: {:?}", messages(&e)));
+            .map(|decl| {
+                let (path, _) = decl.path.as_ref().expect("each data declares its file");
+                let (name, text) = full
+                    .embedded_data(path)
+                    .unwrap_or_else(|| panic!("the default pack has `{path}`"));
+                let (mut nodes, error) = parse_yaml(text);
+                assert!(error.is_none(), "{name} parses");
+                let node = nodes.pop().expect("a data file is one document");
+                let file = sources.add(name.clone(), text);
+                let (value, _warnings) =
+                    conform(&program.schema, &decl.ty, &node, file, &decl.name)
+                        .unwrap_or_else(|e| panic!("{name} conforms: {:?}", messages(&e)));
+                value
+            })
+            .collect();
         let params = program
             .params
             .iter()
             .map(|p| Value::from_const(&p.default))
             .collect();
-        Preflight {
-            pack,
-            catalog,
-            params,
-        }
+        Preflight { pack, data, params }
     }
 
     /// An evaluator of the pack, with the catalog and the params' defaults;
@@ -116,7 +135,7 @@ impl Preflight {
         Evaluator::new(
             program,
             &self.pack.sources,
-            vec![self.catalog.clone()],
+            self.data.clone(),
             self.params.clone(),
             jiff::civil::date(2026, 3, 1),
         )

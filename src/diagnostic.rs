@@ -67,6 +67,15 @@ pub enum Code {
     NearMiss,
     /// A pack function calls itself, directly or through others.
     Recursion,
+    /// A waiver file is malformed (`--waivers`).
+    Waiver,
+    /// A waiver has expired: it no longer applies (a warning).
+    WaiverExpired,
+    /// A waiver matched no finding of the run (an info).
+    WaiverUnused,
+    /// A baseline file is not the JSON output of a preflight run (`--baseline`),
+    /// or comes from another pack (an info).
+    Baseline,
 }
 
 impl Code {
@@ -97,6 +106,10 @@ impl Code {
             Code::Test => "preflight::test",
             Code::NearMiss => "preflight::near-miss",
             Code::Recursion => "preflight::recursion",
+            Code::Waiver => "preflight::waiver",
+            Code::WaiverExpired => "preflight::waiver-expired",
+            Code::WaiverUnused => "preflight::waiver-unused",
+            Code::Baseline => "preflight::baseline",
         }
     }
 }
@@ -114,6 +127,9 @@ pub enum Severity {
     Error,
     /// Worth fixing; the pack still loads.
     Warning,
+    /// Worth knowing (a waiver that matched nothing); fails a run only under
+    /// `--fail-on info`.
+    Info,
 }
 
 /// A labelled span. The first label of a diagnostic is its primary location.
@@ -177,6 +193,14 @@ impl Diagnostic {
         Diagnostic::error(code, message)
             .label(again, "declared again here")
             .label(first, "first declared here")
+    }
+
+    /// A note with a message and no labels yet.
+    pub fn info(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Info,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Adds a label with text.
@@ -343,6 +367,7 @@ impl miette::Diagnostic for Rendered<'_> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
         })
     }
 

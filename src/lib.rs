@@ -31,6 +31,7 @@ pub mod model;
 pub mod pack;
 pub mod report;
 pub mod run;
+pub mod signoff;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

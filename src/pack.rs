@@ -218,6 +218,27 @@ impl Pack {
         pack
     }
 
+    /// The pack's name in provenance: `builtin:NAME` for an embedded pack (the
+    /// default one too), else the paths given to `-p`, joined with `, ` (empty
+    /// for a pack made from texts in memory).
+    pub fn name(&self) -> String {
+        match &self.embedded {
+            Some((prefix, _)) if prefix == EMBEDDED_PREFIX => {
+                format!("{BUILTIN_SCHEME}{DEFAULT_PACK}")
+            }
+            Some((prefix, _)) => prefix
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string(),
+            None => self
+                .roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// The text of a data file of the embedded pack, by its path as the pack
     /// declares it (`catalog.yaml`), with the name reports use for it.
     pub fn embedded_data(&self, path: &str) -> Option<(String, &'static str)> {

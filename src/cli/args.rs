@@ -146,6 +146,21 @@ pub struct CheckArgs {
     /// (0: no limit).
     #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_EVAL_STEPS)]
     pub max_steps: u64,
+    /// A waiver file (YAML or JSON): findings accepted as known risks, each
+    /// with a reason, an owner and an expiry; repeatable.
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+    /// How many days after `--today` a waiver may expire.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub max_waiver_days: u32,
+    /// The JSON output of an earlier run: each finding is then `new` or
+    /// `unchanged`, and findings that are gone are listed as fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only findings new since `--baseline` (at or above `--fail-on`) make
+    /// the exit code 1.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
 }
 
 impl CheckArgs {

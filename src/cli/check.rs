@@ -5,7 +5,7 @@
 //! output form is written is `report/`'s business ([`report::open`]).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, FailOn};
 use super::shared::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
@@ -15,9 +15,11 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::Keep;
 use crate::model::program::RuleSeverity;
 use crate::pack::Pack;
-use crate::report::form::{Report, ReportOptions, Verdict};
+use crate::report::form::{Report, ReportOptions, Threshold, Verdict};
 use crate::report::{self, progress};
 use crate::run::{self, Options, Session};
+use crate::signoff::waivers::{self, WaiverContext};
+use crate::signoff::{Baseline, Judge};
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
     let pack = super::shared::load_pack(&args.policy);
@@ -52,7 +54,12 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         .num_threads(args.jobs.map_or(0, std::num::NonZeroUsize::get))
         .stack_size(super::shared::WORKER_STACK_BYTES)
         .build();
-    let check = || check(&pack, &options, &inputs, open());
+    let signoff = SignOffArgs {
+        waivers: &args.waivers,
+        max_waiver_days: args.max_waiver_days,
+        baseline: args.baseline.as_deref(),
+    };
+    let check = || check(&pack, &options, &inputs, &signoff, open());
     let verdict = match &pool {
         Ok(pool) => pool.install(check),
         // No pool could be made (a tiny address space): work on this thread.
@@ -61,22 +68,58 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     exit_code(verdict)
 }
 
-/// Runs the session, sending what it finds to `report`.
+/// The sign-off options of `check`: waiver files and a baseline.
+struct SignOffArgs<'a> {
+    waivers: &'a [PathBuf],
+    max_waiver_days: u32,
+    baseline: Option<&'a Path>,
+}
+
+/// Runs the session, sending what it finds to `report` through the judge of
+/// waivers and baseline.
 fn check(
     pack: &Pack,
     options: &Options,
     inputs: &[Input],
+    signoff: &SignOffArgs<'_>,
     report: Box<dyn Report + '_>,
 ) -> Verdict {
-    match Session::start(pack, options) {
-        Err(stopped) => report.stopped(stopped),
-        Ok(session) => {
-            let mut session = session.with_sink(report);
-            session.check_inputs(inputs, options.input_format);
-            let (sources, report, _) = session.into_parts();
-            report.finish(sources)
-        }
+    let mut session = match Session::start(pack, options) {
+        Err(stopped) => return report.stopped(stopped),
+        Ok(session) => session,
+    };
+    let Some(program) = pack.program.as_ref() else {
+        return report.stopped(session.finish());
+    };
+    // Waiver files and the baseline are read before any document: their
+    // problems (exit code 2) come first, and a file with any error waives
+    // nothing.
+    let context = WaiverContext {
+        program,
+        today: session.today(),
+        max_days: signoff.max_waiver_days,
+    };
+    let (waivers, mut problems) =
+        waivers::load_files(signoff.waivers, context, &mut session.sources);
+    let baseline =
+        signoff
+            .baseline
+            .and_then(|path| match Baseline::load(path, &mut session.sources) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    problems.extend(e);
+                    None
+                }
+            });
+    let mut session = session.with_sink(Judge::new(report, program, waivers, baseline));
+    for p in problems {
+        session.report(p);
     }
+    session.check_inputs(inputs, options.input_format);
+    let provenance = session.provenance.clone();
+    let (sources, judge, _) = session.into_parts();
+    let (report, signoff) = judge.conclude(&sources, Some(provenance));
+    report.finish(sources, &signoff)
 }
 
 /// The run's settings, and the problems of options that are malformed.
@@ -113,6 +156,7 @@ fn run_options(args: &CheckArgs) -> (Options, Vec<Diagnostic>) {
         },
         input_format: args.input_format.map(Format::from),
         limits: args.limits(),
+        hash_inputs: args.format.shows_provenance(),
     };
     (options, usage)
 }
@@ -143,10 +187,13 @@ fn report_options(args: &CheckArgs, inputs: &[Input]) -> ReportOptions {
         stdout_is_terminal: std::io::stdout().is_terminal(),
         progress: true,
         input_bytes: progress::input_size(inputs),
-        fail_on: match args.fail_on {
-            FailOn::Error => RuleSeverity::Error,
-            FailOn::Warning => RuleSeverity::Warning,
-            FailOn::Info => RuleSeverity::Info,
+        fail_on: Threshold {
+            severity: match args.fail_on {
+                FailOn::Error => RuleSeverity::Error,
+                FailOn::Warning => RuleSeverity::Warning,
+                FailOn::Info => RuleSeverity::Info,
+            },
+            new_only: args.fail_on_new,
         },
     }
 }

@@ -12,6 +12,9 @@ use crate::report::{diagnostics_human, diagnostics_json};
 struct Output {
     version: u32,
     valid: bool,
+    /// The pack digest (signoff.md §3), when the pack and its data loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
     errors: Vec<diagnostics_json::JsonDiagnostic>,
     summary: Summary,
 }
@@ -27,9 +30,11 @@ struct Summary {
 pub(super) fn run(args: &ValidateArgs) -> u8 {
     let mut pack = super::shared::load_pack(&args.policy);
     pack.check_default_data_files();
+    let mut digest = None;
     if pack.is_ok() {
         // The default data files' contents must conform to their types.
-        let (sources, problems) = crate::run::validate_data(&pack);
+        let (sources, problems, pack_digest) = crate::run::validate_data(&pack);
+        digest = pack_digest;
         if !problems.is_empty() {
             pack.sources = sources;
             // Warnings (near misses in an open record) are shown; only an
@@ -45,6 +50,7 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
     let rules = pack.program.as_ref().map_or(0, |p| p.rules.len());
     let files = pack.sources.iter().count();
     let code = if pack.is_ok() { EXIT_OK } else { EXIT_TROUBLE };
+    let digest = digest.filter(|_| pack.is_ok());
     match args.format {
         OutputFormat::Human => {
             let text = diagnostics_human::render(
@@ -61,9 +67,10 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
                     String::new()
                 };
                 // A closed pipe (`| head`) is not an error worth a panic.
+                let digest = digest.map_or(String::new(), |d| format!("\ndigest: {d}"));
                 let _ = writeln!(
                     std::io::stdout().lock(),
-                    "ok: {rules} rule(s) in {files} file(s){warned}"
+                    "ok: {rules} rule(s) in {files} file(s){warned}{digest}"
                 );
             } else {
                 let _ = writeln!(
@@ -81,6 +88,7 @@ pub(super) fn run(args: &ValidateArgs) -> u8 {
             let output = Output {
                 version: 1,
                 valid: pack.is_ok(),
+                digest: digest.map(|d| d.to_string()),
                 errors: diagnostics_json::diagnostics(&pack.diagnostics, &pack.sources),
                 summary: Summary {
                     files,

@@ -15,8 +15,10 @@
 use std::path::{Path, PathBuf};
 
 use super::format::Format;
-use super::read::{Input, Unreadable, read_input};
+use super::hashing::{self, DigestSlot};
+use super::read::{Input, Unreadable, read_input_hashed};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::digest::Sha256Hex;
 use crate::model::types::RecordDef;
 use crate::suggest::did_you_mean;
 
@@ -29,6 +31,8 @@ pub struct CaseFile {
     pub name: String,
     /// Its text, decoded.
     pub text: String,
+    /// The SHA-256 of its bytes, for the run's provenance.
+    pub sha256: Option<Sha256Hex>,
 }
 
 /// A case directory, read: the files of the fields it has, in field order,
@@ -220,8 +224,14 @@ pub fn read_case_dir(dir: &Path, record: &RecordDef) -> CaseDir {
     }
     found.sort_by_key(|(i, _)| *i);
     for (field, path) in found {
-        match read_input(&Input::File(path)) {
-            Ok((name, text)) => out.files.push(CaseFile { field, name, text }),
+        let slot = DigestSlot::default();
+        match read_input_hashed(&Input::File(path), Some(&slot)) {
+            Ok((name, text)) => out.files.push(CaseFile {
+                field,
+                name,
+                text,
+                sha256: hashing::take(&slot),
+            }),
             Err(e) => out.unreadable.push(e),
         }
     }

@@ -12,6 +12,7 @@ pub mod array_stream;
 pub mod case_dir;
 pub mod conform;
 pub mod format;
+pub mod hashing;
 pub mod json;
 mod json_lex;
 pub mod jsonl;

@@ -10,8 +10,10 @@ use std::path::PathBuf;
 
 use super::array_stream::{sniff, starts_array};
 use super::format::Format;
+use super::hashing::{self, DigestSlot, HashingReader};
 use super::node::LoadError;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::digest::Sha256Hex;
 use crate::source::{Decoded, FileId, Sources, Span, decode_text, io_reason, replacement_span};
 
 /// Largest input or data file read: offsets in spans are 32-bit.
@@ -80,7 +82,19 @@ impl Input {
 
 /// Reads an input file (or standard input) as UTF-8 text.
 pub fn read_input(input: &Input) -> Result<(String, String), Unreadable> {
+    read_input_hashed(input, None)
+}
+
+/// Reads an input as UTF-8 text, leaving the SHA-256 of its bytes in `slot`
+/// when one is given (even when the bytes are not text).
+pub fn read_input_hashed(
+    input: &Input,
+    slot: Option<&DigestSlot>,
+) -> Result<(String, String), Unreadable> {
     let (name, bytes) = read_bytes(input)?;
+    if let Some(slot) = slot {
+        hashing::fill(slot, Sha256Hex::of(&bytes));
+    }
     decode_input(name, bytes)
 }
 
@@ -113,15 +127,17 @@ pub enum JsonInput<'a> {
 
 /// Opens a JSON input and looks at its first bytes to see whether its top
 /// level is an array; those bytes are read again, with the rest, either way.
-pub fn open_json(input: &Input) -> JsonInput<'_> {
+/// With a `slot`, the SHA-256 of the input's bytes is left there once the
+/// reader returned is dropped (or at once, for an input read whole).
+pub fn open_json<'a>(input: &'a Input, slot: Option<&DigestSlot>) -> JsonInput<'a> {
     let cannot_read = |e: &std::io::Error| JsonInput::Whole(Err(input.cannot_read(e).into()));
     let name = input.name();
-    let rest: Box<dyn Read + Send> = match input {
+    let raw: Box<dyn Read + Send> = match input {
         Input::Memory { bytes, .. } => {
             if starts_array(bytes) == Some(true) {
-                return JsonInput::Array(name, Box::new(bytes.as_slice()));
+                return JsonInput::Array(name, hashed(Box::new(bytes.as_slice()), slot));
             }
-            return JsonInput::Whole(read_input(input));
+            return JsonInput::Whole(read_input_hashed(input, slot));
         }
         Input::File(path) => match std::fs::File::open(path) {
             Ok(file) => Box::new(file),
@@ -129,6 +145,7 @@ pub fn open_json(input: &Input) -> JsonInput<'_> {
         },
         Input::Stdin(_) => Box::new(std::io::stdin()),
     };
+    let rest = hashed(raw, slot);
     let mut rest = std::io::BufReader::with_capacity(1 << 16, rest);
     let head = match sniff(&mut rest) {
         Ok((sniffed, true)) => {
@@ -140,24 +157,42 @@ pub fn open_json(input: &Input) -> JsonInput<'_> {
     };
     let mut bytes = head;
     let limit = (MAX_DATA_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
-    if let Err(e) = rest.take(limit).read_to_end(&mut bytes) {
+    if let Err(e) = rest.by_ref().take(limit).read_to_end(&mut bytes) {
         return cannot_read(&e);
     }
+    // The hashing reader leaves its digest when dropped.
+    drop(rest);
     JsonInput::Whole(decode_input(name, bytes))
 }
 
+/// The reader, hashing what it reads when there is a slot for the digest.
+fn hashed<'a>(
+    raw: Box<dyn Read + Send + 'a>,
+    slot: Option<&DigestSlot>,
+) -> Box<dyn Read + Send + 'a> {
+    match slot {
+        Some(slot) => Box::new(HashingReader::new(raw, slot.clone())),
+        None => raw,
+    }
+}
+
 /// Opens a JSON Lines input for reading line by line: its name and a buffered
-/// reader, or why it cannot be opened.
-pub fn open_jsonl(input: &Input) -> Result<(String, Box<dyn BufRead + Send + '_>), Diagnostic> {
-    let reader: Box<dyn BufRead + Send> = match input {
+/// reader, or why it cannot be opened. With a `slot`, the SHA-256 of the
+/// input's bytes is left there once the reader is dropped.
+pub fn open_jsonl<'a>(
+    input: &'a Input,
+    slot: Option<&DigestSlot>,
+) -> Result<(String, Box<dyn BufRead + Send + 'a>), Diagnostic> {
+    let raw: Box<dyn Read + Send> = match input {
         Input::File(path) => match std::fs::File::open(path) {
-            Ok(file) => Box::new(BufReader::with_capacity(1 << 20, file)),
+            Ok(file) => Box::new(file),
             Err(e) => return Err(input.cannot_read(&e)),
         },
-        Input::Stdin(_) => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+        Input::Stdin(_) => Box::new(std::io::stdin()),
         Input::Memory { bytes, .. } => Box::new(bytes.as_slice()),
     };
-    Ok((input.name(), reader))
+    let reader = BufReader::with_capacity(1 << 20, hashed(raw, slot));
+    Ok((input.name(), Box::new(reader)))
 }
 
 /// The text of an input read whole, or why it cannot be used.

@@ -10,6 +10,7 @@
 
 pub mod date;
 pub mod datetime;
+pub mod digest;
 pub mod path;
 pub mod program;
 pub mod types;

@@ -75,6 +75,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<JsonDia
             severity: match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Info => "info",
             },
             message: d.message.clone(),
             help: d.help.clone(),

@@ -22,10 +22,11 @@ use crate::report::diagnostics_json::location;
 use crate::report::findings::finding_text;
 use crate::report::findings::sorted;
 use crate::run::Checked;
+use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
-pub fn render(checked: &Checked, program: &Program) -> String {
+pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
     let sources = &checked.sources;
     let mut out = String::new();
     for doc in &checked.documents {
@@ -55,6 +56,7 @@ pub fn render(checked: &Checked, program: &Program) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         push(
             &mut out,

@@ -13,11 +13,12 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use super::counts::Counts;
 use super::diagnostics_human;
 use super::findings::{computed_label, finding_text, sorted, value_label};
-use super::form::{self, Problems, ReportOptions, Verdict};
+use super::form::{self, Problems, ReportOptions, Threshold, Verdict};
 use crate::diagnostic::{CharColumnSource, Diagnostic};
 use crate::eval::OutcomeKind;
 use crate::model::program::{Program, RuleSeverity};
-use crate::run::{Checked, DocumentResult, Finding, ReportedOutcome, Sink};
+use crate::run::{AppliedWaiver, Checked, DocumentResult, Finding, ReportedOutcome, Sink};
+use crate::signoff::{BaselineOutcome, SignOff};
 use crate::source::{FileId, Sources, Span};
 
 /// Renders every finding (and, with `show_all`, one line per other outcome) and
@@ -33,7 +34,8 @@ pub fn render(
     for doc in &checked.documents {
         stream.document(&checked.sources, doc);
     }
-    String::from_utf8_lossy(&stream.finish(!checked.errors.is_empty())).into_owned()
+    let out = stream.finish(!checked.errors.is_empty(), &SignOff::default());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The human form written a document at a time, as a run checks them: each
@@ -44,6 +46,8 @@ pub struct Stream<'p, W: Write> {
     show_all: bool,
     /// With `show_all`: one row per outcome, laid out as a table at the end.
     rows: Vec<[String; 4]>,
+    /// One line per waived finding, for the block after the findings.
+    waived: Vec<String>,
     counts: Counts,
     out: W,
 }
@@ -65,6 +69,7 @@ impl<'p, W: Write> Stream<'p, W> {
             handler,
             show_all,
             rows: Vec::new(),
+            waived: Vec::new(),
             counts: Counts::default(),
             out,
         }
@@ -85,7 +90,7 @@ impl<'p, W: Write> Stream<'p, W> {
                     &outcome.subject
                 };
                 self.rows.push([
-                    outcome.kind.as_str().to_string(),
+                    outcome.word().to_string(),
                     id.to_string(),
                     doc.name.clone(),
                     subject.to_string(),
@@ -95,6 +100,11 @@ impl<'p, W: Write> Stream<'p, W> {
                 continue;
             };
             let id = program.rule_id(outcome.rule);
+            if let Some(w) = &outcome.disposition.waiver {
+                self.waived
+                    .push(waived_line(id, &doc.name, outcome, finding, w));
+                continue;
+            }
             let severity = program.severity(outcome.rule);
             for report in reports(
                 sources,
@@ -122,10 +132,18 @@ impl<'p, W: Write> Stream<'p, W> {
         &self.counts
     }
 
-    /// Writes the table of outcomes (with `show_all`) and the summary; `errors`
-    /// says whether the run had problems. Gives the writer back.
-    pub fn finish(mut self, errors: bool) -> W {
+    /// Writes the table of outcomes (with `show_all`), the waived findings and
+    /// the summary; `errors` says whether the run had problems. Gives the
+    /// writer back.
+    pub fn finish(mut self, errors: bool, signoff: &SignOff) -> W {
         let mut out = String::new();
+        if !self.waived.is_empty() {
+            out.push_str(&format!("waived ({}):\n", self.waived.len()));
+            for line in &self.waived {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
         if self.show_all {
             let rows = &self.rows;
             let width = |i: usize| {
@@ -141,6 +159,9 @@ impl<'p, W: Write> Stream<'p, W> {
             out.push('\n');
         }
         out.push_str(&summary(&self.counts, self.program, errors));
+        if let Some(b) = &signoff.baseline {
+            out.push_str(&baseline_summary(&self.counts, b));
+        }
         let _ = self.out.write_all(out.as_bytes());
         let _ = self.out.flush();
         self.out
@@ -158,7 +179,7 @@ pub(crate) struct HumanReport<'p> {
     /// Standard output is a terminal: each document's findings are shown at once.
     live: bool,
     problems: Problems,
-    fail_on: RuleSeverity,
+    fail_on: Threshold,
 }
 
 impl<'p> HumanReport<'p> {
@@ -215,12 +236,12 @@ impl Sink for HumanReport<'_> {
 }
 
 impl form::Report for HumanReport<'_> {
-    fn finish(mut self: Box<Self>, _: Sources) -> Verdict {
+    fn finish(mut self: Box<Self>, _: Sources, signoff: &SignOff) -> Verdict {
         let errors = self.problems.errors;
         let verdict = match self.findings.take() {
             Some(findings) => {
                 let verdict = self.problems.verdict(findings.counts(), self.fail_on);
-                findings.finish(errors > 0);
+                findings.finish(errors > 0, signoff);
                 verdict
             }
             None => self.problems.verdict(&Counts::default(), self.fail_on),
@@ -244,9 +265,14 @@ impl form::Report for HumanReport<'_> {
 fn summary(counts: &Counts, program: &Program, errors: bool) -> String {
     let evaluated = counts.evaluated;
     let skipped = counts.not_evaluated;
-    let t = counts.tally;
+    let t = counts.outcomes();
+    let waived = if t.waived > 0 {
+        format!(", {} waived", t.waived)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "checked {evaluated} document(s) against {} rule(s): {} pass, {} fail, {} skip, {} error\n",
+        "checked {evaluated} document(s) against {} rule(s): {} pass, {} fail, {} skip, {} error{waived}\n",
         program.rules.len(),
         t.pass,
         t.fail,
@@ -285,6 +311,72 @@ fn summary(counts: &Counts, program: &Program, errors: bool) -> String {
         out.push_str(&format!("most findings: {}\n", shown.join(", ")));
     }
     out
+}
+
+/// How many fixed findings the human form lists; the JSON form has them all.
+const FIXED_SHOWN: usize = 20;
+
+/// The line of the summary that compares the run with its baseline, and the
+/// findings it fixed.
+fn baseline_summary(counts: &Counts, b: &BaselineOutcome) -> String {
+    let mut out = format!(
+        "{} new, {} unchanged, {} fixed since the baseline\n",
+        counts.new,
+        counts.unchanged,
+        b.fixed.len()
+    );
+    match (b.same_pack, &b.digest) {
+        (Some(false), Some(digest)) => out.push_str(&format!(
+            "note: the baseline was made with another pack ({digest}): findings may differ because the pack changed\n"
+        )),
+        (None, _) => out.push_str("note: the baseline records no pack digest\n"),
+        _ => {}
+    }
+    for f in b.fixed.iter().take(FIXED_SHOWN) {
+        let subject = if f.subject.is_empty() {
+            "(document)"
+        } else {
+            &f.subject
+        };
+        out.push_str(&format!("  fixed  {}  {}  {subject}\n", f.rule, f.document));
+    }
+    if b.fixed.len() > FIXED_SHOWN {
+        out.push_str(&format!(
+            "  … and {} more (the JSON form lists them all)\n",
+            b.fixed.len() - FIXED_SHOWN
+        ));
+    }
+    out
+}
+
+/// The line of a waived finding: rule, document, subject, its message, and
+/// the waiver's reason, owner and expiry.
+fn waived_line(
+    id: &str,
+    document: &str,
+    outcome: &ReportedOutcome,
+    finding: &Finding,
+    w: &AppliedWaiver,
+) -> String {
+    let subject = if outcome.subject.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", outcome.subject)
+    };
+    let approved = w
+        .approved_by
+        .as_deref()
+        .map_or(String::new(), |a| format!(", approved by {a}"));
+    let text = format!(
+        "  {id}  {document}{subject}: {}\n    accepted by {} until {}{approved} ({}:{}): {}\n",
+        super::findings::message(finding),
+        w.owner,
+        w.expires,
+        w.file,
+        w.line,
+        w.reason
+    );
+    crate::source::escape_for_terminal(&text).into_owned()
 }
 
 /// The reports of one finding: the main one on the input file, then one per

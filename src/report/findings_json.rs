@@ -14,10 +14,12 @@ use serde::Serialize;
 use super::counts::Counts;
 use super::diagnostics_json::{self, JsonDiagnostic, Location, location};
 use super::findings::{message, sorted};
-use super::form::{Problems, Report, ReportOptions, Verdict, program_or_empty};
+use super::form::{Problems, Report, ReportOptions, Threshold, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
-use crate::model::program::{Program, RuleSeverity};
-use crate::run::{Checked, DocumentResult, Sink};
+use crate::model::program::Program;
+use crate::run::provenance::Provenance;
+use crate::run::{BaselineMark, Checked, DocumentResult, Sink};
+use crate::signoff::SignOff;
 use crate::source::Sources;
 
 /// The whole output.
@@ -45,6 +47,129 @@ pub struct Tail {
     /// With `--show all`: every outcome, findings included.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<Vec<JsonOutcome>>,
+    /// With `--baseline`: the baseline's findings this run no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Vec<JsonFixed>>,
+    /// With `--waivers`: every waiver, with what became of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<JsonWaiverUse>,
+    /// What the run was made of (absent when the pack did not load).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<JsonProvenance>,
+}
+
+/// A finding of the baseline that is gone.
+#[derive(Debug, Serialize)]
+pub struct JsonFixed {
+    /// The rule id.
+    pub rule: String,
+    /// The document it was in.
+    pub document: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its message in the baseline.
+    pub message: String,
+}
+
+/// A waiver and what became of it.
+#[derive(Debug, Serialize)]
+pub struct JsonWaiverUse {
+    /// The waiver file.
+    pub file: String,
+    /// The first line of its entry.
+    pub line: usize,
+    /// Its rule id.
+    pub rule: String,
+    /// `applied`, `expired` or `unused`.
+    pub status: &'static str,
+    /// The findings it matched (an expired one: would have).
+    pub matched: u64,
+}
+
+/// The waiver that accepted a finding.
+#[derive(Debug, Serialize)]
+pub struct JsonWaiver {
+    /// The waiver file.
+    pub file: String,
+    /// The first line of its entry.
+    pub line: usize,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// Who approved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// The last day it applies.
+    pub expires: String,
+}
+
+/// The provenance of the run (signoff.md §3).
+#[derive(Debug, Serialize)]
+pub struct JsonProvenance {
+    /// The tool.
+    pub tool: JsonTool,
+    /// The pack.
+    pub pack: JsonPack,
+    /// Every param in effect, defaults included.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// The evaluation date.
+    pub today: String,
+    /// Each input file with its SHA-256.
+    pub inputs: Vec<JsonInput>,
+}
+
+/// The tool's name and version.
+#[derive(Debug, Serialize)]
+pub struct JsonTool {
+    /// `preflight`.
+    pub name: &'static str,
+    /// The version.
+    pub version: &'static str,
+}
+
+/// The pack and its digest.
+#[derive(Debug, Serialize)]
+pub struct JsonPack {
+    /// `builtin:NAME` or the `-p` paths.
+    pub name: String,
+    /// `sha256:` and 64 hex digits.
+    pub digest: String,
+}
+
+/// An input file and its SHA-256.
+#[derive(Debug, Serialize)]
+pub struct JsonInput {
+    /// The file as the findings name it.
+    pub file: String,
+    /// 64 hex digits.
+    pub sha256: String,
+}
+
+impl JsonProvenance {
+    /// The JSON of a run's provenance.
+    pub fn of(p: &Provenance) -> JsonProvenance {
+        JsonProvenance {
+            tool: JsonTool {
+                name: p.tool,
+                version: p.version,
+            },
+            pack: JsonPack {
+                name: p.pack.clone(),
+                digest: p.digest.to_string(),
+            },
+            params: p.params.iter().cloned().collect(),
+            today: p.today.clone(),
+            inputs: p
+                .inputs
+                .iter()
+                .map(|i| JsonInput {
+                    file: i.file.clone(),
+                    sha256: i.sha256.hex(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One finding.
@@ -54,7 +179,7 @@ pub struct JsonFinding {
     pub rule: String,
     /// `error`, `warning` or `info`.
     pub severity: &'static str,
-    /// `fail` or `error`.
+    /// `fail`, `error`, or `waived` when a waiver accepts it.
     pub outcome: &'static str,
     /// The interpolated message.
     pub message: String,
@@ -77,6 +202,12 @@ pub struct JsonFinding {
     /// For `error` outcomes: what stopped evaluation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// With `--baseline`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<&'static str>,
+    /// For a `waived` finding: the waiver that accepts it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<JsonWaiver>,
 }
 
 /// A value read by a failing `require` (with its `location` in the input or a
@@ -108,8 +239,26 @@ pub struct Summary {
     pub rules: usize,
     /// Outcomes by kind.
     pub outcomes: Outcomes,
-    /// Findings by severity.
+    /// Findings by severity (waived ones left out).
     pub findings: Severities,
+    /// With `--baseline`: how this run compares with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// How a run compares with its baseline.
+#[derive(Debug, Serialize)]
+pub struct BaselineSummary {
+    /// The baseline file.
+    pub file: String,
+    /// Findings it did not have.
+    pub new: u64,
+    /// Findings it had too.
+    pub unchanged: u64,
+    /// Its findings that are gone.
+    pub fixed: usize,
+    /// Whether it was made with the same pack digest (`null`: it recorded none).
+    pub same_pack: Option<bool>,
 }
 
 /// Outcomes by kind.
@@ -117,12 +266,14 @@ pub struct Summary {
 pub struct Outcomes {
     /// `pass`
     pub pass: u64,
-    /// `fail`
+    /// `fail`, not waived.
     pub fail: u64,
     /// `skip`
     pub skip: u64,
-    /// `error`
+    /// `error`, not waived.
     pub error: u64,
+    /// Findings a waiver accepts.
+    pub waived: u64,
 }
 
 /// Findings by severity.
@@ -145,7 +296,7 @@ pub struct JsonOutcome {
     pub document: String,
     /// The subject's path.
     pub subject: String,
-    /// `pass`, `fail`, `skip` or `error`.
+    /// `pass`, `fail`, `skip`, `error` or `waived`.
     pub outcome: &'static str,
 }
 
@@ -155,6 +306,7 @@ pub fn output(
     program: &Program,
     warnings: &[Diagnostic],
     show_all: bool,
+    signoff: &SignOff,
 ) -> Output {
     let sources = &checked.sources;
     let mut findings = Vec::new();
@@ -180,6 +332,7 @@ pub fn output(
             diagnostics_json::diagnostics(&checked.errors, sources),
             diagnostics_json::diagnostics(warnings, sources),
             show_all.then_some(outcomes),
+            signoff,
         ),
     }
 }
@@ -201,7 +354,7 @@ fn document(
                 rule: rule.clone(),
                 document: doc.name.clone(),
                 subject: o.subject.clone(),
-                outcome: o.kind.as_str(),
+                outcome: o.word(),
             });
         }
         let Some(f) = &o.finding else { continue };
@@ -209,7 +362,7 @@ fn document(
         findings.push(JsonFinding {
             rule,
             severity: severity.as_str(),
-            outcome: o.kind.as_str(),
+            outcome: o.word(),
             message: message(f).into_owned(),
             help: f.help.clone(),
             document: doc.name.clone(),
@@ -233,6 +386,15 @@ fn document(
                 }))
                 .collect(),
             error: f.error.clone(),
+            baseline: o.disposition.baseline.map(BaselineMark::as_str),
+            waiver: o.disposition.waiver.as_deref().map(|w| JsonWaiver {
+                file: w.file.clone(),
+                line: w.line,
+                reason: w.reason.clone(),
+                owner: w.owner.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires.clone(),
+            }),
         });
     }
 }
@@ -244,8 +406,9 @@ fn tail(
     errors: Vec<JsonDiagnostic>,
     warnings: Vec<JsonDiagnostic>,
     outcomes: Option<Vec<JsonOutcome>>,
+    signoff: &SignOff,
 ) -> Tail {
-    let t = counts.tally;
+    let t = counts.outcomes();
     let [error, warning, info] = counts.by_severity;
     Tail {
         errors,
@@ -259,14 +422,45 @@ fn tail(
                 fail: t.fail,
                 skip: t.skip,
                 error: t.error,
+                waived: t.waived,
             },
             findings: Severities {
                 error,
                 warning,
                 info,
             },
+            baseline: signoff.baseline.as_ref().map(|b| BaselineSummary {
+                file: b.file.clone(),
+                new: counts.new,
+                unchanged: counts.unchanged,
+                fixed: b.fixed.len(),
+                same_pack: b.same_pack,
+            }),
         },
         outcomes,
+        fixed: signoff.baseline.as_ref().map(|b| {
+            b.fixed
+                .iter()
+                .map(|f| JsonFixed {
+                    rule: f.rule.clone(),
+                    document: f.document.clone(),
+                    subject: f.subject.clone(),
+                    message: f.message.clone(),
+                })
+                .collect()
+        }),
+        waivers: signoff
+            .waivers
+            .iter()
+            .map(|u| JsonWaiverUse {
+                file: u.waiver.file.clone(),
+                line: u.waiver.line,
+                rule: u.rule.clone(),
+                status: u.status.as_str(),
+                matched: u.matched,
+            })
+            .collect(),
+        provenance: signoff.provenance.as_ref().map(JsonProvenance::of),
     }
 }
 
@@ -347,13 +541,14 @@ impl<'p, W: Write> Stream<'p, W> {
     }
 
     /// Writes the fields after the findings; `warnings` are the pack's.
-    pub fn finish(mut self, sources: &Sources, warnings: &[Diagnostic]) -> W {
+    pub fn finish(mut self, sources: &Sources, warnings: &[Diagnostic], signoff: &SignOff) -> W {
         let tail = tail(
             self.program,
             &self.counts,
             std::mem::take(&mut self.errors),
             diagnostics_json::diagnostics(warnings, sources),
             self.show_all.then(|| std::mem::take(&mut self.outcomes)),
+            signoff,
         );
         let mut text = String::from(if self.written == 0 { "]" } else { "\n  ]" });
         let json = serde_json::to_string_pretty(&tail).unwrap_or_default();
@@ -379,7 +574,7 @@ pub(crate) struct JsonReport<'p> {
     stream: Stream<'p, BufWriter<Stdout>>,
     warnings: Vec<Diagnostic>,
     problems: Problems,
-    fail_on: RuleSeverity,
+    fail_on: Threshold,
 }
 
 impl<'p> JsonReport<'p> {
@@ -420,9 +615,9 @@ impl Sink for JsonReport<'_> {
 }
 
 impl Report for JsonReport<'_> {
-    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+    fn finish(self: Box<Self>, sources: Sources, signoff: &SignOff) -> Verdict {
         let verdict = self.problems.verdict(self.stream.counts(), self.fail_on);
-        self.stream.finish(&sources, &self.warnings);
+        self.stream.finish(&sources, &self.warnings, signoff);
         verdict
     }
 }

@@ -30,10 +30,11 @@ use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::finding_text;
 use crate::run::{Checked, DocumentResult, ReportedOutcome};
+use crate::signoff::SignOff;
 use crate::source::Sources;
 
 /// Renders the outcomes of a run as one JUnit XML document.
-pub fn render(checked: &Checked, program: &Program) -> String {
+pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
     let kept: u64 = checked
         .documents
         .iter()

@@ -22,6 +22,7 @@ use crate::model::program::RuleSeverity;
 use crate::model::program::{Program, Rule};
 use crate::report::findings::{computed_label, finding_text, sorted, value_label};
 use crate::run::Checked;
+use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
 /// The URI of the SARIF 2.1.0 schema, as `$schema`.
@@ -29,7 +30,7 @@ pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// Renders the findings of a run as one SARIF log: pretty JSON and a newline.
-pub fn render(checked: &Checked, program: &Program) -> String {
+pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
     let log = log(checked, program);
     match serde_json::to_string_pretty(&log) {
         Ok(mut json) => {
@@ -423,6 +424,7 @@ fn notification(d: &Diagnostic, sources: &Sources) -> Notification {
         level: match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "note",
         },
         message: Text {
             text: d.message.clone(),

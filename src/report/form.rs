@@ -7,9 +7,10 @@
 use std::sync::LazyLock;
 
 use super::counts::Counts;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::program::{Program, RuleSeverity};
 use crate::run::{Checked, Sink};
+use crate::signoff::SignOff;
 use crate::source::Sources;
 
 /// The output forms of `check` (cli.md, "Output forms").
@@ -47,6 +48,15 @@ impl FindingsForm {
             FindingsForm::Sarif => "sarif",
             FindingsForm::Junit => "junit",
             FindingsForm::Github => "github",
+        }
+    }
+
+    /// Whether the form carries the run's provenance, with each input file's
+    /// SHA-256 (then the run hashes its inputs as it reads them).
+    pub fn shows_provenance(self) -> bool {
+        match self {
+            FindingsForm::Json | FindingsForm::Sarif | FindingsForm::Junit => true,
+            FindingsForm::Human | FindingsForm::Github => false,
         }
     }
 
@@ -88,8 +98,27 @@ pub struct ReportOptions {
     /// The bytes of input the run will read, for the bar's total (`None`: not
     /// known, as for standard input).
     pub input_bytes: Option<u64>,
-    /// `--fail-on`: findings at or above this severity make the verdict.
-    pub fail_on: RuleSeverity,
+    /// `--fail-on` and `--fail-on-new`: which findings make the verdict.
+    pub fail_on: Threshold,
+}
+
+/// Which findings make a run fail (exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// `--fail-on`: findings at or above this severity.
+    pub severity: RuleSeverity,
+    /// `--fail-on-new`: only those new since the baseline.
+    pub new_only: bool,
+}
+
+impl Threshold {
+    /// Findings at or above `severity`, new or not.
+    pub fn at(severity: RuleSeverity) -> Threshold {
+        Threshold {
+            severity,
+            new_only: false,
+        }
+    }
 }
 
 /// What a finished report tells the command line, to choose the exit code.
@@ -113,15 +142,17 @@ pub(crate) struct Problems {
     pub(crate) errors: usize,
     /// Warnings among the run's problems.
     pub(crate) warnings: usize,
+    /// Notes among the run's problems (a waiver that matched nothing).
+    pub(crate) infos: usize,
 }
 
 impl Problems {
     /// Counts one problem of the run.
     pub(crate) fn add(&mut self, problem: &Diagnostic) {
-        if problem.is_error() {
-            self.errors += 1;
-        } else {
-            self.warnings += 1;
+        match problem.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
         }
     }
 
@@ -135,11 +166,18 @@ impl Problems {
     }
 
     /// The verdict of a run with these problems and these findings.
-    pub(crate) fn verdict(self, counts: &Counts, fail_on: RuleSeverity) -> Verdict {
+    pub(crate) fn verdict(self, counts: &Counts, threshold: Threshold) -> Verdict {
+        let fail_on = threshold.severity;
         let warnings_fail = self.warnings > 0 && fail_on != RuleSeverity::Error;
+        let infos_fail = self.infos > 0 && fail_on == RuleSeverity::Info;
+        let findings_fail = if threshold.new_only {
+            counts.any_new_at_or_above(fail_on)
+        } else {
+            counts.any_at_or_above(fail_on)
+        };
         Verdict {
             errors: self.errors,
-            failing_findings: counts.any_at_or_above(fail_on) || warnings_fail,
+            failing_findings: findings_fail || warnings_fail || infos_fail,
         }
     }
 }
@@ -150,8 +188,9 @@ impl Problems {
 /// JUnit, GitHub).
 pub trait Report: Sink {
     /// Writes what is left of the output (a summary, the closing of a JSON
-    /// object, a whole SARIF log); `sources` holds every file the run read.
-    fn finish(self: Box<Self>, sources: Sources) -> Verdict;
+    /// object, a whole SARIF log); `sources` holds every file the run read,
+    /// `signoff` what the waivers, the baseline and the provenance say.
+    fn finish(self: Box<Self>, sources: Sources, signoff: &SignOff) -> Verdict;
 
     /// Reports a run that stopped before any document was read (a pack that
     /// did not load, bad settings, data files that do not conform): its
@@ -160,7 +199,7 @@ pub trait Report: Sink {
         for error in run.errors {
             self.error(&run.sources, error);
         }
-        self.finish(run.sources)
+        self.finish(run.sources, &SignOff::default())
     }
 
     /// Whether each document's output is shown on a terminal as soon as it is
@@ -187,7 +226,7 @@ mod tests {
         let warning = Diagnostic::warning(Code::NearMiss, "near miss");
         let problems = Problems::of([&warning]);
         let counts = Counts::default();
-        let verdict = |fail_on| problems.verdict(&counts, fail_on);
+        let verdict = |fail_on| problems.verdict(&counts, Threshold::at(fail_on));
         assert_eq!(
             verdict(RuleSeverity::Error),
             Verdict {

@@ -17,6 +17,7 @@ use super::form::{Report, Verdict};
 use crate::data::read::Input;
 use crate::diagnostic::Diagnostic;
 use crate::run::{DocumentResult, Sink};
+use crate::signoff::SignOff;
 use crate::source::Sources;
 
 /// How long a run goes before its bar appears.
@@ -171,9 +172,9 @@ impl Sink for WithProgress<'_> {
 }
 
 impl Report for WithProgress<'_> {
-    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+    fn finish(self: Box<Self>, sources: Sources, signoff: &SignOff) -> Verdict {
         self.progress.finish();
-        self.form.finish(sources)
+        self.form.finish(sources, signoff)
     }
 
     fn shows_documents(&self) -> bool {

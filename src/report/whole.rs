@@ -7,14 +7,15 @@ use std::io::Write as _;
 
 use super::counts::Counts;
 use super::diagnostics_human;
-use super::form::{Problems, Report, ReportOptions, Verdict, program_or_empty};
+use super::form::{Problems, Report, ReportOptions, Threshold, Verdict, program_or_empty};
 use crate::diagnostic::Diagnostic;
-use crate::model::program::{Program, RuleSeverity};
+use crate::model::program::Program;
 use crate::run::{Checked, Collect, DocumentResult, Sink};
+use crate::signoff::SignOff;
 use crate::source::Sources;
 
 /// How a whole form turns a finished run into text.
-pub(crate) type Render = fn(&Checked, &Program) -> String;
+pub(crate) type Render = fn(&Checked, &Program, &SignOff) -> String;
 
 /// A form written at the end of the run.
 pub(crate) struct Whole<'p> {
@@ -23,7 +24,7 @@ pub(crate) struct Whole<'p> {
     kept: Collect,
     counts: Counts,
     color_stderr: bool,
-    fail_on: RuleSeverity,
+    fail_on: Threshold,
 }
 
 impl<'p> Whole<'p> {
@@ -60,7 +61,7 @@ impl Sink for Whole<'_> {
 }
 
 impl Report for Whole<'_> {
-    fn finish(self: Box<Self>, sources: Sources) -> Verdict {
+    fn finish(self: Box<Self>, sources: Sources, signoff: &SignOff) -> Verdict {
         let program = program_or_empty(self.program);
         let checked = Checked {
             sources,
@@ -73,7 +74,7 @@ impl Report for Whole<'_> {
         let problems =
             diagnostics_human::render(&checked.errors, &checked.sources, self.color_stderr);
         let _ = std::io::stderr().lock().write_all(problems.as_bytes());
-        let text = (self.render)(&checked, program);
+        let text = (self.render)(&checked, program, signoff);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
         verdict
     }

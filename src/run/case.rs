@@ -14,6 +14,7 @@ use crate::model::types::Type;
 use crate::source::FileId;
 
 use super::document::DocOutput;
+use super::provenance::InputDigest;
 use super::session::Session;
 use super::sink::Sink;
 
@@ -71,6 +72,14 @@ impl<S: Sink> Session<'_, S> {
                     .files
                     .into_iter()
                     .map(|f| {
+                        if self.hash_inputs
+                            && let Some(sha256) = f.sha256
+                        {
+                            self.provenance.inputs.push(InputDigest {
+                                file: f.name.clone(),
+                                sha256,
+                            });
+                        }
                         let text: Arc<str> = Arc::from(f.text);
                         let id = self.sources.add(f.name.clone(), Arc::clone(&text));
                         (f.field, id, f.name, text)

@@ -11,6 +11,7 @@ mod case;
 mod document;
 mod pack_data;
 mod places;
+pub mod provenance;
 mod result;
 mod session;
 pub mod settings;
@@ -22,7 +23,8 @@ use crate::pack::Pack;
 
 pub use self::pack_data::validate_data;
 pub use self::result::{
-    Checked, ComputedValue, DocumentResult, Finding, FindingValue, ReportedOutcome,
+    AppliedWaiver, BaselineMark, Checked, ComputedValue, Disposition, DocumentResult, Finding,
+    FindingValue, ReportedOutcome,
 };
 pub use self::session::{Options, Session};
 pub use self::sink::{Collect, Sink};

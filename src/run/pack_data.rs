@@ -10,19 +10,23 @@ use crate::data::node::Node;
 use crate::data::read::{Input, load_error, read_input};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::Limits;
+use crate::model::digest::PackDigest;
 use crate::model::program::Program;
 use crate::model::value::Value;
 use crate::pack::Pack;
 use crate::source::{FileId, Sources};
 
 /// Loads and conforms the pack's default data files, as `validate` does: the
-/// problems found, and the sources they point into (the pack's and the data
-/// files'). Declarations without a default file are not an error here.
-pub fn validate_data(pack: &Pack) -> (Sources, Vec<Diagnostic>) {
+/// problems found, the sources they point into (the pack's and the data
+/// files'), and the pack's digest over its policy files and those data files
+/// (`None` when a file could not be read or the pack did not load).
+/// Declarations without a default file are not an error here.
+pub fn validate_data(pack: &Pack) -> (Sources, Vec<Diagnostic>, Option<PackDigest>) {
     let mut sources = pack.sources.clone();
     let mut errors = Vec::new();
+    let mut digest = None;
     if let Some(program) = pack.program.as_ref() {
-        load_data(
+        let data = load_data(
             pack,
             program,
             &[],
@@ -31,8 +35,44 @@ pub fn validate_data(pack: &Pack) -> (Sources, Vec<Diagnostic>) {
             &mut sources,
             &mut errors,
         );
+        if !errors.iter().any(|e| e.code == Code::Io) {
+            digest = Some(pack_digest(pack, &sources, &data));
+        }
     }
-    (sources, errors)
+    (sources, errors, digest)
+}
+
+/// A data file read for a `data` declaration.
+pub(crate) struct LoadedData {
+    /// Its value, conformed to the declared type.
+    pub(crate) value: Value,
+    /// Its text's id in the run's sources.
+    pub(crate) file: FileId,
+    /// Its parsed tree, to find the places of values read from it.
+    pub(crate) node: Node,
+    /// How the pack digest names it: its path as the pack declares it, or
+    /// the file name of a `--data` file.
+    pub(crate) digest_name: String,
+}
+
+/// The digest of a pack with the data files a run reads, in the canonical
+/// form of [`PackDigest::of`].
+pub(crate) fn pack_digest(pack: &Pack, sources: &Sources, data: &[LoadedData]) -> PackDigest {
+    let policy = pack
+        .sources
+        .iter()
+        .map(|(_, f)| (file_name(f.name()), f.text()));
+    let data = data.iter().filter_map(|d| {
+        let text = sources.get(d.file)?.text();
+        Some((d.digest_name.clone(), text))
+    });
+    PackDigest::of(policy.chain(data))
+}
+
+/// The last component of a path written with either separator: how the
+/// digest names a policy file (packs are flat directories).
+fn file_name(path: &str) -> String {
+    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
 }
 
 /// Reads, parses and conforms every `data` declaration's file.
@@ -44,7 +84,7 @@ pub(super) fn load_data(
     limits: &Limits,
     sources: &mut Sources,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<(Value, (FileId, Node))> {
+) -> Vec<LoadedData> {
     for (name, _) in overrides {
         if !program.data.iter().any(|d| &d.name == name) {
             let names = program.data.iter().map(|d| d.name.as_str());
@@ -63,7 +103,18 @@ pub(super) fn load_data(
     }
     let mut out = Vec::new();
     for def in &program.data {
-        let path = match overrides.iter().rev().find(|(n, _)| n == &def.name) {
+        let overridden = overrides.iter().rev().find(|(n, _)| n == &def.name);
+        let digest_name = match (overridden, &def.path) {
+            (Some((_, p)), _) => p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            (None, Some((rel, _))) => {
+                let rel = rel.replace('\\', "/");
+                rel.strip_prefix("./").unwrap_or(&rel).to_string()
+            }
+            (None, None) => String::new(),
+        };
+        let path = match overridden {
             Some((_, p)) => p.clone(),
             None => match &def.path {
                 Some((rel, span)) if pack.embedded_data(rel).is_none() => {
@@ -115,7 +166,12 @@ pub(super) fn load_data(
             {
                 Ok((value, warnings)) => {
                     errors.extend(warnings);
-                    out.push((value, (file, node)));
+                    out.push(LoadedData {
+                        value,
+                        file,
+                        node,
+                        digest_name,
+                    });
                 }
                 Err(e) => errors.extend(e),
             },

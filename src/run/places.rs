@@ -141,6 +141,7 @@ impl Places<'_> {
             subject: outcome.subject.to_string(),
             kind: outcome.kind,
             finding,
+            disposition: Default::default(),
         }
     }
 }

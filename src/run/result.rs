@@ -48,6 +48,74 @@ pub struct ReportedOutcome {
     pub kind: OutcomeKind,
     /// For `fail` and `error`.
     pub finding: Option<Finding>,
+    /// What sign-off decided about the finding: the waiver that accepts it,
+    /// and whether it was in the baseline. Set by `signoff::Judge` before a
+    /// report sees the document; the default (nothing) without `--waivers` or
+    /// `--baseline`.
+    pub disposition: Disposition,
+}
+
+/// What sign-off decided about one finding (signoff.md §1–§2).
+#[derive(Debug, Clone, Default)]
+pub struct Disposition {
+    /// The waiver that accepts it: the finding is `waived`, shown as such and
+    /// not counted towards the exit code.
+    pub waiver: Option<std::sync::Arc<AppliedWaiver>>,
+    /// With `--baseline`: whether the baseline had it.
+    pub baseline: Option<BaselineMark>,
+}
+
+/// A waiver as the reports show it on the finding it accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedWaiver {
+    /// The waiver file, as named on the command line.
+    pub file: String,
+    /// The first line of its entry (1-based).
+    pub line: usize,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// Who approved it (a change-board reference), when given.
+    pub approved_by: Option<String>,
+    /// The last day it applies, `YYYY-MM-DD`.
+    pub expires: String,
+}
+
+/// Whether a finding of this run was in the baseline run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineMark {
+    /// The baseline has no finding of the same rule, document and subject.
+    New,
+    /// The baseline has it.
+    Unchanged,
+}
+
+impl BaselineMark {
+    /// The word of the JSON form's `baseline` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineMark::New => "new",
+            BaselineMark::Unchanged => "unchanged",
+        }
+    }
+}
+
+impl ReportedOutcome {
+    /// The outcome as reports and test files name it: `waived` for a finding
+    /// a waiver accepts, else the evaluation's outcome.
+    pub fn word(&self) -> &'static str {
+        if self.is_waived() {
+            "waived"
+        } else {
+            self.kind.as_str()
+        }
+    }
+
+    /// Whether a waiver accepts this outcome's finding.
+    pub fn is_waived(&self) -> bool {
+        self.disposition.waiver.is_some()
+    }
 }
 
 /// A finding with every place resolved.

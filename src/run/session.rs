@@ -5,9 +5,10 @@
 use std::path::PathBuf;
 
 use crate::data::format::Format;
+use crate::data::hashing::{self, DigestSlot};
 use crate::data::load::{Split, split_with};
 use crate::data::node::Node;
-use crate::data::read::{Input, load_error, looks_like_yaml, read_input};
+use crate::data::read::{Input, load_error, looks_like_yaml, read_input_hashed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Evaluator, Keep, Tally};
 use crate::limits::Limits;
@@ -16,7 +17,8 @@ use crate::pack::Pack;
 use crate::source::{FileId, Sources};
 
 use super::document::{Checker, DocOutput};
-use super::pack_data::load_data;
+use super::pack_data::{load_data, pack_digest};
+use super::provenance::{InputDigest, Provenance};
 use super::result::Checked;
 use super::settings;
 use super::sink::{Collect, Sink};
@@ -37,6 +39,9 @@ pub struct Options {
     pub input_format: Option<Format>,
     /// Bounds on input nesting, YAML aliases and evaluation steps.
     pub limits: Limits,
+    /// Whether to compute each input file's SHA-256 for the provenance
+    /// (the forms that show it ask for it; the others need not pay for it).
+    pub hash_inputs: bool,
 }
 
 impl Default for Options {
@@ -49,6 +54,7 @@ impl Default for Options {
             keep: Keep::Findings,
             input_format: None,
             limits: Limits::default(),
+            hash_inputs: false,
         }
     }
 }
@@ -65,6 +71,11 @@ pub struct Session<'p, S: Sink = Collect> {
     pub sink: S,
     /// Outcomes of every document so far.
     pub tally: Tally,
+    /// What the run is made of, for reports (the inputs grow as they are
+    /// read).
+    pub provenance: Provenance,
+    /// Whether input files are hashed as they are read.
+    pub(super) hash_inputs: bool,
 }
 
 impl<'p> Session<'p> {
@@ -98,7 +109,24 @@ impl<'p> Session<'p> {
         }
         // What is left are warnings (near misses in data files): shown, not fatal.
         let warnings = errors;
-        let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data.into_iter().unzip();
+        let provenance = Provenance {
+            tool: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            pack: pack.name(),
+            digest: pack_digest(pack, &sources, &data),
+            params: program
+                .params
+                .iter()
+                .zip(&params)
+                .map(|(def, value)| (def.name.clone(), value.to_json(&def.ty, &program.schema)))
+                .collect(),
+            today: today.to_string(),
+            inputs: Vec::new(),
+        };
+        let (data_values, data_nodes): (Vec<Value>, Vec<(FileId, Node)>) = data
+            .into_iter()
+            .map(|d| (d.value, (d.file, d.node)))
+            .unzip();
         Ok(Session {
             checker: Checker {
                 pack,
@@ -115,6 +143,8 @@ impl<'p> Session<'p> {
                 documents: Vec::new(),
             },
             tally: Tally::default(),
+            provenance,
+            hash_inputs: options.hash_inputs,
         })
     }
 
@@ -129,7 +159,14 @@ impl<'p> Session<'p> {
             sources: self.sources,
             sink,
             tally: self.tally,
+            provenance: self.provenance,
+            hash_inputs: self.hash_inputs,
         }
+    }
+
+    /// The run's date: `--today`, or the system's.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.checker.evaluator.today
     }
 
     /// The result of the run.
@@ -145,8 +182,23 @@ impl<'p> Session<'p> {
 
 impl<'p, S: Sink> Session<'p, S> {
     /// Reports a problem of the run.
-    pub(super) fn report(&mut self, error: Diagnostic) {
+    pub fn report(&mut self, error: Diagnostic) {
         self.sink.error(&self.sources, error);
+    }
+
+    /// A slot for the digest of the next input, when inputs are hashed.
+    pub(super) fn digest_slot(&self) -> Option<DigestSlot> {
+        self.hash_inputs.then(DigestSlot::default)
+    }
+
+    /// Records the digest an input's reader left in its slot.
+    pub(super) fn record_input(&mut self, file: &str, slot: Option<&DigestSlot>) {
+        if let Some(sha256) = slot.and_then(hashing::take) {
+            self.provenance.inputs.push(InputDigest {
+                file: file.to_string(),
+                sha256,
+            });
+        }
     }
 
     /// The files read, the sink and the outcomes counted, once every input
@@ -239,7 +291,12 @@ impl<'p, S: Sink> Session<'p, S> {
             },
             // A file whose name does not say its format is still read first:
             // a file that cannot be read is the problem to report.
-            Ok(Format::Yaml) | Err(_) => read_input(input),
+            Ok(Format::Yaml) | Err(_) => {
+                let slot = self.digest_slot();
+                let read = read_input_hashed(input, slot.as_ref());
+                self.record_input(&input.name(), slot.as_ref());
+                read
+            }
         };
         let (name, text) = match read {
             Ok(read) => read,

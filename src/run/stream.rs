@@ -99,8 +99,12 @@ impl<S: Sink> Session<'_, S> {
 
     /// Opens a JSON Lines input and checks it as a stream.
     pub(super) fn check_jsonl_input(&mut self, input: &Input) {
-        match open_jsonl(input) {
-            Ok((name, reader)) => self.check_jsonl_stream(reader, &name),
+        let slot = self.digest_slot();
+        match open_jsonl(input, slot.as_ref()) {
+            Ok((name, reader)) => {
+                self.check_jsonl_stream(reader, &name);
+                self.record_input(&name, slot.as_ref());
+            }
             Err(e) => self.report(e),
         }
     }
@@ -155,12 +159,19 @@ impl<S: Sink> Session<'_, S> {
         &mut self,
         input: &Input,
     ) -> Option<Result<(String, String), Unreadable>> {
-        match open_json(input) {
+        let slot = self.digest_slot();
+        match open_json(input, slot.as_ref()) {
             JsonInput::Array(name, reader) => {
                 self.check_array_stream(reader, &name);
+                self.record_input(&name, slot.as_ref());
                 None
             }
-            JsonInput::Whole(read) => Some(read),
+            JsonInput::Whole(read) => {
+                if let Ok((name, _)) = &read {
+                    self.record_input(name, slot.as_ref());
+                }
+                Some(read)
+            }
         }
     }
 }

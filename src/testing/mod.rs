@@ -166,6 +166,7 @@ fn run_case(
         keep: Keep::All,
         input_format: None,
         limits: crate::limits::Limits::default(),
+        hash_inputs: false,
     };
     let mut session = match Session::start(pack, &options) {
         Ok(s) => s,

@@ -26,8 +26,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("data", &[]),
     ("eval", &[]),
     ("run", &["pack", "data", "eval"]),
-    ("testing", &["pack", "data", "eval", "run"]),
-    ("report", &["data", "eval", "run"]),
+    ("signoff", &["data", "eval", "run"]),
+    ("testing", &["pack", "data", "eval", "run", "signoff"]),
+    ("report", &["data", "eval", "run", "signoff"]),
     ("cli", &["*"]),
 ];
 

@@ -115,7 +115,7 @@ fn check_ui() {
             "exit code: {}\n--- stdout\n{}--- stderr\n{}",
             human.code, human.stdout, human.stderr
         );
-        let json_text = format!("exit code: {}\n{}", json.code, json.stdout);
+        let json_text = format!("exit code: {}\n{}", json.code, redact(&json.stdout, &args));
         let dir = Path::new("check").join(case.file_name().unwrap());
         insta::with_settings!({
             snapshot_path => dir,
@@ -197,7 +197,18 @@ fn check_shape(v: &Value) -> Result<(), String> {
     {
         string(f, "rule")?;
         one_of(f, "severity", &["error", "warning", "info"])?;
-        one_of(f, "outcome", &["fail", "error"])?;
+        one_of(f, "outcome", &["fail", "error", "waived"])?;
+        optional(f, "baseline", |b| match b.as_str() {
+            Some("new" | "unchanged") => Ok(()),
+            _ => Err(format!("`baseline` is {b}, not `new` or `unchanged`")),
+        })?;
+        if f["outcome"] == "waived" {
+            let w = field(f, "waiver")?;
+            for key in ["file", "reason", "owner", "expires"] {
+                string(w, key)?;
+            }
+            count(w, "line")?;
+        }
         string(f, "message")?;
         optional(f, "help", |h| {
             h.as_str()
@@ -236,9 +247,90 @@ fn check_shape(v: &Value) -> Result<(), String> {
     for key in ["pass", "fail", "skip", "error"] {
         count(outcomes, key)?;
     }
+    count(outcomes, "waived")?;
     let findings = field(summary, "findings")?;
     for key in ["error", "warning", "info"] {
         count(findings, key)?;
     }
+    optional(v, "provenance", provenance)?;
+    optional(v, "waivers", |ws| {
+        for w in ws.as_array().ok_or("`waivers` is not an array")? {
+            string(w, "file")?;
+            string(w, "rule")?;
+            count(w, "line")?;
+            count(w, "matched")?;
+            one_of(w, "status", &["applied", "expired", "unused"])?;
+        }
+        Ok(())
+    })?;
+    optional(v, "fixed", |fs| {
+        for f in fs.as_array().ok_or("`fixed` is not an array")? {
+            for key in ["rule", "document", "subject", "message"] {
+                string(f, key)?;
+            }
+        }
+        Ok(())
+    })?;
     Ok(())
+}
+
+/// Whether a text is `sha256:` (with `prefix`) and 64 lowercase hex digits.
+fn is_sha256(text: &str, prefix: &str) -> bool {
+    text.strip_prefix(prefix).is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// The provenance of signoff.md §3.
+fn provenance(p: &Value) -> Result<(), String> {
+    let tool = field(p, "tool")?;
+    if tool["name"] != "preflight" || tool["version"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!("`tool` is {tool}"));
+    }
+    let pack = field(p, "pack")?;
+    string(pack, "name")?;
+    if !pack["digest"]
+        .as_str()
+        .is_some_and(|d| is_sha256(d, "sha256:"))
+    {
+        return Err(format!("the pack digest is {}", pack["digest"]));
+    }
+    field(p, "params")?
+        .as_object()
+        .ok_or("`params` is not an object")?;
+    let today = field(p, "today")?.as_str().unwrap_or_default();
+    if today.len() != 10 {
+        return Err(format!("`today` is {today:?}"));
+    }
+    for input in field(p, "inputs")?
+        .as_array()
+        .ok_or("`inputs` is not an array")?
+    {
+        string(input, "file")?;
+        if !input["sha256"].as_str().is_some_and(|d| is_sha256(d, "")) {
+            return Err(format!("an input's sha256 is {}", input["sha256"]));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON text with what changes without the case changing replaced: the
+/// digest of an embedded pack (it changes with the pack, which
+/// tests/builtin_packs.rs covers) and, for a case without `--today`, the
+/// system's date.
+fn redact(json: &str, args: &[String]) -> String {
+    let builtin =
+        regex::Regex::new(r#"("name": "builtin:[a-z-]+",\n\s*"digest": )"sha256:[0-9a-f]{64}""#)
+            .unwrap();
+    let out = builtin.replace_all(json, r#"${1}"[digest of the embedded pack]""#);
+    if args.iter().any(|a| a == "--today") {
+        return out.into_owned();
+    }
+    let today = regex::Regex::new(r#"(\n    "today": )"\d{4}-\d{2}-\d{2}""#).unwrap();
+    today
+        .replace_all(&out, r#"${1}"[the system's date]""#)
+        .into_owned()
 }

@@ -58,7 +58,14 @@ fn render(checked: &Checked) -> String {
     let program = default_pack().program.as_ref().unwrap();
     let _ = diagnostics_human::render(&checked.errors, &checked.sources, false);
     let _ = findings_human::render(checked, program, true, false, 100);
-    serde_json::to_string(&findings_json::output(checked, program, &[], true)).unwrap()
+    serde_json::to_string(&findings_json::output(
+        checked,
+        program,
+        &[],
+        true,
+        &preflight::signoff::SignOff::default(),
+    ))
+    .unwrap()
 }
 
 fn assert_accounted(checked: &Checked) {

@@ -151,7 +151,7 @@ pub struct CheckArgs {
     #[arg(long = "waivers", value_name = "FILE")]
     pub waivers: Vec<PathBuf>,
     /// How many days after `--today` a waiver may expire.
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    #[arg(long, value_name = "DAYS", default_value_t = crate::signoff::waivers::DEFAULT_MAX_WAIVER_DAYS)]
     pub max_waiver_days: u32,
     /// The JSON output of an earlier run: each finding is then `new` or
     /// `unchanged`, and findings that are gone are listed as fixed.

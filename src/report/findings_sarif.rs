@@ -6,9 +6,19 @@
 //! the input file the finding points to, `relatedLocations` are the failing clause
 //! of the policy (id 0), then the values it read and the sub-values it computed.
 //! `properties` carry what SARIF has no field for (document, subject, outcome,
-//! help). The problems that kept the run from being complete are
-//! `invocations[0].toolExecutionNotifications`, and make `executionSuccessful`
-//! false.
+//! help). The problems of the run (those that kept it from being complete, and
+//! the warnings and notes about it) are `invocations[0].toolExecutionNotifications`;
+//! an error among them makes `executionSuccessful` false.
+//!
+//! Sign-off (signoff.md §1–§3): a waived finding stays a result (`outcome`
+//! `waived`) with an `external`, `accepted` suppression whose `justification`
+//! is the waiver's reason and whose `location` is the waiver's line, so that
+//! viewers hide it but keep it on record. With a baseline each result has a
+//! `baselineState` (`new` or `unchanged`), and each finding of the baseline
+//! that is gone is a result of its own, `absent`, without locations: that is
+//! how SARIF viewers show fixed findings. The provenance is
+//! `run.properties.provenance`, in the JSON form's shape, and each input's
+//! SHA-256 is also in `run.artifacts`.
 //!
 //! Columns count characters (`run.columnKind` is `unicodeCodePoints`), as in the
 //! other forms. File names become URI references: relative names stay relative,
@@ -21,8 +31,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::program::RuleSeverity;
 use crate::model::program::{Program, Rule};
 use crate::report::findings::{computed_label, finding_text, sorted, value_label};
-use crate::run::Checked;
-use crate::signoff::SignOff;
+use crate::report::findings_json::{BaselineSummary, JsonProvenance, JsonWaiver};
+use crate::run::{AppliedWaiver, BaselineMark, Checked};
+use crate::signoff::{FixedFinding, SignOff};
 use crate::source::{Sources, Span};
 
 /// The URI of the SARIF 2.1.0 schema, as `$schema`.
@@ -31,7 +42,7 @@ pub const SCHEMA_URI: &str =
 
 /// Renders the findings of a run as one SARIF log: pretty JSON and a newline.
 pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
-    let log = log(checked, program);
+    let log = log(checked, program, signoff);
     match serde_json::to_string_pretty(&log) {
         Ok(mut json) => {
             json.push('\n');
@@ -73,8 +84,53 @@ pub struct Run {
     pub invocations: Vec<Invocation>,
     /// `unicodeCodePoints`: columns count characters.
     pub column_kind: &'static str,
-    /// One result per finding.
+    /// The input files, each with its SHA-256 (when the provenance has them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<Artifact>,
+    /// One result per finding, then one per fixed finding of the baseline.
     pub results: Vec<SarifResult>,
+    /// Sign-off: the provenance and the baseline.
+    #[serde(skip_serializing_if = "RunProperties::is_empty")]
+    pub properties: RunProperties,
+}
+
+/// What a run says about sign-off that SARIF has no field for: the same
+/// shapes as the JSON form's, so a board reads one vocabulary.
+#[derive(Debug, Serialize, Default)]
+pub struct RunProperties {
+    /// What the run was made of: tool, pack and digest, params, today, inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<JsonProvenance>,
+    /// With a baseline: how the run compares with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+impl RunProperties {
+    /// Whether there is nothing to say (the property bag is then left out).
+    pub fn is_empty(&self) -> bool {
+        self.provenance.is_none() && self.baseline.is_none()
+    }
+}
+
+/// An input file of the run, with its SHA-256, so that a viewer can tell
+/// which version of a plan the results are about.
+#[derive(Debug, Serialize)]
+pub struct Artifact {
+    /// The file.
+    pub location: ArtifactLocation,
+    /// `analysisTarget`: the run checked it.
+    pub roles: Vec<&'static str>,
+    /// Its SHA-256.
+    pub hashes: Hashes,
+}
+
+/// The hashes of an artifact.
+#[derive(Debug, Serialize)]
+pub struct Hashes {
+    /// 64 hex digits.
+    #[serde(rename = "sha-256")]
+    pub sha256: String,
 }
 
 /// The tool.
@@ -173,9 +229,12 @@ pub struct HelpProperty {
 pub struct SarifResult {
     /// The rule id.
     pub rule_id: String,
-    /// The rule's index in `tool.driver.rules`.
-    pub rule_index: usize,
-    /// From the rule's severity.
+    /// The rule's index in `tool.driver.rules` (left out for a fixed finding
+    /// of a rule the pack no longer has).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<usize>,
+    /// From the rule's severity (`none` for a fixed finding of a rule the
+    /// pack no longer has).
     pub level: &'static str,
     /// The finding's message.
     pub message: Text,
@@ -187,8 +246,31 @@ pub struct SarifResult {
     pub related_locations: Vec<SarifLocation>,
     /// Identifies the finding across runs: rule, document and subject.
     pub partial_fingerprints: Fingerprints,
+    /// With a baseline: `new`, `unchanged`, or `absent` for a fixed finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<&'static str>,
+    /// For a waived finding: the waiver that accepts it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
     /// What SARIF has no field for.
     pub properties: ResultProperties,
+}
+
+/// A waiver, as SARIF records a finding accepted outside the input: viewers
+/// hide the result but keep it, with who accepted it and why.
+#[derive(Debug, Serialize)]
+pub struct Suppression {
+    /// `external`: the waiver is in a file of its own, not in the input.
+    pub kind: &'static str,
+    /// `accepted`: the waiver applies (expired ones accept nothing).
+    pub status: &'static str,
+    /// The waiver's reason.
+    pub justification: String,
+    /// The waiver's first line in its file.
+    pub location: SarifLocation,
+    /// The waiver as the JSON form shows it: file, line, reason, owner,
+    /// approver, expiry.
+    pub properties: JsonWaiver,
 }
 
 /// Fingerprints of a result.
@@ -206,7 +288,8 @@ pub struct ResultProperties {
     pub document: String,
     /// The subject's path; `""` for the document.
     pub subject: String,
-    /// `fail` or `error`.
+    /// `fail`, `error`, `waived`, or `fixed` for a finding of the baseline
+    /// that is gone.
     pub outcome: &'static str,
     /// The interpolated help.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,22 +329,26 @@ pub struct ArtifactLocation {
 }
 
 /// A range of text: 1-based lines, 1-based columns in characters, the end
-/// column one past the last character.
+/// column one past the last character. A region of a start line alone is that
+/// whole line (how a waiver's entry is pointed at).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Region {
     /// First line.
     pub start_line: usize,
     /// First column.
-    pub start_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_column: Option<usize>,
     /// Last line.
-    pub end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
     /// Column after the last character.
-    pub end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<usize>,
 }
 
-/// Builds the SARIF log of a run.
-pub fn log(checked: &Checked, program: &Program) -> Log {
+/// Builds the SARIF log of a run, with what sign-off concluded about it.
+pub fn log(checked: &Checked, program: &Program, signoff: &SignOff) -> Log {
     let sources = &checked.sources;
     let mut results = Vec::new();
     for doc in &checked.documents {
@@ -299,8 +386,16 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 partial_fingerprints: Fingerprints {
                     preflight: format!("{id}|{}|{}", doc.name, o.subject),
                 },
+                baseline_state: o.disposition.baseline.map(BaselineMark::as_str),
+                suppressions: o
+                    .disposition
+                    .waiver
+                    .as_deref()
+                    .map(suppression)
+                    .into_iter()
+                    .collect(),
                 rule_id: id,
-                rule_index: o.rule,
+                rule_index: Some(o.rule),
                 level: level(program.severity(o.rule)),
                 message: Text {
                     text: finding_text(f),
@@ -308,22 +403,21 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 locations: f
                     .location
                     .and_then(|s| physical(sources, s))
-                    .map(|place| SarifLocation {
-                        id: None,
-                        physical_location: Some(place),
-                        message: None,
-                    })
+                    .map(at)
                     .into_iter()
                     .collect(),
                 related_locations: related,
                 properties: ResultProperties {
                     document: doc.name.clone(),
                     subject: o.subject.clone(),
-                    outcome: o.kind.as_str(),
+                    outcome: o.word(),
                     help: f.help.clone(),
                 },
             });
         }
+    }
+    if let Some(baseline) = &signoff.baseline {
+        results.extend(baseline.fixed.iter().map(|f| absent(f, program)));
     }
     Log {
         schema: SCHEMA_URI,
@@ -337,7 +431,9 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                 },
             },
             invocations: vec![Invocation {
-                execution_successful: checked.errors.is_empty(),
+                // Warnings and notes (an unused waiver) do not make a run
+                // incomplete; errors do (exit code 2).
+                execution_successful: !checked.errors.iter().any(Diagnostic::is_error),
                 tool_execution_notifications: checked
                     .errors
                     .iter()
@@ -345,8 +441,104 @@ pub fn log(checked: &Checked, program: &Program) -> Log {
                     .collect(),
             }],
             column_kind: "unicodeCodePoints",
+            artifacts: artifacts(signoff),
             results,
+            properties: run_properties(checked, signoff),
         }],
+    }
+}
+
+/// The suppression of a finding a waiver accepts.
+fn suppression(w: &AppliedWaiver) -> Suppression {
+    Suppression {
+        kind: "external",
+        status: "accepted",
+        justification: w.reason.clone(),
+        location: at(PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&w.file) },
+            region: Region {
+                start_line: w.line.max(1),
+                start_column: None,
+                end_line: None,
+                end_column: None,
+            },
+        }),
+        properties: JsonWaiver {
+            file: w.file.clone(),
+            line: w.line,
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires.clone(),
+        },
+    }
+}
+
+/// A finding of the baseline that is gone, as an `absent` result: no
+/// locations (the run has none for it), its rule's level and index when the
+/// pack still has the rule.
+fn absent(f: &FixedFinding, program: &Program) -> SarifResult {
+    let index = program.rules.iter().position(|r| r.id == f.rule);
+    let text = if f.message.is_empty() {
+        format!("`{}` no longer fails", f.rule)
+    } else {
+        f.message.clone()
+    };
+    SarifResult {
+        rule_id: f.rule.clone(),
+        rule_index: index,
+        level: index.map_or("none", |i| level(program.severity(i))),
+        message: Text { text },
+        locations: Vec::new(),
+        related_locations: Vec::new(),
+        partial_fingerprints: Fingerprints {
+            preflight: format!("{}|{}|{}", f.rule, f.document, f.subject),
+        },
+        baseline_state: Some("absent"),
+        suppressions: Vec::new(),
+        properties: ResultProperties {
+            document: f.document.clone(),
+            subject: f.subject.clone(),
+            outcome: "fixed",
+            help: None,
+        },
+    }
+}
+
+/// Each input file of the provenance, once, with its SHA-256 (SARIF wants
+/// the artifacts distinct: a file given twice is listed once).
+fn artifacts(signoff: &SignOff) -> Vec<Artifact> {
+    let mut seen = std::collections::HashSet::new();
+    let inputs = signoff.provenance.iter().flat_map(|p| &p.inputs);
+    inputs
+        .map(|input| (uri(&input.file), input.sha256.hex()))
+        .filter(|pair| seen.insert(pair.clone()))
+        .map(|(uri, sha256)| Artifact {
+            location: ArtifactLocation { uri },
+            roles: vec!["analysisTarget"],
+            hashes: Hashes { sha256 },
+        })
+        .collect()
+}
+
+/// The run's property bag: provenance and baseline, in the JSON
+/// form's shapes.
+fn run_properties(checked: &Checked, signoff: &SignOff) -> RunProperties {
+    let count = |mark| {
+        let outcomes = checked.documents.iter().flat_map(|d| &d.outcomes);
+        outcomes
+            .filter(|o| o.finding.is_some() && o.disposition.baseline == Some(mark))
+            .count() as u64
+    };
+    RunProperties {
+        provenance: signoff.provenance.as_ref().map(JsonProvenance::of),
+        baseline: signoff.baseline.as_ref().map(|b| BaselineSummary {
+            file: b.file.clone(),
+            new: count(BaselineMark::New),
+            unchanged: count(BaselineMark::Unchanged),
+            fixed: b.fixed.len(),
+            same_pack: b.same_pack,
+        }),
     }
 }
 
@@ -447,6 +639,15 @@ fn notification(d: &Diagnostic, sources: &Sources) -> Notification {
     }
 }
 
+/// A location that is a place alone.
+fn at(place: PhysicalLocation) -> SarifLocation {
+    SarifLocation {
+        id: None,
+        physical_location: Some(place),
+        message: None,
+    }
+}
+
 /// A related location with a message.
 fn located(place: PhysicalLocation, text: String) -> SarifLocation {
     SarifLocation {
@@ -467,9 +668,9 @@ fn physical(sources: &Sources, span: Span) -> Option<PhysicalLocation> {
         },
         region: Region {
             start_line,
-            start_column,
-            end_line,
-            end_column,
+            start_column: Some(start_column),
+            end_line: Some(end_line),
+            end_column: Some(end_column),
         },
     })
 }

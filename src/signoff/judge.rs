@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::baseline::Baseline;
+use super::conclusion::{BaselineOutcome, SignOff, WaiverStatus, WaiverUse};
 use super::waivers::{Waiver, unused};
-use super::{BaselineOutcome, SignOff, WaiverStatus, WaiverUse};
 use crate::diagnostic::Diagnostic;
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
 use crate::run::provenance::Provenance;
-use crate::run::{DocumentResult, Sink};
+use crate::run::{Checked, Collect, DocumentResult, Sink};
 use crate::source::Sources;
 
 /// A sink that decides what sign-off says about each finding, then hands the
@@ -142,4 +142,24 @@ impl<S: Sink> Sink for Judge<'_, S> {
     fn read(&mut self, bytes: u64) {
         self.inner.read(bytes);
     }
+}
+
+/// Judges a run that was collected whole (`preflight test`, programs that
+/// embed preflight): marks its findings in place, adds the notes about unused
+/// waivers to its errors, and gives what sign-off concluded.
+pub fn judge_run(
+    checked: &mut Checked,
+    program: &Program,
+    waivers: Vec<Waiver>,
+    baseline: Option<Baseline>,
+    provenance: Option<Provenance>,
+) -> SignOff {
+    let mut judge = Judge::new(Collect::default(), program, waivers, baseline);
+    for doc in checked.documents.drain(..) {
+        judge.document(&checked.sources, doc);
+    }
+    let (collected, signoff) = judge.conclude(&checked.sources, provenance);
+    checked.documents = collected.documents;
+    checked.errors.extend(collected.errors);
+    signoff
 }

@@ -21,6 +21,11 @@ use crate::run::AppliedWaiver;
 use crate::source::{FileId, Sources, Span};
 use crate::suggest;
 
+/// How many days after the run's date a waiver may expire, unless
+/// `--max-waiver-days` says otherwise: a year, so that every accepted risk is
+/// looked at again at least yearly.
+pub const DEFAULT_MAX_WAIVER_DAYS: u32 = 365;
+
 /// The fields of a waiver, in the order help lists them.
 const FIELDS: [&str; 7] = [
     "rule",

@@ -26,6 +26,9 @@ pub struct TestCase {
     pub data: Vec<(String, PathBuf)>,
     /// What the rules must come to.
     pub expect: Vec<Expectation>,
+    /// `waivers`: a list of waivers as a waiver file writes them, applied to
+    /// the case's findings (checked when the case runs, against its `today`).
+    pub waivers: Option<Node>,
 }
 
 /// Where a test's input document is.
@@ -47,10 +50,32 @@ pub struct Expectation {
     /// A subject path, for per-subject expectations.
     pub subject: Option<String>,
     /// The expected outcome.
-    pub outcome: OutcomeKind,
+    pub outcome: Expected,
 }
 
-const CASE_KEYS: [&str; 6] = ["name", "input", "today", "params", "data", "expect"];
+/// An outcome a test case may expect: one of evaluation's, or `waived` (a
+/// finding a waiver of the case accepts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// Evaluation's outcome, not waived.
+    Kind(OutcomeKind),
+    /// A finding accepted by a waiver.
+    Waived,
+}
+
+impl Expected {
+    /// The word, as reports and test files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expected::Kind(kind) => kind.as_str(),
+            Expected::Waived => "waived",
+        }
+    }
+}
+
+const CASE_KEYS: [&str; 7] = [
+    "name", "input", "today", "params", "data", "expect", "waivers",
+];
 
 /// Reads the test cases of a parsed test file. `dir` is the test file's
 /// directory (paths in it are relative to it); `rules` the pack's rule ids, for
@@ -322,33 +347,35 @@ pub fn read(
                 params,
                 data,
                 expect,
+                waivers: get("waivers").cloned(),
             });
         }
     }
     cases
 }
 
-/// An expected outcome: `pass`, `fail`, `skip` or `error`.
-fn outcome(node: &Node, diags: &mut Vec<Diagnostic>, file: FileId) -> Option<OutcomeKind> {
-    const WORDS: [&str; 4] = ["pass", "fail", "skip", "error"];
+/// An expected outcome: `pass`, `fail`, `skip`, `error` or `waived`.
+fn outcome(node: &Node, diags: &mut Vec<Diagnostic>, file: FileId) -> Option<Expected> {
+    const WORDS: [&str; 5] = ["pass", "fail", "skip", "error", "waived"];
     let found = match &node.kind {
         NodeKind::Str(s) => match s.as_str() {
-            "pass" => return Some(OutcomeKind::Pass),
-            "fail" => return Some(OutcomeKind::Fail),
-            "skip" => return Some(OutcomeKind::Skip),
-            "error" => return Some(OutcomeKind::Error),
+            "pass" => return Some(Expected::Kind(OutcomeKind::Pass)),
+            "fail" => return Some(Expected::Kind(OutcomeKind::Fail)),
+            "skip" => return Some(Expected::Kind(OutcomeKind::Skip)),
+            "error" => return Some(Expected::Kind(OutcomeKind::Error)),
+            "waived" => return Some(Expected::Waived),
             other => other.to_string(),
         },
         _ => String::new(),
     };
     let help = match suggest::did_you_mean(&found, WORDS) {
         Some(close) if !found.is_empty() => format!("did you mean `{close}`?"),
-        _ => "an outcome is `pass`, `fail`, `skip` or `error`".to_string(),
+        _ => "an outcome is `pass`, `fail`, `skip`, `error` or `waived`".to_string(),
     };
     diags.push(
         Diagnostic::error(
             Code::Test,
-            "an expected outcome must be `pass`, `fail`, `skip` or `error`",
+            "an expected outcome must be `pass`, `fail`, `skip`, `error` or `waived`",
         )
         .label(
             Span::new(file, node.start as usize, node.end as usize),

@@ -11,13 +11,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use self::file::{TestCase, TestInput};
+use self::file::{Expected, TestCase, TestInput};
 use crate::data::load::parse_yaml;
 use crate::data::read::Input;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{Keep, OutcomeKind};
 use crate::pack::Pack;
 use crate::run::{Options, Session};
+use crate::signoff::waivers::{self, DEFAULT_MAX_WAIVER_DAYS, WaiverContext};
+use crate::signoff::{WaiverStatus, judge_run};
 use crate::source::Sources;
 
 /// What a run of a pack's tests came to.
@@ -225,43 +227,73 @@ fn run_case(
     let Some(program) = pack.program.as_ref() else {
         return;
     };
-    // (rule id, subject, outcome) of every subject.
-    let outcomes: Vec<(&str, &str, OutcomeKind)> = session
-        .sink
+    let today = session.today();
+    let mut checked = session.finish();
+    let mut differences = Vec::new();
+    if let Some(list) = &case.waivers {
+        let Some(shared) = test_file else {
+            return;
+        };
+        let file = checked.sources.add_shared(shared);
+        let context = WaiverContext {
+            program,
+            today,
+            max_days: DEFAULT_MAX_WAIVER_DAYS,
+        };
+        let (waivers, problems) = waivers::read_list(list, file, place, file_text, context);
+        if problems.iter().any(Diagnostic::is_error) {
+            let _ = writeln!(
+                out,
+                "  FAILED  {}  ({place}: its waivers are wrong)",
+                case.name
+            );
+            out.push_str(&render(&problems, &checked.sources));
+            run.failed += 1;
+            run.malformed = true;
+            return;
+        }
+        let signoff = judge_run(&mut checked, program, waivers, None, None);
+        // A waiver that matches nothing is a mistake in the case.
+        for w in signoff
+            .waivers
+            .iter()
+            .filter(|w| w.status == WaiverStatus::Unused)
+        {
+            differences.push(format!(
+                "the waiver of `{}` at line {} matches no finding",
+                w.rule, w.waiver.line
+            ));
+        }
+    }
+    // (rule id, subject, outcome as reported, outcome of evaluation) of every subject.
+    let outcomes: Vec<(&str, &str, &'static str, OutcomeKind)> = checked
         .documents
         .iter()
         .flat_map(|d| &d.outcomes)
         .map(|o| {
             let id = program.rule_id(o.rule);
-            (id, o.subject.as_str(), o.kind)
+            (id, o.subject.as_str(), o.word(), o.kind)
         })
         .collect();
-    for (id, _, kind) in &outcomes {
+    for (id, _, _, kind) in &outcomes {
         if let Some(seen) = run.coverage.get_mut(*id) {
             seen.0 |= *kind == OutcomeKind::Pass;
             seen.1 |= *kind == OutcomeKind::Fail;
         }
     }
-    let mut differences = Vec::new();
     for exp in &case.expect {
-        let of_rule = outcomes.iter().filter(|(id, _, _)| *id == exp.rule);
+        let of_rule = outcomes.iter().filter(|(id, ..)| *id == exp.rule);
         match &exp.subject {
             None => {
-                let kinds: Vec<OutcomeKind> = of_rule.map(|(_, _, k)| *k).collect();
-                let has = |k: OutcomeKind| kinds.contains(&k);
+                let kinds: Vec<&str> = of_rule.map(|(_, _, w, _)| *w).collect();
+                let has = |w: &str| kinds.contains(&w);
+                let finding = has("fail") || has("error") || has("waived");
                 let holds = match exp.outcome {
-                    OutcomeKind::Fail => has(OutcomeKind::Fail),
-                    OutcomeKind::Error => has(OutcomeKind::Error),
-                    OutcomeKind::Pass => {
-                        has(OutcomeKind::Pass)
-                            && !has(OutcomeKind::Fail)
-                            && !has(OutcomeKind::Error)
-                    }
-                    OutcomeKind::Skip => {
-                        !has(OutcomeKind::Pass)
-                            && !has(OutcomeKind::Fail)
-                            && !has(OutcomeKind::Error)
-                    }
+                    Expected::Kind(OutcomeKind::Fail) => has("fail"),
+                    Expected::Kind(OutcomeKind::Error) => has("error"),
+                    Expected::Waived => has("waived"),
+                    Expected::Kind(OutcomeKind::Pass) => has("pass") && !finding,
+                    Expected::Kind(OutcomeKind::Skip) => !has("pass") && !finding,
                 };
                 if !holds {
                     differences.push(format!(
@@ -273,18 +305,18 @@ fn run_case(
                 }
             }
             Some(subject) => {
-                let kinds: Vec<OutcomeKind> = of_rule
-                    .filter(|(_, s, _)| s == subject)
-                    .map(|(_, _, k)| *k)
+                let kinds: Vec<&str> = of_rule
+                    .filter(|(_, s, ..)| s == subject)
+                    .map(|(_, _, w, _)| *w)
                     .collect();
-                if kinds.is_empty() || kinds.iter().any(|k| *k != exp.outcome) {
+                if kinds.is_empty() || kinds.iter().any(|k| *k != exp.outcome.as_str()) {
                     let got = if kinds.is_empty() {
                         // Say which subjects there are: a mistyped path is the
                         // usual cause.
                         let mut known: Vec<&str> = outcomes
                             .iter()
-                            .filter(|(id, _, _)| *id == exp.rule)
-                            .map(|(_, s, _)| {
+                            .filter(|(id, ..)| *id == exp.rule)
+                            .map(|(_, s, ..)| {
                                 if s.is_empty() {
                                     "\"\" (the document)"
                                 } else {
@@ -324,20 +356,15 @@ fn run_case(
 }
 
 /// "1 fail, 2 pass", or "no subject" for a rule that produced none.
-fn tally(kinds: &[OutcomeKind]) -> String {
+fn tally(kinds: &[&str]) -> String {
     if kinds.is_empty() {
         return "no subject (a `for` over an empty list)".to_string();
     }
     let mut parts = Vec::new();
-    for k in [
-        OutcomeKind::Fail,
-        OutcomeKind::Error,
-        OutcomeKind::Pass,
-        OutcomeKind::Skip,
-    ] {
+    for k in ["fail", "error", "waived", "pass", "skip"] {
         let n = kinds.iter().filter(|x| **x == k).count();
         if n > 0 {
-            parts.push(format!("{n} {}", k.as_str()));
+            parts.push(format!("{n} {k}"));
         }
     }
     parts.join(", ")

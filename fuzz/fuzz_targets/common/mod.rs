@@ -26,7 +26,7 @@ pub fn render_checked(checked: &Checked, program: &Program) -> String {
     let _ = findings_sarif::render(checked, program);
     let _ = findings_junit::render(checked, program);
     let _ = findings_github::render(checked, program);
-    let output = findings_json::output(checked, program, &[], true);
+    let output = findings_json::output(checked, program, &[], true, &preflight::signoff::SignOff::default());
     serde_json::to_string(&output).unwrap_or_default()
 }
 

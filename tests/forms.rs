@@ -12,6 +12,7 @@ use preflight::model::program::Program;
 use preflight::pack::Pack;
 use preflight::report::{findings_github, findings_junit, findings_sarif};
 use preflight::run::{self, Checked, Options};
+use preflight::signoff::SignOff;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
@@ -140,7 +141,7 @@ fn fix_language_patterns(schema: &mut serde_json::Value) -> usize {
 fn sarif_on_the_failing_example() {
     let (pack, checked) = failing_example();
     let program = program(&pack);
-    let text = findings_sarif::render(&checked, program);
+    let text = findings_sarif::render(&checked, program, &SignOff::default());
     assert!(text.ends_with("}\n"));
     let sarif = assert_valid_sarif(&text);
     insta::assert_snapshot!("sarif", text);
@@ -162,7 +163,7 @@ fn sarif_on_the_failing_example() {
     }
 
     // Same findings, same order as the JSON form.
-    let json = preflight::report::findings_json::output(&checked, program, &[], false);
+    let json = preflight::report::findings_json::output(&checked, program, &[], false, &SignOff::default());
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), json.findings.len());
     assert_eq!(results.len(), 6);
@@ -194,7 +195,7 @@ fn sarif_on_the_failing_example() {
 #[test]
 fn the_sarif_schema_check_catches_mistakes() {
     let (pack, checked) = failing_example();
-    let text = findings_sarif::render(&checked, program(&pack));
+    let text = findings_sarif::render(&checked, program(&pack), &SignOff::default());
     let mut sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
     sarif["runs"][0]["results"][0]["level"] = "fatal".into();
     sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
@@ -207,7 +208,7 @@ fn the_sarif_schema_check_catches_mistakes() {
 #[test]
 fn sarif_with_a_conformance_error() {
     let (pack, checked) = conformance_error();
-    let text = findings_sarif::render(&checked, program(&pack));
+    let text = findings_sarif::render(&checked, program(&pack), &SignOff::default());
     let sarif = assert_valid_sarif(&text);
     insta::assert_snapshot!("sarif_conformance_error", text);
     let invocation = &sarif["runs"][0]["invocations"][0];
@@ -237,7 +238,7 @@ fn sarif_with_error_outcomes_and_escapes_is_valid() {
         (&[][..], "tests/check/jsonl-batch-one-bad-line/plans.jsonl"),
     ] {
         let (pack, checked) = on_test_pack(policies, &[input], Keep::All);
-        let text = findings_sarif::render(&checked, program(&pack));
+        let text = findings_sarif::render(&checked, program(&pack), &SignOff::default());
         let sarif = assert_valid_sarif(&text);
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), findings(&checked), "{input}");
@@ -431,7 +432,7 @@ fn assert_counts_agree(junit: &Junit) {
 fn junit_on_the_failing_example() {
     let (pack, checked) = failing_example();
     let program = program(&pack);
-    let text = findings_junit::render(&checked, program);
+    let text = findings_junit::render(&checked, program, &SignOff::default());
     insta::assert_snapshot!("junit", text);
     let junit = parse_junit(&text);
     assert_counts_agree(&junit);
@@ -465,7 +466,7 @@ fn junit_on_the_failing_example() {
 #[test]
 fn junit_with_a_conformance_error() {
     let (pack, checked) = conformance_error();
-    let text = findings_junit::render(&checked, program(&pack));
+    let text = findings_junit::render(&checked, program(&pack), &SignOff::default());
     insta::assert_snapshot!("junit_conformance_error", text);
     let junit = parse_junit(&text);
     assert_counts_agree(&junit);
@@ -490,7 +491,7 @@ fn junit_of_a_batch_with_show_all() {
         ],
         Keep::All,
     );
-    let text = findings_junit::render(&checked, program(&pack));
+    let text = findings_junit::render(&checked, program(&pack), &SignOff::default());
     insta::assert_snapshot!("junit_batch_show_all", text);
     let junit = parse_junit(&text);
     assert_counts_agree(&junit);
@@ -520,7 +521,7 @@ fn junit_with_an_error_outcome() {
         Keep::Findings,
     );
     let program = program(&pack);
-    let text = findings_junit::render(&checked, program);
+    let text = findings_junit::render(&checked, program, &SignOff::default());
     let junit = parse_junit(&text);
     assert_counts_agree(&junit);
     let errored: Vec<&str> = checked.documents[0]
@@ -543,7 +544,7 @@ fn junit_escapes_values_from_the_input() {
         &["tests/check/terminal-escapes-in-values/plan.yaml"],
         Keep::Findings,
     );
-    let text = findings_junit::render(&checked, program(&pack));
+    let text = findings_junit::render(&checked, program(&pack), &SignOff::default());
     assert!(!text.contains('\u{1b}'));
     assert_counts_agree(&parse_junit(&text));
 }
@@ -566,11 +567,11 @@ fn github_command(line: &str) -> (&str, Vec<(&str, &str)>) {
 fn github_on_the_failing_example() {
     let (pack, checked) = failing_example();
     let program = program(&pack);
-    let text = findings_github::render(&checked, program);
+    let text = findings_github::render(&checked, program, &SignOff::default());
     insta::assert_snapshot!("github", text);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), findings(&checked));
-    let json = preflight::report::findings_json::output(&checked, program, &[], false);
+    let json = preflight::report::findings_json::output(&checked, program, &[], false, &SignOff::default());
     for (line, finding) in lines.iter().zip(&json.findings) {
         assert!(
             line.starts_with("::error ") || line.starts_with("::warning "),
@@ -592,7 +593,7 @@ fn github_on_the_failing_example() {
 #[test]
 fn github_with_a_conformance_error() {
     let (pack, checked) = conformance_error();
-    let text = findings_github::render(&checked, program(&pack));
+    let text = findings_github::render(&checked, program(&pack), &SignOff::default());
     insta::assert_snapshot!("github_conformance_error", text);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1);
@@ -616,7 +617,7 @@ fn github_lines_stay_one_command_each() {
         "tests/check/jsonl-batch-one-bad-line/plans.jsonl",
     ] {
         let (pack, checked) = on_test_pack(&[], &[input], Keep::Findings);
-        let text = findings_github::render(&checked, program(&pack));
+        let text = findings_github::render(&checked, program(&pack), &SignOff::default());
         assert_eq!(
             text.lines().count(),
             findings(&checked) + checked.errors.len(),
@@ -682,7 +683,7 @@ fn streamed_forms_are_the_same_as_forms_of_a_whole_run() {
         assert!(checked.documents.len() > 8);
         let human = findings_human::render(&checked, program, show_all, false, 100);
         let json =
-            serde_json::to_string_pretty(&findings_json::output(&checked, program, &[], show_all))
+            serde_json::to_string_pretty(&findings_json::output(&checked, program, &[], show_all, &SignOff::default()))
                 .unwrap()
                 + "\n";
 
@@ -693,8 +694,8 @@ fn streamed_forms_are_the_same_as_forms_of_a_whole_run() {
         });
         session.check_inputs(&inputs, None);
         let (sources, streams, _) = session.into_parts();
-        let streamed_human = streams.human.finish(true);
-        let streamed_json = streams.json.finish(&sources, &[]);
+        let streamed_human = streams.human.finish(true, &SignOff::default());
+        let streamed_json = streams.json.finish(&sources, &[], &SignOff::default());
         assert_eq!(String::from_utf8(streamed_human).unwrap(), human);
         assert_eq!(String::from_utf8(streamed_json).unwrap(), json);
         assert!(json.contains("\"rule\": \"license-count\""), "{json}");

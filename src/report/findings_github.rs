@@ -6,7 +6,14 @@
 //! rules, `::notice` for info ones); `file`, `line` and `col` are left out when
 //! the finding points nowhere in the input. In a file of several documents the
 //! message starts with the document's name; the help follows the message on a
-//! second line. Then one `::error` per problem of the run, titled with its code.
+//! second line. Then one `::error` per problem of the run, titled with its code
+//! (`::warning` and `::notice` for its warnings and notes).
+//!
+//! A finding a waiver accepts (signoff.md §1) is a `::notice` at the same place,
+//! titled `RULE (waived)`, whose message says so after the finding's:
+//! `waived: REASON (owner O, approved by A, until YYYY-MM-DD; FILE:LINE)`. It
+//! no longer asks for a fix, but a reviewer still sees the accepted risk on
+//! the line it is about.
 //!
 //! Escaping follows GitHub's runner: in the message `%`, `\r` and `\n` are
 //! percent-encoded, in property values also `:` and `,`, so that no value read
@@ -21,32 +28,42 @@ use crate::model::program::RuleSeverity;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::finding_text;
 use crate::report::findings::sorted;
-use crate::run::Checked;
+use crate::run::{AppliedWaiver, Checked};
 use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
-pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
+/// (What sign-off concluded is already on each finding: waivers are not
+/// matched here.)
+pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> String {
     let sources = &checked.sources;
     let mut out = String::new();
     for doc in &checked.documents {
         for o in sorted(&doc.outcomes, program) {
             let Some(f) = &o.finding else { continue };
-            let command = match program.severity(o.rule) {
-                RuleSeverity::Error => "error",
-                RuleSeverity::Warning => "warning",
-                RuleSeverity::Info => "notice",
+            let waiver = o.disposition.waiver.as_deref();
+            let command = match (waiver, program.severity(o.rule)) {
+                (Some(_), _) | (None, RuleSeverity::Info) => "notice",
+                (None, RuleSeverity::Error) => "error",
+                (None, RuleSeverity::Warning) => "warning",
             };
             let id = program.rule_id(o.rule);
             let mut message = finding_text(f);
             if doc.name != doc.file {
                 message = format!("{}: {message}", doc.name);
             }
+            let title = match waiver {
+                Some(w) => {
+                    message = format!("{message}\n{}", waived(w));
+                    format!("{id} (waived)")
+                }
+                None => id.to_string(),
+            };
             push(
                 &mut out,
                 command,
                 place(sources, f.location),
-                id,
+                &title,
                 &message,
                 f.help.as_deref(),
             );
@@ -68,6 +85,19 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
         );
     }
     out
+}
+
+/// What a waiver says about the finding it accepts: why, who answers for it,
+/// who approved it, until when, and where it is written.
+pub fn waived(w: &AppliedWaiver) -> String {
+    let approved = match &w.approved_by {
+        Some(a) => format!(", approved by {a}"),
+        None => String::new(),
+    };
+    format!(
+        "waived: {} (owner {}{approved}, until {}; {}:{})",
+        w.reason, w.owner, w.expires, w.file, w.line
+    )
 }
 
 /// `file=F,line=L,col=C` for a span, escaped; empty when there is no span.

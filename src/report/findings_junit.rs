@@ -16,7 +16,19 @@
 //! A document that could not be read or conformed is a suite with one testcase,
 //! `load`, in error with the problems found in it; problems that belong to no
 //! document (an unreadable file, a data file, a setting) go to a last suite
-//! named `preflight`, in a testcase named `run`.
+//! named `preflight`, in a testcase named `run`. When they are all notes (a
+//! waiver that matched nothing), `run` passes and lists them in its
+//! `<system-out>`: a note never fails a run.
+//!
+//! Sign-off (signoff.md §1, §3): a waived finding does not fail its rule. A
+//! rule whose findings in a document are all waived is `<skipped>`, its message
+//! giving each waiver (`waived: REASON (owner O, until D; FILE:LINE)`); a rule
+//! with failing and waived findings is a `<failure>` whose text lists the
+//! waived ones after the failing ones. Every suite starts with `<properties>`
+//! holding the run's provenance: `preflight.version`, `pack.name`,
+//! `pack.digest`, `today`, `param.NAME` (a text as is, other values as JSON),
+//! and `input.FILE.sha256` for the input files of its document (the `preflight`
+//! suite, made for them if need be, lists the inputs no document suite does).
 //!
 //! The XML is written by hand: `& < > " '` are escaped, as are line ends and tabs
 //! in attributes, and characters XML 1.0 cannot hold (control characters, U+FFFE,
@@ -24,12 +36,17 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::Diagnostic;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::finding_text;
-use crate::run::{Checked, DocumentResult, ReportedOutcome};
+use crate::report::findings_github::waived;
+use crate::run::provenance::{InputDigest, Provenance};
+use crate::run::{AppliedWaiver, Checked, DocumentResult, ReportedOutcome};
 use crate::signoff::SignOff;
 use crate::source::Sources;
 
@@ -65,6 +82,9 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
                 .collect();
             suites.push(error_suite(&doc.name, "load", &errors, &checked.sources));
         }
+        if let Some(s) = suites.last_mut() {
+            s.file = Some(doc.file.as_str());
+        }
     }
     let rest: Vec<&Diagnostic> = checked
         .errors
@@ -73,8 +93,20 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
         .filter(|(_, claimed)| !**claimed)
         .map(|(d, _)| d)
         .collect();
-    if !rest.is_empty() {
+    let provenance = signoff.provenance.as_ref();
+    let inputs = provenance.map_or(&[][..], |p| p.inputs.as_slice());
+    let (by_file, orphans) = place_inputs(inputs, &suites);
+    if rest.iter().all(|d| d.severity == Severity::Info) && !rest.is_empty() {
+        suites.push(notes_suite(&rest, &checked.sources));
+    } else if !rest.is_empty() {
         suites.push(error_suite("preflight", "run", &rest, &checked.sources));
+    } else if provenance.is_some() && (suites.is_empty() || !orphans.is_empty()) {
+        suites.push(Suite {
+            name: "preflight".to_string(),
+            file: None,
+            counts: Counts::default(),
+            cases: String::new(),
+        });
     }
     let mut total = Counts::default();
     for s in &suites {
@@ -86,11 +118,87 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
         "<testsuites name=\"preflight\" {}>",
         total.attributes()
     );
+    let common = provenance.map(run_properties).unwrap_or_default();
     for s in &suites {
-        out.push_str(&s.xml);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" {}>",
+            escape(&s.name, true),
+            s.counts.attributes()
+        );
+        if provenance.is_some() {
+            out.push_str("    <properties>\n");
+            out.push_str(&common);
+            let own = match s.file {
+                Some(f) => by_file.get(f).map_or(&[][..], Vec::as_slice),
+                None => orphans.as_slice(),
+            };
+            for i in own {
+                property(
+                    &mut out,
+                    &format!("input.{}.sha256", i.file),
+                    &i.sha256.hex(),
+                );
+            }
+            out.push_str("    </properties>\n");
+        }
+        out.push_str(&s.cases);
+        out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The inputs of each document's file (or case directory), and the inputs of
+/// none, which the `preflight` suite lists.
+fn place_inputs<'a, 'i>(
+    inputs: &'i [InputDigest],
+    suites: &[Suite<'a>],
+) -> (HashMap<&'a str, Vec<&'i InputDigest>>, Vec<&'i InputDigest>) {
+    let files: HashSet<&'a str> = suites.iter().filter_map(|s| s.file).collect();
+    let mut by_file: HashMap<&'a str, Vec<&'i InputDigest>> = HashMap::new();
+    let mut orphans = Vec::new();
+    for i in inputs {
+        let mut placed = false;
+        // A file of a case directory belongs to the directory's document.
+        for dir in Path::new(&i.file).ancestors() {
+            if let Some(f) = dir.to_str().and_then(|d| files.get(d)) {
+                by_file.entry(*f).or_default().push(i);
+                placed = true;
+            }
+        }
+        if !placed {
+            orphans.push(i);
+        }
+    }
+    (by_file, orphans)
+}
+
+/// The properties every suite has: the provenance but its inputs.
+fn run_properties(p: &Provenance) -> String {
+    let mut out = String::new();
+    property(&mut out, "preflight.version", p.version);
+    property(&mut out, "pack.name", &p.pack);
+    property(&mut out, "pack.digest", &p.digest.to_string());
+    property(&mut out, "today", &p.today);
+    for (name, value) in &p.params {
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        property(&mut out, &format!("param.{name}"), &text);
+    }
+    out
+}
+
+/// Writes one `<property>` line.
+fn property(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        "      <property name=\"{}\" value=\"{}\"/>",
+        escape(name, true),
+        escape(value, true)
+    );
 }
 
 /// Test counts of a suite.
@@ -118,20 +226,23 @@ impl Counts {
     }
 }
 
-/// A suite, written, and its counts.
-struct Suite {
+/// A suite: its name, the input file of its document, its counts and its
+/// testcases, written.
+struct Suite<'a> {
+    name: String,
+    file: Option<&'a str>,
     counts: Counts,
-    xml: String,
+    cases: String,
 }
 
 /// The suite of an evaluated document: one testcase per rule, by rule id.
-fn evaluated_suite(
+fn evaluated_suite<'a>(
     checked: &Checked,
     program: &Program,
-    doc: &DocumentResult,
+    doc: &'a DocumentResult,
     order: &[usize],
     all_kept: bool,
-) -> Suite {
+) -> Suite<'a> {
     let name = escape(&doc.name, true);
     let mut counts = Counts::default();
     let mut cases = String::new();
@@ -139,18 +250,19 @@ fn evaluated_suite(
         let id = program.rule_id(rule);
         let outcomes: Vec<&ReportedOutcome> =
             doc.outcomes.iter().filter(|o| o.rule == rule).collect();
-        let has = |kind: OutcomeKind| outcomes.iter().any(|o| o.kind == kind);
         counts.tests += 1;
         let _ = write!(
             cases,
             "    <testcase name=\"{}\" classname=\"{name}\"",
             escape(id, true)
         );
-        let findings: Vec<&ReportedOutcome> = outcomes
+        // Findings that fail the rule, and findings a waiver accepts.
+        let (accepted, failing): (Vec<&ReportedOutcome>, Vec<&ReportedOutcome>) = outcomes
             .iter()
             .copied()
             .filter(|o| o.finding.is_some())
-            .collect();
+            .partition(|o| o.is_waived());
+        let has = |kind: OutcomeKind| failing.iter().any(|o| o.kind == kind);
         let element = if has(OutcomeKind::Fail) {
             counts.failures += 1;
             Some("failure")
@@ -160,22 +272,33 @@ fn evaluated_suite(
         } else {
             None
         };
+        let mut text = String::new();
+        for o in &failing {
+            text.push_str(&finding_lines(&checked.sources, doc, o));
+        }
+        for o in &accepted {
+            text.push_str(&finding_lines(&checked.sources, doc, o));
+        }
         match element {
             Some(element) => {
                 let severity = program.severity(rule).as_str();
-                let message = match findings.as_slice() {
-                    [one] => one.finding.as_ref().map(finding_text).unwrap_or_default(),
-                    [first, more @ ..] => format!(
-                        "{} (and {} more)",
-                        first.finding.as_ref().map(finding_text).unwrap_or_default(),
-                        more.len()
-                    ),
-                    [] => String::new(),
-                };
-                let mut text = String::new();
-                for o in &findings {
-                    text.push_str(&finding_lines(&checked.sources, doc, o));
+                let first = failing
+                    .first()
+                    .and_then(|o| o.finding.as_ref())
+                    .map(finding_text)
+                    .unwrap_or_default();
+                let mut besides = Vec::new();
+                if failing.len() > 1 {
+                    besides.push(format!("and {} more", failing.len() - 1));
                 }
+                if !accepted.is_empty() {
+                    besides.push(format!("{} waived", accepted.len()));
+                }
+                let message = if besides.is_empty() {
+                    first
+                } else {
+                    format!("{first} ({})", besides.join(", "))
+                };
                 let _ = writeln!(
                     cases,
                     ">\n      <{element} message=\"{}\" type=\"{}\">{}</{element}>\n    </testcase>",
@@ -184,7 +307,26 @@ fn evaluated_suite(
                     escape(&text, false)
                 );
             }
-            None if all_kept && !has(OutcomeKind::Pass) => {
+            None if !accepted.is_empty() => {
+                counts.skipped += 1;
+                let mut reasons: Vec<&AppliedWaiver> = Vec::new();
+                for w in accepted
+                    .iter()
+                    .filter_map(|o| o.disposition.waiver.as_deref())
+                {
+                    if !reasons.contains(&w) {
+                        reasons.push(w);
+                    }
+                }
+                let message: Vec<String> = reasons.into_iter().map(waived).collect();
+                let _ = writeln!(
+                    cases,
+                    ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
+                    escape(&message.join("; "), true),
+                    escape(&text, false)
+                );
+            }
+            None if all_kept && !outcomes.iter().any(|o| o.kind == OutcomeKind::Pass) => {
                 counts.skipped += 1;
                 let why = if outcomes.is_empty() {
                     "no subject to check"
@@ -200,11 +342,10 @@ fn evaluated_suite(
         }
     }
     Suite {
-        xml: format!(
-            "  <testsuite name=\"{name}\" {}>\n{cases}  </testsuite>\n",
-            counts.attributes()
-        ),
+        name: doc.name.clone(),
+        file: Some(doc.file.as_str()),
         counts,
+        cases,
     }
 }
 
@@ -219,8 +360,15 @@ fn finding_lines(sources: &Sources, doc: &DocumentResult, o: &ReportedOutcome) -
         None => doc.name.clone(),
     };
     let mut out = format!("{place}: {}\n", finding_text(f));
-    if let Some(help) = &f.help {
-        let _ = writeln!(out, "  help: {help}");
+    // A waived finding asks for no fix: what accepts it instead of the help.
+    match (&o.disposition.waiver, &f.help) {
+        (Some(w), _) => {
+            let _ = writeln!(out, "  {}", waived(w));
+        }
+        (None, Some(help)) => {
+            let _ = writeln!(out, "  help: {help}");
+        }
+        (None, None) => {}
     }
     out
 }
@@ -238,7 +386,12 @@ fn belongs_to(d: &Diagnostic, doc: &DocumentResult, sources: &Sources) -> bool {
 }
 
 /// A suite of one testcase in error with these problems.
-fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Sources) -> Suite {
+fn error_suite<'a>(
+    suite: &str,
+    case: &str,
+    errors: &[&Diagnostic],
+    sources: &Sources,
+) -> Suite<'a> {
     let name = escape(suite, true);
     // In a suite of its own, the document need not be named again.
     let prefix = format!("{suite}: ");
@@ -256,8 +409,50 @@ fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Source
     let kind = errors
         .first()
         .map_or("preflight::data", |d| d.code.as_str());
+    Suite {
+        name: suite.to_string(),
+        file: None,
+        counts: Counts {
+            tests: 1,
+            errors: 1,
+            ..Counts::default()
+        },
+        cases: format!(
+            "    <testcase name=\"{case}\" classname=\"{name}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
+            escape(&message, true),
+            escape(kind, true),
+            escape(&problem_lines(errors, sources, &said), false)
+        ),
+    }
+}
+
+/// The `preflight` suite of a run whose own problems are all notes: its
+/// testcase `run` passes, with the notes as its output.
+fn notes_suite<'a>(notes: &[&Diagnostic], sources: &Sources) -> Suite<'a> {
+    let said = |d: &Diagnostic| d.message.clone();
+    Suite {
+        name: "preflight".to_string(),
+        file: None,
+        counts: Counts {
+            tests: 1,
+            ..Counts::default()
+        },
+        cases: format!(
+            "    <testcase name=\"run\" classname=\"preflight\">\n      <system-out>{}</system-out>\n    </testcase>\n",
+            escape(&problem_lines(notes, sources, &said), false)
+        ),
+    }
+}
+
+/// The text of problems: `file:line:column: message` each (the message
+/// alone when it points nowhere), then its help.
+fn problem_lines(
+    problems: &[&Diagnostic],
+    sources: &Sources,
+    said: &dyn Fn(&Diagnostic) -> String,
+) -> String {
     let mut text = String::new();
-    for d in errors {
+    for d in problems {
         match d.primary_span().and_then(|s| location(sources, s)) {
             Some(l) => {
                 let _ = writeln!(text, "{}:{}:{}: {}", l.file, l.line, l.column, said(d));
@@ -270,21 +465,7 @@ fn error_suite(suite: &str, case: &str, errors: &[&Diagnostic], sources: &Source
             let _ = writeln!(text, "  help: {help}");
         }
     }
-    let counts = Counts {
-        tests: 1,
-        errors: 1,
-        ..Counts::default()
-    };
-    Suite {
-        xml: format!(
-            "  <testsuite name=\"{name}\" {}>\n    <testcase name=\"{case}\" classname=\"{name}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
-            counts.attributes(),
-            escape(&message, true),
-            escape(kind, true),
-            escape(&text, false)
-        ),
-        counts,
-    }
+    text
 }
 
 /// Text escaped for XML 1.0 content (`attribute` false) or a double- or

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::baseline::Baseline;
 use super::conclusion::{BaselineOutcome, SignOff, WaiverStatus, WaiverUse};
-use super::waivers::{Waiver, unused};
+use super::waivers::{Waiver, only_errors, unused};
 use crate::diagnostic::Diagnostic;
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
@@ -26,6 +26,9 @@ pub struct Judge<'p, S: Sink> {
     by_rule: HashMap<usize, Vec<usize>>,
     /// Findings each waiver matched (an expired one too: it would have).
     matched: Vec<u64>,
+    /// `error` outcomes each waiver covers but may not accept, being a
+    /// pattern.
+    refused: Vec<u64>,
     baseline: Option<Baseline>,
 }
 
@@ -46,6 +49,7 @@ impl<'p, S: Sink> Judge<'p, S> {
             inner,
             program,
             matched: vec![0; waivers.len()],
+            refused: vec![0; waivers.len()],
             waivers,
             by_rule,
             baseline,
@@ -66,11 +70,15 @@ impl<'p, S: Sink> Judge<'p, S> {
                 let Some(w) = self.waivers.get(i) else {
                     continue;
                 };
+                if !w.covers(&doc.name, &o.subject) {
+                    continue;
+                }
                 // An evaluation that could not finish is accepted only by
                 // name, never by a pattern.
-                if !w.covers(&doc.name, &o.subject)
-                    || (o.kind == OutcomeKind::Error && !w.is_exact())
-                {
+                if o.kind == OutcomeKind::Error && !w.is_exact() {
+                    if let Some(n) = self.refused.get_mut(i) {
+                        *n += 1;
+                    }
                     continue;
                 }
                 if let Some(n) = self.matched.get_mut(i) {
@@ -87,11 +95,17 @@ impl<'p, S: Sink> Judge<'p, S> {
     /// matched nothing are reported to it first (as notes at their line).
     pub fn conclude(mut self, sources: &Sources, provenance: Option<Provenance>) -> (S, SignOff) {
         let mut uses = Vec::with_capacity(self.waivers.len());
-        for (w, matched) in self.waivers.iter().zip(&self.matched) {
+        let counts = self.matched.iter().zip(&self.refused);
+        for (w, (matched, refused)) in self.waivers.iter().zip(counts) {
             let status = if w.expired {
                 WaiverStatus::Expired
             } else if *matched == 0 {
-                self.inner.error(sources, unused(w));
+                let note = if *refused > 0 {
+                    only_errors(w, *refused)
+                } else {
+                    unused(w)
+                };
+                self.inner.error(sources, note);
                 WaiverStatus::Unused
             } else {
                 WaiverStatus::Applied

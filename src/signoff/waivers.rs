@@ -178,6 +178,20 @@ pub fn unused(w: &Waiver) -> Diagnostic {
     .help("remove it, or check its rule, document and subject against the names the JSON form reports")
 }
 
+/// The diagnostic of a pattern waiver whose only matches are `error`
+/// outcomes, which it may not accept.
+pub fn only_errors(w: &Waiver, count: u64) -> Diagnostic {
+    Diagnostic::info(
+        Code::WaiverUnused,
+        format!(
+            "the waiver of `{}` matches only {count} `error` outcome(s), which a pattern cannot accept",
+            w.rule_id
+        ),
+    )
+    .label(w.span, "accepted nothing in this run")
+    .help("an evaluation that could not finish is accepted only by a waiver that names its `document` and `subject` exactly")
+}
+
 /// Reads one file's waivers.
 struct Reader<'a> {
     file: FileId,

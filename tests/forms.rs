@@ -285,8 +285,11 @@ struct JunitSuite {
     /// Counts on `<testsuite>`.
     counts: [usize; 4],
     /// Each testcase: name and what it came to (`pass`, `failure`, `error`,
-    /// `skipped`), with the text of a failure or error.
-    cases: Vec<(String, &'static str, String)>,
+    /// `skipped`), with the text of a failure, error or skip (or of the
+    /// `<system-out>` of one that passed), and the `message` of the element.
+    cases: Vec<(String, &'static str, String, String)>,
+    /// Its `<properties>`, in order.
+    properties: Vec<(String, String)>,
 }
 
 fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
@@ -335,14 +338,32 @@ fn parse_junit(text: &str) -> Junit {
                     (1, "testsuite") => junit.suites.push(JunitSuite {
                         name: attribute(e, "name").unwrap(),
                         counts: counts(e),
-                        cases: vec![],
+                        ..JunitSuite::default()
                     }),
+                    (2, "properties") => {
+                        let suite = junit.suites.last().unwrap();
+                        assert!(suite.cases.is_empty(), "properties come first");
+                        assert!(suite.properties.is_empty(), "one <properties>");
+                    }
+                    (3, "property") => {
+                        assert!(empty, "a property is empty");
+                        let suite = junit.suites.last_mut().unwrap();
+                        let name = attribute(e, "name").expect("a property name");
+                        let value = attribute(e, "value").expect("a property value");
+                        suite.properties.push((name, value));
+                    }
                     (2, "testcase") => {
                         let suite = junit.suites.last_mut().unwrap();
                         assert_eq!(attribute(e, "classname").unwrap(), suite.name);
+                        let name = attribute(e, "name").unwrap();
                         suite
                             .cases
-                            .push((attribute(e, "name").unwrap(), "pass", String::new()));
+                            .push((name, "pass", String::new(), String::new()));
+                    }
+                    (3, "system-out") => {
+                        let case = junit.suites.last_mut().unwrap().cases.last_mut().unwrap();
+                        assert_eq!(case.1, "pass", "output only on a testcase that passed");
+                        in_outcome = !empty;
                     }
                     (3, "failure" | "error" | "skipped") => {
                         let case = junit.suites.last_mut().unwrap().cases.last_mut().unwrap();
@@ -356,6 +377,7 @@ fn parse_junit(text: &str) -> Junit {
                             assert!(attribute(e, "message").is_some());
                             assert!(attribute(e, "type").is_some());
                         }
+                        case.3 = attribute(e, "message").unwrap_or_default();
                         in_outcome = !empty;
                     }
                     (d, n) => panic!("unexpected <{n}> at depth {d}"),
@@ -474,7 +496,7 @@ fn junit_with_a_conformance_error() {
     let suite = &junit.suites[0];
     assert_eq!(suite.name, "tests/check/yaml-typo-field/plan.yaml");
     assert_eq!(suite.cases.len(), 1);
-    let (name, kind, text) = &suite.cases[0];
+    let (name, kind, text, _) = &suite.cases[0];
     assert_eq!((name.as_str(), *kind), ("load", "error"));
     assert!(text.contains("tests/check/yaml-typo-field/plan.yaml:27:5: unknown field `auto_renw`"));
 }

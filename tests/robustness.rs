@@ -329,3 +329,127 @@ fn overflow_is_an_error_outcome_not_a_panic() {
     assert!(checked.errors.is_empty());
     assert_eq!(checked.tally.error, 1);
 }
+
+/// Applies 1 to 4 random edits (deletions, insertions of awkward tokens,
+/// duplications) to a text.
+fn mutate(seed: &str, tokens: &[&str], rng: &mut XorShift) -> String {
+    let mut text: Vec<char> = seed.chars().collect();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(text.len());
+        match rng.below(3) {
+            0 => {
+                let len = rng.below(12).min(text.len() - at);
+                text.drain(at..at + len);
+            }
+            1 => {
+                let token = tokens[rng.below(tokens.len())];
+                text.splice(at..at, token.chars());
+            }
+            _ => {
+                let len = rng.below(40).min(text.len() - at);
+                let copy: Vec<char> = text[at..at + len].to_vec();
+                let to = rng.below(text.len());
+                text.splice(to..to, copy);
+            }
+        }
+    }
+    text.into_iter().collect()
+}
+
+/// Waiver files, baselines and globs mutated thousands of times: each is read
+/// (and a baseline used) without a panic, and a waiver file with any error
+/// gives no waiver.
+#[test]
+fn mutated_waiver_files_baselines_and_globs_never_panic() {
+    use preflight::signoff::Baseline;
+    use preflight::signoff::glob::Pattern;
+    use preflight::signoff::waivers::{WaiverContext, load_files};
+    const TOKENS: &[&str] = &[
+        "\n",
+        "  ",
+        "- ",
+        ":",
+        "\"",
+        "'",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "*",
+        "**",
+        "?",
+        "\\",
+        "#",
+        "2026-02-30",
+        "99999-01-01",
+        "null",
+        "~",
+        "&a",
+        "*a",
+        "é",
+        "\u{1F600}",
+        "expires: ",
+        "\"version\": 2",
+        "\"findings\": {}",
+        "\u{0}",
+    ];
+    let pack = preflight::pack::Pack::embedded();
+    let program = pack.program.as_ref().unwrap();
+    let context = WaiverContext {
+        program,
+        today: jiff::civil::date(2026, 3, 1),
+        max_days: 365,
+    };
+    let waivers = std::fs::read_to_string("tests/check/waivers-applied/waivers.yaml").unwrap()
+        + &std::fs::read_to_string("tests/check/waivers-unused/waivers.yaml")
+            .unwrap()
+            .replacen("waivers:\n", "", 1);
+    let baseline =
+        std::fs::read_to_string("tests/check/baseline-round-trip/baseline.json").unwrap();
+    let dir = std::env::temp_dir().join(format!("preflight-robust-signoff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = XorShift(0x0bad_5eed_1234_abcd);
+    let (mut waivers_read, mut baselines_read) = (0, 0);
+    for round in 0..1_000 {
+        let mut sources = preflight::source::Sources::new();
+        let file = dir.join(if round % 2 == 0 { "w.yaml" } else { "w.json" });
+        let text = mutate(&waivers, TOKENS, &mut rng);
+        std::fs::write(&file, &text).unwrap();
+        let (applied, problems) = load_files(&[&file], context, &mut sources);
+        if problems.iter().any(|d| d.is_error()) {
+            assert!(
+                applied.is_empty(),
+                "round {round}: waivers applied despite errors:\n{text}"
+            );
+        } else {
+            waivers_read += 1;
+        }
+        let _ = preflight::diagnostic::render_plain(&problems, &sources, 80);
+
+        let file = dir.join("b.json");
+        let text = mutate(&baseline, TOKENS, &mut rng);
+        std::fs::write(&file, &text).unwrap();
+        match Baseline::load(&file, &mut sources) {
+            Ok(mut b) => {
+                baselines_read += 1;
+                let _ = b.mark("license-count", "plan.yaml", "/subscriptions/3");
+                let _ = b.fixed();
+            }
+            Err(problems) => {
+                let _ = preflight::diagnostic::render_plain(&problems, &sources, 80);
+            }
+        }
+
+        let glob = mutate("plans/**/[a-c]?*.yaml#[!0-9]\\*", TOKENS, &mut rng);
+        if let Ok(p) = Pattern::parse(&glob) {
+            let _ = p.matches(&glob);
+            let _ = p.matches("plans/a/b.yaml#1");
+        }
+    }
+    // Some mutations keep the files valid, so both readers' good paths ran too.
+    assert!(
+        waivers_read > 50 && baselines_read > 50,
+        "{waivers_read} {baselines_read}"
+    );
+}

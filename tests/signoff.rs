@@ -480,3 +480,35 @@ fn the_provenance_has_each_input_files_sha256() {
         env!("CARGO_PKG_VERSION")
     );
 }
+
+#[test]
+fn standard_input_is_hashed_as_it_is_read() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let bytes = std::fs::read(FAILING).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args([
+            "check",
+            "--today",
+            "2026-03-01",
+            "-f",
+            "json",
+            "--input-format",
+            "yaml",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &json["provenance"]["inputs"][0];
+    assert_eq!(input["file"], "<stdin>");
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(input["sha256"], sha.as_str());
+}

@@ -33,8 +33,8 @@ use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
-/// (What sign-off concluded is already on each finding: waivers are not
-/// matched here.)
+/// A finding's waiver is on the finding itself (the judge put it there), so
+/// the sign-off's conclusion adds nothing to this form.
 pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> String {
     let sources = &checked.sources;
     let mut out = String::new();

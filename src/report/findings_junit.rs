@@ -18,13 +18,14 @@
 //! document (an unreadable file, a data file, a setting) go to a last suite
 //! named `preflight`, in a testcase named `run`. When they are all notes (a
 //! waiver that matched nothing), `run` passes and lists them in its
-//! `<system-out>`: a note never fails a run.
+//! `<system-out>`: a note alone does not make a run incomplete.
 //!
 //! Sign-off (signoff.md §1, §3): a waived finding does not fail its rule. A
 //! rule whose findings in a document are all waived is `<skipped>`, its message
-//! giving each waiver (`waived: REASON (owner O, until D; FILE:LINE)`); a rule
-//! with failing and waived findings is a `<failure>` whose text lists the
-//! waived ones after the failing ones. Every suite starts with `<properties>`
+//! giving each waiver (`waived: REASON (owner O, approved by A, until D;
+//! FILE:LINE)`, the approver when given); a rule with failing and waived
+//! findings is a `<failure>` whose text lists the waived ones after the
+//! failing ones, each with its waiver. Every suite starts with `<properties>`
 //! holding the run's provenance: `preflight.version`, `pack.name`,
 //! `pack.digest`, `today`, `param.NAME` (a text as is, other values as JSON),
 //! and `input.FILE.sha256` for the input files of its document (the `preflight`
@@ -34,9 +35,8 @@
 //! in attributes, and characters XML 1.0 cannot hold (control characters, U+FFFE,
 //! U+FFFF) are written as `\u{…}`.
 
-use std::fmt::Write as _;
-
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};

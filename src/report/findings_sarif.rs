@@ -11,14 +11,12 @@
 //! an error among them makes `executionSuccessful` false.
 //!
 //! Sign-off (signoff.md §1–§3): a waived finding stays a result (`outcome`
-//! `waived`) with an `external`, `accepted` suppression whose `justification`
-//! is the waiver's reason and whose `location` is the waiver's line, so that
-//! viewers hide it but keep it on record. With a baseline each result has a
-//! `baselineState` (`new` or `unchanged`), and each finding of the baseline
-//! that is gone is a result of its own, `absent`, without locations: that is
-//! how SARIF viewers show fixed findings. The provenance is
-//! `run.properties.provenance`, in the JSON form's shape, and each input's
-//! SHA-256 is also in `run.artifacts`.
+//! `waived`) with an `external`, `accepted` suppression (`justification`: the
+//! reason; `location`: the waiver's line), which viewers hide but keep. With a
+//! baseline, results have a `baselineState`, and each fixed finding is an
+//! `absent` result without locations, as SARIF viewers show fixed findings.
+//! `run.properties` holds the provenance (the JSON form's shape; each input's
+//! SHA-256 is in `run.artifacts` too) and how the run compares with the baseline.
 //!
 //! Columns count characters (`run.columnKind` is `unicodeCodePoints`), as in the
 //! other forms. File names become URI references: relative names stay relative,
@@ -89,14 +87,14 @@ pub struct Run {
     pub artifacts: Vec<Artifact>,
     /// One result per finding, then one per fixed finding of the baseline.
     pub results: Vec<SarifResult>,
-    /// Sign-off: the provenance and the baseline.
-    #[serde(skip_serializing_if = "RunProperties::is_empty")]
-    pub properties: RunProperties,
+    /// Sign-off: the provenance and the baseline, when there is either.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<RunProperties>,
 }
 
 /// What a run says about sign-off that SARIF has no field for: the same
 /// shapes as the JSON form's, so a board reads one vocabulary.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize)]
 pub struct RunProperties {
     /// What the run was made of: tool, pack and digest, params, today, inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,13 +102,6 @@ pub struct RunProperties {
     /// With a baseline: how the run compares with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
-}
-
-impl RunProperties {
-    /// Whether there is nothing to say (the property bag is then left out).
-    pub fn is_empty(&self) -> bool {
-        self.provenance.is_none() && self.baseline.is_none()
-    }
 }
 
 /// An input file of the run, with its SHA-256, so that a viewer can tell
@@ -521,16 +512,17 @@ fn artifacts(signoff: &SignOff) -> Vec<Artifact> {
         .collect()
 }
 
-/// The run's property bag: provenance and baseline, in the JSON
-/// form's shapes.
-fn run_properties(checked: &Checked, signoff: &SignOff) -> RunProperties {
+/// The run's property bag: provenance and baseline, in the JSON form's
+/// shapes; none without either.
+fn run_properties(checked: &Checked, signoff: &SignOff) -> Option<RunProperties> {
     let count = |mark| {
         let outcomes = checked.documents.iter().flat_map(|d| &d.outcomes);
         outcomes
             .filter(|o| o.finding.is_some() && o.disposition.baseline == Some(mark))
             .count() as u64
     };
-    RunProperties {
+    let any = signoff.provenance.is_some() || signoff.baseline.is_some();
+    any.then(|| RunProperties {
         provenance: signoff.provenance.as_ref().map(JsonProvenance::of),
         baseline: signoff.baseline.as_ref().map(|b| BaselineSummary {
             file: b.file.clone(),
@@ -539,7 +531,7 @@ fn run_properties(checked: &Checked, signoff: &SignOff) -> RunProperties {
             fixed: b.fixed.len(),
             same_pack: b.same_pack,
         }),
-    }
+    })
 }
 
 /// A rule as a reporting descriptor.

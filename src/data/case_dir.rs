@@ -31,7 +31,7 @@ pub struct CaseFile {
     pub name: String,
     /// Its text, decoded.
     pub text: String,
-    /// The SHA-256 of its bytes, for the run's provenance.
+    /// The SHA-256 of its bytes, for the run's provenance (when asked for).
     pub sha256: Option<Sha256Hex>,
 }
 
@@ -64,8 +64,9 @@ pub fn case_name(dir: &Path) -> String {
     }
 }
 
-/// Reads the case directory `dir` for the input record `record`.
-pub fn read_case_dir(dir: &Path, record: &RecordDef) -> CaseDir {
+/// Reads the case directory `dir` for the input record `record`; with `hash`,
+/// the SHA-256 of each file read too (for the provenance).
+pub fn read_case_dir(dir: &Path, record: &RecordDef, hash: bool) -> CaseDir {
     let mut out = CaseDir::default();
     let shown = case_name(dir);
     let entries = match std::fs::read_dir(dir) {
@@ -225,7 +226,7 @@ pub fn read_case_dir(dir: &Path, record: &RecordDef) -> CaseDir {
     found.sort_by_key(|(i, _)| *i);
     for (field, path) in found {
         let slot = DigestSlot::default();
-        match read_input_hashed(&Input::File(path), Some(&slot)) {
+        match read_input_hashed(&Input::File(path), hash.then_some(&slot)) {
             Ok((name, text)) => out.files.push(CaseFile {
                 field,
                 name,

@@ -55,12 +55,13 @@ impl<S: Sink> Session<'_, S> {
             return;
         };
         use rayon::prelude::*;
+        let hash = self.hash_inputs;
         for chunk in dirs.chunks(DIRECTORIES_PER_BATCH) {
             // Reading is I/O and decoding: on all threads too; registering the
             // files in the run's sources is in order.
             let read: Vec<_> = chunk
                 .par_iter()
-                .map(|dir| (case_name(dir), read_case_dir(dir, record)))
+                .map(|dir| (case_name(dir), read_case_dir(dir, record, hash)))
                 .collect();
             let mut cases: Vec<ReadCase> = Vec::with_capacity(chunk.len());
             for (name, case) in read {

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::model::program::Program;
-use crate::run::{ComputedValue, Finding, FindingValue, ReportedOutcome};
+use crate::run::{AppliedWaiver, ComputedValue, Finding, FindingValue, ReportedOutcome};
 
 /// Outcomes of one document in report order: rule id, then subject order.
 pub fn sorted<'a>(outcomes: &'a [ReportedOutcome], program: &Program) -> Vec<&'a ReportedOutcome> {
@@ -80,4 +80,17 @@ fn cut(text: &str, max: usize) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// What a waiver says about the finding it accepts: why, who answers for it,
+/// who approved it, until when, and where it is written.
+pub fn waiver_text(w: &AppliedWaiver) -> String {
+    let approved = match &w.approved_by {
+        Some(a) => format!(", approved by {a}"),
+        None => String::new(),
+    };
+    format!(
+        "waived: {} (owner {}{approved}, until {}; {}:{})",
+        w.reason, w.owner, w.expires, w.file, w.line
+    )
 }

@@ -27,8 +27,8 @@ use crate::model::program::Program;
 use crate::model::program::RuleSeverity;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::finding_text;
-use crate::report::findings::sorted;
-use crate::run::{AppliedWaiver, Checked};
+use crate::report::findings::{sorted, waiver_text};
+use crate::run::Checked;
 use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
@@ -54,7 +54,7 @@ pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> Strin
             }
             let title = match waiver {
                 Some(w) => {
-                    message = format!("{message}\n{}", waived(w));
+                    message = format!("{message}\n{}", waiver_text(w));
                     format!("{id} (waived)")
                 }
                 None => id.to_string(),
@@ -85,19 +85,6 @@ pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> Strin
         );
     }
     out
-}
-
-/// What a waiver says about the finding it accepts: why, who answers for it,
-/// who approved it, until when, and where it is written.
-pub fn waived(w: &AppliedWaiver) -> String {
-    let approved = match &w.approved_by {
-        Some(a) => format!(", approved by {a}"),
-        None => String::new(),
-    };
-    format!(
-        "waived: {} (owner {}{approved}, until {}; {}:{})",
-        w.reason, w.owner, w.expires, w.file, w.line
-    )
 }
 
 /// `file=F,line=L,col=C` for a span, escaped; empty when there is no span.

@@ -43,8 +43,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
-use crate::report::findings::finding_text;
-use crate::report::findings_github::waived;
+use crate::report::findings::{finding_text, waiver_text};
 use crate::run::provenance::{InputDigest, Provenance};
 use crate::run::{AppliedWaiver, Checked, DocumentResult, ReportedOutcome};
 use crate::signoff::SignOff;
@@ -318,7 +317,7 @@ fn evaluated_suite<'a>(
                         reasons.push(w);
                     }
                 }
-                let message: Vec<String> = reasons.into_iter().map(waived).collect();
+                let message: Vec<String> = reasons.into_iter().map(waiver_text).collect();
                 let _ = writeln!(
                     cases,
                     ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
@@ -363,7 +362,7 @@ fn finding_lines(sources: &Sources, doc: &DocumentResult, o: &ReportedOutcome) -
     // A waived finding asks for no fix: what accepts it instead of the help.
     match (&o.disposition.waiver, &f.help) {
         (Some(w), _) => {
-            let _ = writeln!(out, "  {}", waived(w));
+            let _ = writeln!(out, "  {}", waiver_text(w));
         }
         (None, Some(help)) => {
             let _ = writeln!(out, "  help: {help}");

@@ -9,6 +9,7 @@
 pub mod counts;
 pub mod diagnostics_human;
 pub mod diagnostics_json;
+pub mod doc_text;
 pub mod findings;
 pub mod findings_github;
 pub mod findings_human;

@@ -23,10 +23,11 @@ pub fn render_pack(pack: &Pack) {
 pub fn render_checked(checked: &Checked, program: &Program) -> String {
     let _ = diagnostics_human::render(&checked.errors, &checked.sources, false);
     let _ = findings_human::render(checked, program, true, false, 80);
-    let _ = findings_sarif::render(checked, program);
-    let _ = findings_junit::render(checked, program);
-    let _ = findings_github::render(checked, program);
-    let output = findings_json::output(checked, program, &[], true, &preflight::signoff::SignOff::default());
+    let signoff = preflight::signoff::SignOff::default();
+    let _ = findings_sarif::render(checked, program, &signoff);
+    let _ = findings_junit::render(checked, program, &signoff);
+    let _ = findings_github::render(checked, program, &signoff);
+    let output = findings_json::output(checked, program, &[], true, &signoff);
     serde_json::to_string(&output).unwrap_or_default()
 }
 

@@ -648,7 +648,6 @@ pub fn uri(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::doc_text;
     use super::*;
 
     #[test]

@@ -194,27 +194,7 @@ fn mutated_policies_never_panic() {
     let mut rng = XorShift(0x5eed_cafe_f00d_d00d);
     for round in 0..3_000 {
         let seed = &seeds[round % seeds.len()];
-        let mut text: Vec<char> = seed.chars().collect();
-        for _ in 0..1 + rng.below(4) {
-            let at = rng.below(text.len());
-            match rng.below(3) {
-                0 => {
-                    let len = rng.below(12).min(text.len() - at);
-                    text.drain(at..at + len);
-                }
-                1 => {
-                    let token = TOKENS[rng.below(TOKENS.len())];
-                    text.splice(at..at, token.chars());
-                }
-                _ => {
-                    let len = rng.below(40).min(text.len() - at);
-                    let copy: Vec<char> = text[at..at + len].to_vec();
-                    let to = rng.below(text.len());
-                    text.splice(to..to, copy);
-                }
-            }
-        }
-        let text: String = text.into_iter().collect();
+        let text = mutate(seed, TOKENS, &mut rng);
         let pack = Pack::from_texts([("mutated.policy", text.as_str())]);
         let has_errors = pack.diagnostics.iter().any(|d| d.is_error());
         assert_eq!(

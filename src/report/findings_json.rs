@@ -18,8 +18,8 @@ use super::form::{Problems, Report, ReportOptions, Threshold, Verdict, program_o
 use crate::diagnostic::Diagnostic;
 use crate::model::program::Program;
 use crate::run::provenance::Provenance;
-use crate::run::{BaselineMark, Checked, DocumentResult, Sink};
-use crate::signoff::SignOff;
+use crate::run::{AppliedWaiver, BaselineMark, Checked, DocumentResult, Sink};
+use crate::signoff::{BaselineOutcome, SignOff};
 use crate::source::Sources;
 
 /// The whole output.
@@ -144,6 +144,34 @@ pub struct JsonInput {
     pub file: String,
     /// 64 hex digits.
     pub sha256: String,
+}
+
+impl JsonWaiver {
+    /// The JSON of the waiver that accepts a finding (every form that shows
+    /// one in JSON shows it so).
+    pub fn of(w: &AppliedWaiver) -> JsonWaiver {
+        JsonWaiver {
+            file: w.file.clone(),
+            line: w.line,
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires.clone(),
+        }
+    }
+}
+
+impl BaselineSummary {
+    /// How a run with `new` and `unchanged` findings compares with `b`.
+    pub fn of(b: &BaselineOutcome, new: u64, unchanged: u64) -> BaselineSummary {
+        BaselineSummary {
+            file: b.file.clone(),
+            new,
+            unchanged,
+            fixed: b.fixed.len(),
+            same_pack: b.same_pack,
+        }
+    }
 }
 
 impl JsonProvenance {
@@ -387,14 +415,7 @@ fn document(
                 .collect(),
             error: f.error.clone(),
             baseline: o.disposition.baseline.map(BaselineMark::as_str),
-            waiver: o.disposition.waiver.as_deref().map(|w| JsonWaiver {
-                file: w.file.clone(),
-                line: w.line,
-                reason: w.reason.clone(),
-                owner: w.owner.clone(),
-                approved_by: w.approved_by.clone(),
-                expires: w.expires.clone(),
-            }),
+            waiver: o.disposition.waiver.as_deref().map(JsonWaiver::of),
         });
     }
 }
@@ -429,13 +450,10 @@ fn tail(
                 warning,
                 info,
             },
-            baseline: signoff.baseline.as_ref().map(|b| BaselineSummary {
-                file: b.file.clone(),
-                new: counts.new,
-                unchanged: counts.unchanged,
-                fixed: b.fixed.len(),
-                same_pack: b.same_pack,
-            }),
+            baseline: signoff
+                .baseline
+                .as_ref()
+                .map(|b| BaselineSummary::of(b, counts.new, counts.unchanged)),
         },
         outcomes,
         fixed: signoff.baseline.as_ref().map(|b| {

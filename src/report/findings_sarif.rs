@@ -454,14 +454,7 @@ fn suppression(w: &AppliedWaiver) -> Suppression {
                 end_column: None,
             },
         }),
-        properties: JsonWaiver {
-            file: w.file.clone(),
-            line: w.line,
-            reason: w.reason.clone(),
-            owner: w.owner.clone(),
-            approved_by: w.approved_by.clone(),
-            expires: w.expires.clone(),
-        },
+        properties: JsonWaiver::of(w),
     }
 }
 
@@ -524,12 +517,8 @@ fn run_properties(checked: &Checked, signoff: &SignOff) -> Option<RunProperties>
     let any = signoff.provenance.is_some() || signoff.baseline.is_some();
     any.then(|| RunProperties {
         provenance: signoff.provenance.as_ref().map(JsonProvenance::of),
-        baseline: signoff.baseline.as_ref().map(|b| BaselineSummary {
-            file: b.file.clone(),
-            new: count(BaselineMark::New),
-            unchanged: count(BaselineMark::Unchanged),
-            fixed: b.fixed.len(),
-            same_pack: b.same_pack,
+        baseline: signoff.baseline.as_ref().map(|b| {
+            BaselineSummary::of(b, count(BaselineMark::New), count(BaselineMark::Unchanged))
         }),
     })
 }

@@ -195,6 +195,7 @@ fn report_options(args: &CheckArgs, inputs: &[Input]) -> ReportOptions {
             },
             new_only: args.fail_on_new,
         },
+        command_line: command_line(std::env::args_os().skip(1)),
     }
 }
 
@@ -207,5 +208,43 @@ fn exit_code(verdict: Verdict) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `preflight` and its arguments as one line a POSIX shell reads back as the
+/// same command: an argument with anything but letters, digits and `_./:=@%+,-`
+/// is single-quoted.
+fn command_line(args: impl Iterator<Item = std::ffi::OsString>) -> String {
+    let mut line = String::from("preflight");
+    for arg in args {
+        let arg = arg.to_string_lossy();
+        let plain = !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c));
+        line.push(' ');
+        if plain {
+            line.push_str(&arg);
+        } else {
+            line.push('\'');
+            line.push_str(&arg.replace('\'', "'\\''"));
+            line.push('\'');
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_line;
+
+    #[test]
+    fn the_command_line_quotes_what_a_shell_would_split() {
+        let args =
+            ["check", "my plan.yaml", "-f", "html", "it's", ""].map(std::ffi::OsString::from);
+        assert_eq!(
+            command_line(args.into_iter()),
+            "preflight check 'my plan.yaml' -f html 'it'\\''s' ''"
+        );
     }
 }

@@ -26,6 +26,10 @@ pub enum FindingsForm {
     Junit,
     /// GitHub Actions workflow commands.
     Github,
+    /// The change-board report: one self-contained HTML file.
+    Html,
+    /// The change-board report as GitHub-flavoured Markdown.
+    Markdown,
 }
 
 impl FindingsForm {
@@ -38,6 +42,8 @@ impl FindingsForm {
         FindingsForm::Sarif,
         FindingsForm::Junit,
         FindingsForm::Github,
+        FindingsForm::Html,
+        FindingsForm::Markdown,
     ];
 
     /// The name `--format` takes.
@@ -48,6 +54,8 @@ impl FindingsForm {
             FindingsForm::Sarif => "sarif",
             FindingsForm::Junit => "junit",
             FindingsForm::Github => "github",
+            FindingsForm::Html => "html",
+            FindingsForm::Markdown => "markdown",
         }
     }
 
@@ -55,7 +63,11 @@ impl FindingsForm {
     /// SHA-256 (then the run hashes its inputs as it reads them).
     pub fn shows_provenance(self) -> bool {
         match self {
-            FindingsForm::Json | FindingsForm::Sarif | FindingsForm::Junit => true,
+            FindingsForm::Json
+            | FindingsForm::Sarif
+            | FindingsForm::Junit
+            | FindingsForm::Html
+            | FindingsForm::Markdown => true,
             FindingsForm::Human | FindingsForm::Github => false,
         }
     }
@@ -71,6 +83,12 @@ impl FindingsForm {
             FindingsForm::Junit => "JUnit XML: one suite per document, one case per rule",
             FindingsForm::Github => {
                 "GitHub Actions workflow commands (`::error file=…`), one per finding"
+            }
+            FindingsForm::Html => {
+                "The change-board report: one self-contained HTML file (decision, summary, findings, waivers)"
+            }
+            FindingsForm::Markdown => {
+                "The change-board report as GitHub-flavoured Markdown, for a pull request or a wiki"
             }
         }
     }
@@ -100,6 +118,9 @@ pub struct ReportOptions {
     pub input_bytes: Option<u64>,
     /// `--fail-on` and `--fail-on-new`: which findings make the verdict.
     pub fail_on: Threshold,
+    /// The command as typed (`preflight check …`, quoted for a POSIX shell),
+    /// for the header of the change-board report.
+    pub command_line: String,
 }
 
 /// Which findings make a run fail (exit code 1).
@@ -128,6 +149,52 @@ pub struct Verdict {
     pub errors: usize,
     /// Whether some finding is at or above `--fail-on` (exit code 1).
     pub failing_findings: bool,
+}
+
+impl Verdict {
+    /// What the run says to a change board: the exit code in words.
+    pub fn decision(self) -> Decision {
+        if self.errors > 0 {
+            Decision::CannotTell
+        } else if self.failing_findings {
+            Decision::NoGo
+        } else {
+            Decision::Go
+        }
+    }
+}
+
+/// The decision a change-board report shows first (signoff.md §4): exit
+/// code 0, 1 or 2 in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// No finding at or above `--fail-on` (exit code 0).
+    Go,
+    /// Some finding at or above `--fail-on` (exit code 1).
+    NoGo,
+    /// The run was not complete: files that did not parse or conform (exit
+    /// code 2), so its findings cannot be trusted to be all.
+    CannotTell,
+}
+
+impl Decision {
+    /// The decision as the report writes it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Decision::Go => "GO",
+            Decision::NoGo => "NO GO",
+            Decision::CannotTell => "CANNOT TELL",
+        }
+    }
+
+    /// A lower-case name without blanks, for a CSS class.
+    pub fn class(self) -> &'static str {
+        match self {
+            Decision::Go => "go",
+            Decision::NoGo => "no-go",
+            Decision::CannotTell => "cannot-tell",
+        }
+    }
 }
 
 /// The run's problems as the forms count them for the [`Verdict`]: an error

@@ -6,20 +6,24 @@
 //! Reporting never parses, checks or evaluates; it only renders what earlier
 //! stages produced.
 
+mod board;
 pub mod counts;
 pub mod diagnostics_human;
 pub mod diagnostics_json;
 pub mod doc_text;
 pub mod findings;
 pub mod findings_github;
+pub mod findings_html;
 pub mod findings_human;
 pub mod findings_json;
 pub mod findings_junit;
+pub mod findings_markdown;
 pub mod findings_sarif;
 pub mod form;
 pub mod json_schema;
 pub mod progress;
 pub mod rules;
+mod snippet;
 mod whole;
 
 use self::form::{FindingsForm, Report, ReportOptions};
@@ -47,6 +51,12 @@ pub fn open<'p>(
         FindingsForm::Sarif => Box::new(Whole::new(options, program, findings_sarif::render)),
         FindingsForm::Junit => Box::new(Whole::new(options, program, findings_junit::render)),
         FindingsForm::Github => Box::new(Whole::new(options, program, findings_github::render)),
+        FindingsForm::Html => Box::new(findings_html::HtmlReport::new(
+            options, program, sources, warnings,
+        )),
+        FindingsForm::Markdown => Box::new(findings_markdown::MarkdownReport::new(
+            options, program, sources, warnings,
+        )),
     };
     if options.progress {
         Box::new(WithProgress::new(form, options.input_bytes))

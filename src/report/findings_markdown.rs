@@ -272,14 +272,9 @@ fn snippet_lines(s: &Snippet) -> String {
     let mut text = String::new();
     for line in &s.lines {
         let _ = writeln!(text, "{:>width$} | {}", line.number, line.text());
-        if line.pieces.iter().any(|p| p.marked) {
-            let mut under = String::new();
-            for p in &line.pieces {
-                let c = if p.marked { '^' } else { ' ' };
-                under.extend(std::iter::repeat_n(c, p.text.chars().count()));
-            }
-            let labels = line.labels.join("; ");
-            let _ = writeln!(text, "{:>width$} | {} {labels}", "", under.trim_end());
+        let under = line.underline();
+        if !under.is_empty() || !line.labels.is_empty() {
+            let _ = writeln!(text, "{:>width$} | {under} {}", "", line.label());
         }
     }
     text

@@ -53,6 +53,23 @@ impl SnippetLine {
     pub(crate) fn text(&self) -> String {
         self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
+
+    /// A line to draw under this one in a monospace font: `^` under each
+    /// marked character, blanks elsewhere, nothing after the last mark
+    /// (empty when nothing is marked).
+    pub(crate) fn underline(&self) -> String {
+        let mut under = String::new();
+        for p in &self.pieces {
+            let c = if p.marked { '^' } else { ' ' };
+            under.extend(std::iter::repeat_n(c, p.text.chars().count()));
+        }
+        under.trim_end().to_string()
+    }
+
+    /// The labels of the line's marks, as one text.
+    pub(crate) fn label(&self) -> String {
+        self.labels.join("; ")
+    }
 }
 
 /// The snippets that show `marks` (a span and its label each): one per run of

@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::preflight;
+use common::{preflight, text};
 
 /// The browser to use, or `None` (then the test is skipped, or fails when
 /// CI requires a browser).
@@ -67,7 +67,7 @@ fn write_report(name: &str, args: &[&str]) -> PathBuf {
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        text(&out.stderr)
     );
     let path = workdir().join(format!("{name}.html"));
     std::fs::write(&path, &out.stdout).expect("the report is written");

@@ -111,6 +111,7 @@ fn check_ui() {
                 json.stdout
             );
         }
+        check_board_forms(&case, &args, json.code, &value);
         let human_text = format!(
             "exit code: {}\n--- stdout\n{}--- stderr\n{}",
             human.code, human.stdout, human.stderr
@@ -127,6 +128,61 @@ fn check_ui() {
             insta::assert_snapshot!("json", json_text);
         });
     }
+}
+
+/// The change-board forms of a case agree with its JSON form: the same exit
+/// code, the decision that exit code means, and one entry per finding.
+fn check_board_forms(case: &Path, args: &[String], code: i32, json: &Value) {
+    let findings = json["findings"].as_array().map_or(0, Vec::len);
+    let word = match code {
+        0 => "GO",
+        1 => "NO GO",
+        _ => "CANNOT TELL",
+    };
+    let with_form = |form: &str| {
+        let mut all = args.to_vec();
+        all.extend(["-f".to_string(), form.to_string()]);
+        run(case, &all)
+    };
+    let html = with_form("html");
+    assert_eq!(html.code, code, "{}: -f html exit code", case.display());
+    assert!(
+        html.stdout.ends_with("</html>\n"),
+        "{}: the HTML is not whole",
+        case.display()
+    );
+    assert!(
+        html.stdout
+            .contains(&format!("<span class=\"word\">{word}</span>")),
+        "{}: the HTML does not decide {word}",
+        case.display()
+    );
+    assert_eq!(
+        html.stdout.matches("<tr class=\"finding ").count(),
+        findings,
+        "{}: HTML findings",
+        case.display()
+    );
+    let md = with_form("markdown");
+    assert_eq!(md.code, code, "{}: -f markdown exit code", case.display());
+    assert!(
+        md.stdout
+            .starts_with(&format!("# preflight check report: {word}\n")),
+        "{}: the Markdown does not decide {word}",
+        case.display()
+    );
+    let section = md
+        .stdout
+        .split("\n## Findings\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    assert_eq!(
+        section.lines().filter(|l| l.starts_with("- **")).count(),
+        findings,
+        "{}: Markdown findings",
+        case.display()
+    );
 }
 
 // ----- the JSON shape of cli.md ----------------------------------------------------

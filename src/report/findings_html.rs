@@ -216,6 +216,8 @@ impl Report for HtmlReport<'_> {
             provenance: signoff.provenance.as_ref(),
         };
         let _ = tail.write_into(&mut self.out);
+        // askama drops the template's last line end; a text file has one.
+        let _ = self.out.write_all(b"\n");
         let _ = self.out.flush();
         self.board.verdict()
     }

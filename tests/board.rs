@@ -80,6 +80,29 @@ fn the_decision_follows_the_exit_code() {
 }
 
 #[test]
+fn documents_are_named_by_the_packs_title() {
+    let (md, _) = report("markdown", &[FAILING]);
+    assert!(
+        md.contains("### TR-2026-0518: Contoso Pharma S.A. to Litware Inc.\n\n`examples/csp/failing-plan.yaml`, 6 finding(s)\n"),
+        "{md}"
+    );
+    let (html, _) = report(
+        "html",
+        &[
+            "-p",
+            "builtin:csp-nce",
+            "--param",
+            "partner_country=US",
+            "examples/csp-nce/unchanged-terms",
+        ],
+    );
+    assert!(
+        html.contains(r#"<th colspan="4" scope="rowgroup">Harrow &#38; Vale Architects LLP: from Blue Heron Cloud Services to Lakeshore IT Solutions <span class="file">examples/csp-nce/unchanged-terms</span>"#),
+        "{html}"
+    );
+}
+
+#[test]
 fn the_html_is_self_contained_and_streams_its_summary_last() {
     let (html, _) = report("html", &[FAILING]);
     for outside in ["http:", "https:", "<link", " src=", "@import", "url("] {

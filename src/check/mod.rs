@@ -51,6 +51,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
     checker.collect_schema(files);
     let (input, data, params) = checker.globals(files);
     let functions = checker.functions(files);
+    let title = checker.title(files);
     let mut rules = Vec::new();
     let mut rule_ids: HashMap<&str, Span> = HashMap::new();
     for decl in files.iter().flat_map(|f| &f.decls) {
@@ -79,6 +80,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
             data,
             params,
             rules,
+            title,
         }),
         _ => None,
     };

@@ -4,7 +4,7 @@
 use super::Checker;
 use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::program::RuleSeverity;
+use crate::model::program::{DocumentTitle, RuleSeverity};
 use crate::model::program::{Require, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
 use crate::model::types::Type;
 use crate::source::Span;
@@ -112,8 +112,8 @@ impl Checker<'_> {
         if first_require.is_some() {
             scope.restore_facts(facts_before_requires);
         }
-        let message = message.map(|(t, _)| self.template(&mut scope, t));
-        let help = help.map(|(t, _)| self.template(&mut scope, t));
+        let message = message.map(|(t, _)| self.template(&mut scope, t, "message"));
+        let help = help.map(|(t, _)| self.template(&mut scope, t, "message"));
         let at = at.map(|(e, _)| self.anchor(&mut scope, e));
         let slot_names = scope.into_slot_names();
         let slots = u32::try_from(slot_names.len()).unwrap_or(u32::MAX);
@@ -192,7 +192,21 @@ impl Checker<'_> {
         }
     }
 
-    fn template(&mut self, scope: &mut Scope, t: &ast::Template) -> Template {
+    /// The `title` of the `input` declaration: a template checked where no
+    /// rule variable is in scope.
+    pub(super) fn title(&mut self, files: &[ast::File]) -> Option<DocumentTitle> {
+        let title = files.iter().flat_map(|f| &f.decls).find_map(|d| match d {
+            ast::Decl::Input(i) => i.title.as_ref(),
+            _ => None,
+        })?;
+        let mut scope = Scope::default();
+        let template = self.template(&mut scope, title, "title");
+        let slots = u32::try_from(scope.into_slot_names().len()).unwrap_or(u32::MAX);
+        Some(DocumentTitle { template, slots })
+    }
+
+    /// A checked template; `what` names it in diagnostics (`message`, `title`).
+    fn template(&mut self, scope: &mut Scope, t: &ast::Template, what: &str) -> Template {
         let parts = t
             .parts
             .iter()
@@ -209,7 +223,7 @@ impl Checker<'_> {
                             _ => "interpolate strings, numbers, dates, datetimes, booleans, enum values or lists of them",
                         };
                         self.report(
-                            Diagnostic::error(Code::Type, format!("a `{ty}` cannot be shown in a message"))
+                            Diagnostic::error(Code::Type, format!("a `{ty}` cannot be shown in a {what}"))
                                 .label(typed.span, format!("this is `{ty}`"))
                                 .help(help),
                         );

@@ -77,6 +77,31 @@ pub(crate) struct Frame<'e, 'a> {
 pub(super) type Eval = Result<Value, EvalError>;
 
 impl<'e, 'a> Frame<'e, 'a> {
+    /// A frame outside any rule, with `slots` local slots for generator
+    /// variables: for the `input` declaration's title.
+    pub(crate) fn bare(
+        ev: &'e Evaluator<'a>,
+        slots: u32,
+        layout: &'e Layout<'a>,
+        doc: &'e Value,
+        budget: &'e Budget,
+        identities: &'e Identities,
+    ) -> Frame<'e, 'a> {
+        let n = slots as usize;
+        Frame {
+            ev,
+            steps: &[],
+            layout,
+            doc,
+            budget,
+            identities,
+            locals: vec![Local::Unbound; n],
+            index: vec![0; n],
+            retrace: 0,
+            depth: 0,
+        }
+    }
+
     pub(crate) fn new(
         ev: &'e Evaluator<'a>,
         rule: &'a Rule,

@@ -116,4 +116,6 @@ pub struct DocumentOutcomes {
     pub outcomes: Vec<Outcome>,
     /// Counts of every outcome, kept or not.
     pub tally: Tally,
+    /// The document's title, when the pack gives one (`input … title "…"`).
+    pub title: Option<String>,
 }

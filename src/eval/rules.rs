@@ -26,6 +26,10 @@ impl<'a> Evaluator<'a> {
         let mut slots = Slots::default();
         let mut open = Vec::new();
         let empty = Layout::default();
+        if let Some(title) = &self.program.title {
+            let mut frame = Frame::bare(self, title.slots, &empty, doc, &budget, &identities);
+            out.title = Some(self.render(&mut frame, &title.template));
+        }
         for (i, rule) in self.program.rules.iter().enumerate() {
             let layout = self.layouts.get(i).unwrap_or(&empty);
             let mut frame = Frame::new(self, rule, layout, doc, &budget, &identities, slots);

@@ -281,7 +281,11 @@ impl<'a> Printer<'a> {
 
     fn input_decl(&mut self, decl: &InputDecl) {
         self.one_line_decl(decl.span.range(), doc_lines(decl.doc.as_ref()));
-        let text = format!("input {}: {}", decl.name.name, type_expr(&decl.ty));
+        let mut text = format!("input {}: {}", decl.name.name, type_expr(&decl.ty));
+        if let Some(title) = &decl.title {
+            text.push_str(" title ");
+            text.push_str(self.src.get(title.span.range()).unwrap_or("\"\""));
+        }
         self.push(0, &text, false);
     }
 

@@ -43,7 +43,14 @@ fn same_decl(a: &Decl, b: &Decl) -> bool {
                 })
         }
         (Decl::Input(x), Decl::Input(y)) => {
-            x.doc == y.doc && same_ident(&x.name, &y.name) && same_type(&x.ty, &y.ty)
+            x.doc == y.doc
+                && same_ident(&x.name, &y.name)
+                && same_type(&x.ty, &y.ty)
+                && match (&x.title, &y.title) {
+                    (Some(a), Some(b)) => same_template(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
         }
         (Decl::Data(x), Decl::Data(y)) => {
             x.doc == y.doc

@@ -25,6 +25,19 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// Pack functions (`fn`), in declaration order; `TExprKind::CallFn` indexes here.
     pub functions: Vec<Function>,
+    /// The `input` declaration's `title`: how reports name each document.
+    pub title: Option<DocumentTitle>,
+}
+
+/// How the change-board report names a document (`input t: T title "…"`):
+/// a template over the input, `data` and `param`s, evaluated once per
+/// document. Reports fall back on the document's file name without one.
+#[derive(Debug, Clone)]
+pub struct DocumentTitle {
+    /// The template.
+    pub template: Template,
+    /// Local slots its generators use (none in most titles).
+    pub slots: u32,
 }
 
 impl Program {
@@ -44,6 +57,7 @@ impl Program {
             params: Vec::new(),
             rules: Vec::new(),
             functions: Vec::new(),
+            title: None,
         }
     }
 
@@ -348,7 +362,7 @@ pub struct Require {
     pub span: Span,
 }
 
-/// A checked `message` or `help` string.
+/// A checked `message`, `help` or `title` string.
 #[derive(Debug, Clone)]
 pub struct Template {
     /// Pieces in order.

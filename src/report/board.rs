@@ -36,6 +36,8 @@ pub(crate) const SEVERITIES: [&str; 3] = ["error", "warning", "info"];
 pub(crate) struct DocumentView<'a> {
     /// `FILE` or `FILE#N`.
     pub(crate) name: &'a str,
+    /// What the pack's `title` says it is (the customer and the partners).
+    pub(crate) title: Option<&'a str>,
     /// Whether it was evaluated.
     pub(crate) evaluated: bool,
     /// Its findings in report order (rule id, then subject).
@@ -103,6 +105,7 @@ impl<'a> DocumentView<'a> {
             .collect();
         (!findings.is_empty()).then_some(DocumentView {
             name: &doc.name,
+            title: doc.title.as_deref(),
             evaluated: doc.evaluated,
             findings,
         })

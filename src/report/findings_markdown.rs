@@ -177,13 +177,19 @@ fn write_head(out: &mut String, board: &Board<'_>, summary: &Summary<'_>, signof
 
 /// One document's findings.
 fn write_document(out: &mut String, doc: &DocumentView<'_>) {
-    let _ = writeln!(
-        out,
-        "### {} ({} finding(s){})\n",
-        text(doc.name),
+    let count = format!(
+        "{} finding(s){}",
         doc.findings.len(),
         if doc.evaluated { "" } else { ", not evaluated" }
     );
+    match doc.title {
+        Some(title) => {
+            let _ = writeln!(out, "### {}\n\n{}, {count}\n", text(title), code(doc.name));
+        }
+        None => {
+            let _ = writeln!(out, "### {}\n\n{count}\n", text(doc.name));
+        }
+    }
     for f in &doc.findings {
         write_finding(out, f);
     }

@@ -55,6 +55,7 @@ impl<'p> Checker<'p> {
                 out.errors = prefixed(warnings, &out.result.name, prefix);
                 let outcomes = self.evaluator.evaluate(&value, self.keep);
                 out.result.tally = outcomes.tally;
+                out.result.title = outcomes.title;
                 let places = Places {
                     sources: &self.pack.sources,
                     program,
@@ -120,6 +121,7 @@ impl Checker<'_> {
         let value = Value::Record(std::sync::Arc::from(slots));
         let outcomes = self.evaluator.evaluate(&value, self.keep);
         out.result.tally = outcomes.tally;
+        out.result.title = outcomes.title;
         let places = Places {
             sources: &self.pack.sources,
             program,
@@ -174,6 +176,7 @@ impl DocOutput {
                 name,
                 file: file.to_string(),
                 evaluated: false,
+                title: None,
                 outcomes: Vec::new(),
                 tally: Tally::default(),
             },

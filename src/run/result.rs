@@ -31,6 +31,9 @@ pub struct DocumentResult {
     pub file: String,
     /// Whether it was evaluated (false when it did not parse or conform).
     pub evaluated: bool,
+    /// Its title, when the pack gives one (`input … title "…"`): the
+    /// customer and the partners, say, for the change-board report.
+    pub title: Option<String>,
     /// Kept outcomes: rule order, then subject order.
     pub outcomes: Vec<ReportedOutcome>,
     /// Counts of every outcome, kept or not.

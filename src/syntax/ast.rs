@@ -158,6 +158,8 @@ pub struct InputDecl {
     pub name: Ident,
     /// The document type.
     pub ty: TypeExpr,
+    /// `title "…"`: how reports name a document.
+    pub title: Option<Template>,
     /// The whole declaration.
     pub span: Span,
 }

@@ -165,10 +165,15 @@ impl Lowerer {
             Rule::input_decl => {
                 let name = self.ident(&inner.next()?);
                 let ty = self.type_expr(inner.next()?)?;
+                let title = inner
+                    .next()
+                    .and_then(|clause| clause.into_inner().nth(1))
+                    .map(|t| self.template(t));
                 Some(Decl::Input(InputDecl {
                     doc,
                     name,
                     ty,
+                    title,
                     span,
                 }))
             }

@@ -729,6 +729,9 @@ fn decl() -> impl Strategy<Value = String> {
         enum_decl(),
         record_decl(),
         type_expr().prop_map(|t| format!("input{GAP}i{GAP}:{GAP}{t}")),
+        type_expr().prop_map(|t| format!(
+            "input{GAP}i{GAP}:{GAP}{t}{GAP}title{GAP}\"{{i.x}} // not a comment\""
+        )),
         (type_expr(), any::<bool>()).prop_map(|(t, path)| {
             let path = if path {
                 format!("{GAP}={GAP}\"a // b.yaml\"")

@@ -403,7 +403,7 @@ fn decl_strings(decl: &Decl, out: &mut Vec<Range<usize>>) {
         Decl::Enum(d) => out.extend(d.members.iter().map(|m| m.span.range())),
         // A quoted field name is a string (an identifier's span holds no comment).
         Decl::Record(d) => out.extend(d.fields.iter().map(|f| f.name.span.range())),
-        Decl::Input(_) => {}
+        Decl::Input(d) => out.extend(d.title.iter().map(|t| t.span.range())),
         Decl::Data(d) => out.extend(d.path.iter().map(|(_, span)| span.range())),
         Decl::Param(d) => expr_strings(&d.default, out),
         Decl::Fn(d) => expr_strings(&d.body, out),

@@ -132,6 +132,18 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// The word of the JSON forms' `severity` field, which the change-board
+    /// report shows too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// A labelled span. The first label of a diagnostic is its primary location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

@@ -13,7 +13,7 @@ use super::doc_text::first_sentence;
 use super::findings::{computed_label, finding_text, sorted, value_label};
 use super::form::{Decision, Problems, ReportOptions, Threshold, Verdict, program_or_empty};
 use super::snippet::{Snippet, snippets};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::program::Program;
 use crate::run::{AppliedWaiver, DocumentResult, ReportedOutcome};
 use crate::signoff::{SignOff, WaiverStatus};
@@ -274,11 +274,7 @@ impl ProblemView {
     /// The view of a problem while `sources` holds the files it points into.
     pub(crate) fn of(sources: &Sources, d: &Diagnostic) -> ProblemView {
         ProblemView {
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            },
+            severity: d.severity.as_str(),
             message: d.message.clone(),
             help: d.help.clone(),
             place: d.primary_span().and_then(|s| place(sources, s)),

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
 
 /// A place in a file.
@@ -72,11 +72,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<JsonDia
         .iter()
         .map(|d| JsonDiagnostic {
             code: d.code.as_str(),
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            },
+            severity: d.severity.as_str(),
             message: d.message.clone(),
             help: d.help.clone(),
             location: d.primary_span().and_then(|s| location(sources, s)),

@@ -187,7 +187,7 @@ fn the_failing_example_shows_no_go_and_filters_without_a_server() {
     let no_document = dom(&browser, &url(&report, "?document=no-such-plan"));
     assert!(no_document.contains(r#"<output id="filter-count">0 of 6 findings shown</output>"#));
     let body = no_document
-        .split("<tbody class=\"doc\"")
+        .split("<section class=\"doc\"")
         .nth(1)
         .and_then(|rest| rest.split('>').next())
         .unwrap_or_default();

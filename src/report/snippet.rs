@@ -15,7 +15,7 @@ const CONTEXT: usize = 1;
 /// A line longer than this (in bytes) is cut around its marks.
 const LONG_LINE: usize = 160;
 /// Bytes kept on each side of the marks of a cut line.
-const AROUND: usize = 60;
+const AROUND: usize = 40;
 /// Bytes kept of a cut line that has no mark (a line of context).
 const CONTEXT_KEEP: usize = 100;
 
@@ -166,17 +166,27 @@ fn pieces(line: &str, marks: &[(usize, usize)]) -> Vec<Piece> {
             _ => merged.push((a, b)),
         }
     }
-    // The part of the line shown.
-    let (shown_from, shown_to) = if line.len() <= LONG_LINE {
-        (0, line.len())
-    } else if let (Some(first), Some(last)) = (merged.first(), merged.last()) {
-        (
-            boundary(line, first.0.saturating_sub(AROUND)),
-            boundary(line, (last.1 + AROUND).min(line.len())),
-        )
+    // The parts of the line shown: all of a short line; of a long one, a
+    // window around each mark (windows that touch are merged), so that two
+    // values far apart on one JSON Lines record do not bring in all that
+    // lies between them.
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    if line.len() <= LONG_LINE {
+        windows.push((0, line.len()));
+    } else if merged.is_empty() {
+        windows.push((0, boundary(line, CONTEXT_KEEP)));
     } else {
-        (0, boundary(line, CONTEXT_KEEP))
-    };
+        for &(a, b) in &merged {
+            let window = (
+                boundary(line, a.saturating_sub(AROUND)),
+                boundary(line, (b + AROUND).min(line.len())),
+            );
+            match windows.last_mut() {
+                Some((_, end)) if window.0 <= *end => *end = (*end).max(window.1),
+                _ => windows.push(window),
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut push = |text: &str, marked: bool| {
         if !text.is_empty() {
@@ -186,18 +196,25 @@ fn pieces(line: &str, marks: &[(usize, usize)]) -> Vec<Piece> {
             });
         }
     };
-    if shown_from > 0 {
-        push("…", false);
+    let mut at = 0;
+    for (shown_from, shown_to) in windows {
+        if shown_from > at {
+            push("…", false);
+        }
+        at = shown_from;
+        for &(a, b) in &merged {
+            if b <= shown_from || a >= shown_to {
+                continue;
+            }
+            let (a, b) = (a.clamp(at, shown_to), b.clamp(at, shown_to));
+            push(line.get(at..a).unwrap_or(""), false);
+            push(line.get(a..b).unwrap_or(""), true);
+            at = b;
+        }
+        push(line.get(at..shown_to).unwrap_or(""), false);
+        at = shown_to;
     }
-    let mut at = shown_from;
-    for (a, b) in merged {
-        let (a, b) = (a.clamp(at, shown_to), b.clamp(at, shown_to));
-        push(line.get(at..a).unwrap_or(""), false);
-        push(line.get(a..b).unwrap_or(""), true);
-        at = b;
-    }
-    push(line.get(at..shown_to).unwrap_or(""), false);
-    if shown_to < line.len() {
+    if at < line.len() {
         push("…", false);
     }
     out
@@ -276,6 +293,49 @@ mod tests {
         let text = l.text();
         assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
         assert!(text.len() < 200, "{}", text.len());
+    }
+
+    #[test]
+    fn two_marks_far_apart_on_a_long_line_are_shown_in_two_windows() {
+        let line = format!(
+            "{}FIRST{}SECOND{}NEAR{}",
+            "a".repeat(300),
+            "b".repeat(400),
+            "c".repeat(10),
+            "d".repeat(300)
+        );
+        let mut sources = Sources::new();
+        let id = sources.add("wave.jsonl", line.as_str());
+        let span = |word: &str| {
+            let start = line.find(word).unwrap_or(0);
+            Span::new(id, start, start + word.len())
+        };
+        let out = snippets(
+            &sources,
+            &[
+                (span("FIRST"), "1".into()),
+                (span("SECOND"), "2".into()),
+                (span("NEAR"), "3".into()),
+            ],
+        );
+        let l = &out[0].lines[0];
+        assert_eq!(marked(l), ["FIRST", "SECOND", "NEAR"]);
+        let text = l.text();
+        // …a{40}FIRSTb{40}…b{40}SECONDc{10}NEARd{40}…
+        assert_eq!(text.matches('…').count(), 3, "{text}");
+        assert!(!text.contains(&"b".repeat(81)), "{text}");
+        assert!(text.contains(&format!("SECOND{}NEAR", "c".repeat(10))));
+        assert_eq!(text.chars().count(), 3 + 40 + 5 + 40 + 40 + 6 + 10 + 4 + 40);
+        // The underline keeps each mark under its text.
+        let under = l.underline();
+        let carets: Vec<usize> = under
+            .char_indices()
+            .filter(|&(_, c)| c == '^')
+            .map(|(i, _)| i)
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        assert!(carets.iter().all(|&i| chars[i].is_ascii_uppercase()));
+        assert_eq!(carets.len(), 5 + 6 + 4);
     }
 
     #[test]

@@ -14,21 +14,20 @@
     document: document.getElementById("filter-document")
   };
   var count = document.getElementById("filter-count");
-  var bodies = table.tBodies;
+  var docs = table.querySelectorAll("section.doc");
   var total = table.querySelectorAll("tr.finding").length;
   function apply() {
     var rule = fields.rule.value, severity = fields.severity.value, status = fields.status.value;
     var doc = fields.document.value.trim().toLowerCase();
     var shown = 0;
-    for (var b = 0; b < bodies.length; b++) {
-      var body = bodies[b];
-      var name = (body.getAttribute("data-doc") || "").toLowerCase();
+    for (var d = 0; d < docs.length; d++) {
+      var section = docs[d];
+      var name = (section.getAttribute("data-doc") || "").toLowerCase();
       var docOk = !doc || name.indexOf(doc) !== -1;
       var any = false;
-      var rows = body.rows;
+      var rows = section.querySelectorAll("tr.finding");
       for (var r = 0; r < rows.length; r++) {
         var row = rows[r];
-        if (!row.classList.contains("finding")) { continue; }
         var ok = docOk &&
           (!rule || row.getAttribute("data-rule") === rule) &&
           (!severity || row.getAttribute("data-severity") === severity) &&
@@ -36,7 +35,7 @@
         row.hidden = !ok;
         if (ok) { any = true; shown++; }
       }
-      body.hidden = !any;
+      section.hidden = !any;
     }
     count.value = shown + " of " + total + " findings shown";
     table.setAttribute("data-shown", String(shown));

@@ -63,7 +63,7 @@ struct Head<'a> {
     rules: Vec<&'a str>,
 }
 
-/// One document's rows of the finding table.
+/// One document's section of the finding table: its heading and its rows.
 #[derive(Template)]
 #[template(path = "report/document.html")]
 struct DocumentRows<'a> {

@@ -170,7 +170,21 @@ pub struct Diagnostic {
     /// The input document the problem belongs to (`FILE` or `FILE#N`), for
     /// problems of one document: so that every document of a run can be
     /// accounted for, evaluated or reported.
-    pub document: Option<String>,
+    pub document: Option<Box<str>>,
+    /// Mechanical changes of the text that the help names ("did you mean",
+    /// `&&` → `and`, a guard to add), for editors to offer as quick fixes.
+    pub fixes: Box<[Fix]>,
+}
+
+/// A change of the policy text that resolves a diagnostic, as its help says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the change does, as an editor lists it: "change to `quantity`".
+    pub title: String,
+    /// Where to write what; an empty span inserts.
+    pub span: Span,
+    /// The text to write there.
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -183,6 +197,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             document: None,
+            fixes: Box::default(),
         }
     }
 
@@ -234,6 +249,32 @@ impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
+    }
+
+    /// Offers a quick fix: write `text` over `span`.
+    pub fn fix(
+        mut self,
+        title: impl Into<String>,
+        span: Span,
+        text: impl Into<String>,
+    ) -> Diagnostic {
+        // A boxed slice keeps `Diagnostic` small; fixes are few and added once.
+        let mut fixes = std::mem::take(&mut self.fixes).into_vec();
+        fixes.push(Fix {
+            title: title.into(),
+            span,
+            text: text.into(),
+        });
+        self.fixes = fixes.into_boxed_slice();
+        self
+    }
+
+    /// Offers a quick fix when there is one: `(title, text)` written over `span`.
+    pub fn fix_when(self, fix: Option<(String, String)>, span: Span) -> Diagnostic {
+        match fix {
+            Some((title, text)) => self.fix(title, span, text),
+            None => self,
+        }
     }
 
     /// Sets the help text when there is one.

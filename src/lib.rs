@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod limits;
+pub mod lsp;
 pub mod model;
 pub mod pack;
 pub mod report;

@@ -262,12 +262,26 @@ impl Pack {
         }
     }
 
+    /// Parses and checks policy texts already read (an editor's buffers
+    /// and the files beside them), recording every name and use in an
+    /// [`check::Index`] as well: what `preflight lsp` answers from.
+    /// `diagnostics` are problems found while reading the files.
+    pub fn analyze(sources: Sources, diagnostics: Vec<Diagnostic>) -> (Pack, check::Index) {
+        let (pack, index) = Pack::check_sources_with(sources, diagnostics, Vec::new(), true);
+        (pack, index.unwrap_or_default())
+    }
+
     /// Parses every source, then checks them together.
-    fn check_sources(
+    fn check_sources(sources: Sources, diagnostics: Vec<Diagnostic>, roots: Vec<PathBuf>) -> Pack {
+        Pack::check_sources_with(sources, diagnostics, roots, false).0
+    }
+
+    fn check_sources_with(
         sources: Sources,
         mut diagnostics: Vec<Diagnostic>,
         roots: Vec<PathBuf>,
-    ) -> Pack {
+        indexed: bool,
+    ) -> (Pack, Option<check::Index>) {
         let (asts, diags): (Vec<ast::File>, Vec<Vec<Diagnostic>>) =
             parse_all(&sources).into_iter().unzip();
         diagnostics.extend(diags.into_iter().flatten());
@@ -289,19 +303,27 @@ impl Pack {
             }
         }
         let mut program = None;
+        let mut index = None;
         if !asts.is_empty() {
-            let (checked, diags) = check::check(&sources, &asts);
+            let (checked, diags) = if indexed {
+                let (checked, diags, recorded) = check::check_indexed(&sources, &asts);
+                index = Some(recorded);
+                (checked, diags)
+            } else {
+                check::check(&sources, &asts)
+            };
             diagnostics.extend(diags);
             program = checked.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
         }
-        Pack {
+        let pack = Pack {
             sources,
             program,
             diagnostics,
             roots,
             default_data,
             embedded: None,
-        }
+        };
+        (pack, index)
     }
 
     /// Whether the pack loaded without errors.
@@ -454,8 +476,9 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
     files
 }
 
-/// Reads a policy file as UTF-8, refusing files too large for spans.
-fn read_policy(path: &Path) -> Result<Decoded, String> {
+/// Reads a policy file as UTF-8, refusing files too large for spans: the
+/// text, or why it cannot be read.
+pub fn read_policy(path: &Path) -> Result<Decoded, String> {
     let bytes = std::fs::read(path).map_err(|e| crate::source::io_reason(&e))?;
     if bytes.len() > MAX_POLICY_FILE_BYTES {
         return Err(format!(

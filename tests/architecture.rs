@@ -29,6 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("signoff", &["data", "eval", "run"]),
     ("testing", &["pack", "data", "eval", "run", "signoff"]),
     ("report", &["data", "eval", "run", "signoff"]),
+    ("lsp", &["syntax", "check", "format", "pack"]),
     ("cli", &["*"]),
 ];
 

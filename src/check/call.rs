@@ -8,6 +8,7 @@ use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::date::parse_date;
 use crate::model::datetime::{datetime_help, parse_datetime};
+use crate::model::index::SymbolKind;
 use crate::model::program::{Aggregate, Builtin, Const, TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
@@ -133,6 +134,17 @@ const FUNCTION_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Whether `name` is a built-in function or generator.
+/// The built-in functions and generators, each with its signature: what an
+/// editor offers and shows on hover.
+pub fn builtin_functions() -> &'static [(&'static str, &'static str)] {
+    FUNCTIONS
+}
+
+/// The name of the built-in function `name`, borrowed from the table.
+pub(crate) fn builtin_name(name: &str) -> Option<&'static str> {
+    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
+}
+
 pub(crate) fn is_function_name(name: &str) -> bool {
     FUNCTIONS.iter().any(|(n, _)| *n == name)
 }
@@ -247,6 +259,7 @@ impl Checker<'_> {
         {
             return call;
         }
+        self.note_builtin(func.span, name);
         if !is_function_name(name) {
             // A `fn` whose declaration did not parse: its error is reported.
             if !self.unparsed_names.contains(name) {
@@ -621,7 +634,9 @@ impl Checker<'_> {
             .iter()
             .find(|(alias, _)| *alias == func.name)
             .map(|(_, real)| *real);
-        let help = match alias.or_else(|| did_you_mean(&func.name, names.iter().copied())) {
+        let close = alias.or_else(|| did_you_mean(&func.name, names.iter().copied()));
+        let fix = close.map(|s| (format!("change to `{s}`"), s.to_string()));
+        let help = match close {
             Some(s) => {
                 let sig = self
                     .pack_signature(s)
@@ -639,7 +654,8 @@ impl Checker<'_> {
                 format!("unknown function `{}`", func.name),
             )
             .label(func.span, "not a function")
-            .help(help),
+            .help(help)
+            .fix_when(fix, func.span),
         );
     }
 
@@ -851,6 +867,7 @@ impl Checker<'_> {
 
     pub(crate) fn generator(&mut self, scope: &mut Scope, g: &Generator, span: Span) -> TExpr {
         let name = g.func.name.as_str();
+        self.note_builtin(g.func.span, name);
         if name == "map" {
             return self.map_generator(scope, g, span);
         }
@@ -882,6 +899,7 @@ impl Checker<'_> {
         let iter = self.expr(scope, &g.iter, None);
         let elem = self.element_type(&iter);
         self.check_new_name(scope, &g.var);
+        self.note_local(&g.var, &elem, span, SymbolKind::Local, None);
         let slot = scope.bind(&g.var.name, elem, g.var.span, true);
         let mark = scope.facts_mark();
         let filter = g.filter.as_ref().map(|f| {

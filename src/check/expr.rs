@@ -129,7 +129,18 @@ impl Checker<'_> {
         let Some(def) = self.schema.enum_def(*id) else {
             return invalid(span);
         };
-        match def.member(s) {
+        let member = def.member(s);
+        let declared = member
+            .and_then(|m| def.members.get(m as usize))
+            .map(|m| m.span);
+        self.note_enum_string(span, *id);
+        if let Some(declared) = declared {
+            self.note_use(span, declared);
+        }
+        let Some(def) = self.schema.enum_def(*id) else {
+            return invalid(span);
+        };
+        match member {
             Some(member) => typed(
                 TExprKind::Const(Const::Enum(*id, member)),
                 Type::Enum(*id),
@@ -138,6 +149,8 @@ impl Checker<'_> {
             None => {
                 let members: Vec<&str> = def.members.iter().map(|m| m.value.as_str()).collect();
                 let suggestion = did_you_mean(s, members.iter().copied());
+                let fix = suggestion
+                    .map(|m| (format!("change to `{m}`"), crate::syntax::literal::quote(m)));
                 let label = match suggestion {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => format!("not a member of `{}`", def.name),
@@ -153,6 +166,10 @@ impl Checker<'_> {
                     def.name,
                     list_names(members, 20)
                 ));
+                let diagnostic = match fix {
+                    Some((title, text)) => diagnostic.fix(title, span, text),
+                    None => diagnostic,
+                };
                 self.report(diagnostic);
                 typed(
                     TExprKind::Const(Const::Str(std::sync::Arc::from(s))),
@@ -247,9 +264,17 @@ impl Checker<'_> {
 
     fn variable(&mut self, scope: &Scope, v: &Ident) -> TExpr {
         if let Some(local) = scope.lookup(&v.name) {
-            return typed(TExprKind::Local(local.slot), local.ty.clone(), v.span);
+            let declared = local.span;
+            let t = typed(TExprKind::Local(local.slot), local.ty.clone(), v.span);
+            self.note_use(v.span, declared);
+            return t;
         }
         if let Some(g) = self.global(&v.name) {
+            let declared = g.span;
+            self.note_use(v.span, declared);
+            let Some(g) = self.global(&v.name) else {
+                return invalid(v.span);
+            };
             let kind = match g.kind {
                 GlobalKind::Input => TExprKind::Input,
                 GlobalKind::Data(i) => TExprKind::Data(i),
@@ -301,11 +326,16 @@ impl Checker<'_> {
                     .then(|| format!("names in scope here: {}", list_names(sorted, 12)))
             })
         };
-        self.report(
+        let lower_bool = (lower == "true" || lower == "false").then_some(lower.as_str());
+        let close = lower_bool.or_else(|| did_you_mean(&v.name, names.iter().map(String::as_str)));
+        let mut diagnostic =
             Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", v.name))
                 .label(v.span, "not defined here")
-                .maybe_help(help),
-        );
+                .maybe_help(help);
+        if let Some(close) = close {
+            diagnostic = diagnostic.fix(format!("change to `{close}`"), v.span, close);
+        }
+        self.report(diagnostic);
         invalid(v.span)
     }
 
@@ -319,14 +349,22 @@ impl Checker<'_> {
         access: Access,
     ) -> Option<(u32, crate::model::types::FieldDef)> {
         let target_text = self.sources.slice(target.span).to_string();
+        self.note_receiver(field.span, &t.ty);
         match &t.ty {
             Type::Record(id) => {
                 let record = self.schema.record(*id)?;
                 if let Some((index, def)) = record.field(&field.name) {
-                    return Some((index, def.clone()));
+                    let def = def.clone();
+                    self.note_use(field.span, def.span);
+                    return Some((index, def));
                 }
                 let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
-                let help = match did_you_mean(&field.name, names.iter().copied()) {
+                let close = did_you_mean(&field.name, names.iter().copied());
+                // Written after a dot, only a plain name can replace the one there.
+                let fix = close
+                    .filter(|s| crate::syntax::literal::is_plain_name(s))
+                    .map(|s| (format!("change to `{s}`"), s.to_string()));
+                let help = match close {
                     Some(s) => format!(
                         "did you mean `{s}`? `{}` has {}",
                         record.name,
@@ -337,12 +375,14 @@ impl Checker<'_> {
                 let label = format!("`{}` has no field `{}`", record.name, field.name);
                 let message = format!("unknown field `{}` on `{}`", field.name, record.name);
                 let declared = record.name_span;
-                self.report(
-                    Diagnostic::error(Code::UnknownField, message)
-                        .label(field.span, label)
-                        .label(declared, "record declared here")
-                        .help(help),
-                );
+                let mut diagnostic = Diagnostic::error(Code::UnknownField, message)
+                    .label(field.span, label)
+                    .label(declared, "record declared here")
+                    .help(help);
+                if let Some((title, text)) = fix {
+                    diagnostic = diagnostic.fix(title, field.span, text);
+                }
+                self.report(diagnostic);
                 None
             }
             Type::Unknown => None,
@@ -488,9 +528,24 @@ impl Checker<'_> {
             Type::String => format!("{text} ?? \"\""),
             _ => format!("{text} ?? …"),
         };
+        let mut fixes = Vec::new();
         let help = match tests {
             Some(tests) => {
                 let guard = tests.join(" and ");
+                let in_clause = !self.in_template && !links.iter().any(|l| l.generator);
+                if let Some(clause) = self.clause.filter(|_| in_clause) {
+                    let indent = self.sources.get(clause.file).map_or("", |f| {
+                        let before = f.text().get(..clause.start as usize).unwrap_or("");
+                        let line = before.rsplit('\n').next().unwrap_or("");
+                        line.get(..line.len() - line.trim_start().len())
+                            .unwrap_or("")
+                    });
+                    fixes.push((
+                        format!("add `when {guard}` before this clause"),
+                        clause.start_point(),
+                        format!("when {guard}\n{indent}"),
+                    ));
+                }
                 if links.iter().any(|l| l.generator) {
                     format!(
                         "guard it in the generator's filter: `… for … in … if {guard}` (join it with `and` to a filter already there), or give a default: `{default}`"
@@ -512,15 +567,32 @@ impl Checker<'_> {
                 field_ref(&first.field)
             ),
         };
-        self.report(
-            Diagnostic::error(Code::Optional, format!("`{absent}` may be absent"))
-                .label(e.span, "read here without a guard")
-                .label(
-                    first.declared,
-                    format!("`{}` is declared optional (`{ty}?`)", first.field),
-                )
-                .help(help),
-        );
+        if !default.contains('…') {
+            // `??` binds more loosely than arithmetic: `n + s.x ?? 0` would
+            // default the sum.
+            let text = self.sources.get(e.span.file).map_or("", |f| f.text());
+            let before = text.get(..e.span.start as usize).unwrap_or("").trim_end();
+            let after = text.get(e.span.end as usize..).unwrap_or("").trim_start();
+            let arithmetic = |c: Option<char>| c.is_some_and(|c| "+-*/".contains(c));
+            let written =
+                if arithmetic(before.chars().next_back()) || arithmetic(after.chars().next()) {
+                    format!("({default})")
+                } else {
+                    default.clone()
+                };
+            fixes.push((format!("give a default: `{default}`"), e.span, written));
+        }
+        let mut diagnostic = Diagnostic::error(Code::Optional, format!("`{absent}` may be absent"))
+            .label(e.span, "read here without a guard")
+            .label(
+                first.declared,
+                format!("`{}` is declared optional (`{ty}?`)", first.field),
+            )
+            .help(help);
+        for (title, span, text) in fixes {
+            diagnostic = diagnostic.fix(title, span, text);
+        }
+        self.report(diagnostic);
     }
 
     fn index(&mut self, scope: &mut Scope, span: Span, target: &Expr, index: &Expr) -> TExpr {

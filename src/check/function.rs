@@ -12,6 +12,7 @@ use super::expr::{invalid, typed};
 use super::scope::Scope;
 use super::{Checker, Signature};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::index::SymbolKind;
 use crate::model::program::{Function, TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
@@ -19,7 +20,7 @@ use crate::syntax::ast::{Decl, Expr, File, FnDecl, Ident};
 
 impl Signature {
     /// `name(a: T, b: U): R`, for diagnostics.
-    fn text(&self, checker: &Checker<'_>) -> String {
+    pub(super) fn text(&self, checker: &Checker<'_>) -> String {
         let params: Vec<String> = self
             .params
             .iter()
@@ -144,6 +145,8 @@ impl Checker<'_> {
             } else {
                 self.check_new_name(&scope, name);
             }
+            let visible = f.span;
+            self.note_local(name, &ty, visible, SymbolKind::Parameter, Some(f.name.span));
             scope.bind(&name.name, ty.clone(), name.span, false);
             params.push((name.name.clone(), ty));
         }
@@ -192,6 +195,7 @@ impl Checker<'_> {
     ) -> Option<TExpr> {
         let &index = self.fns.index.get(&func.name)?;
         let sig = self.fns.signatures.get(index as usize)?.clone();
+        self.note_use(func.span, sig.name_span);
         if let Some(caller) = self.fns.current {
             self.fns.calls.push((caller, index, func.span));
         }

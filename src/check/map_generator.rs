@@ -6,6 +6,7 @@ use super::Checker;
 use super::expr::{invalid, typed};
 use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::index::SymbolKind;
 use crate::model::program::{TExpr, TExprKind};
 use crate::model::types::Type;
 use crate::source::Span;
@@ -18,6 +19,7 @@ impl Checker<'_> {
         let iter = self.expr(scope, &g.iter, None);
         let elem = self.element_type(&iter);
         self.check_new_name(scope, &g.var);
+        self.note_local(&g.var, &elem, span, SymbolKind::Local, None);
         let slot = scope.bind(&g.var.name, elem, g.var.span, true);
         let mark = scope.facts_mark();
         let filter = g.filter.as_ref().map(|f| {

@@ -11,6 +11,7 @@
 pub(crate) mod call;
 mod expr;
 mod function;
+mod index;
 mod map_generator;
 mod rule;
 mod schema;
@@ -19,6 +20,7 @@ mod scope;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
+pub use crate::model::index::Index;
 use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind};
 use crate::model::types::{EnumId, RecordId, Schema, Type};
 use crate::source::{Sources, Span};
@@ -28,6 +30,25 @@ use scope::Scope;
 /// Checks the parsed files of one pack (in the pack's file order). Returns the
 /// program when there is no error, and every diagnostic (errors and warnings).
 pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnostic>) {
+    let (program, diags, _) = check_with(sources, files, false);
+    (program, diags)
+}
+
+/// [`check`], also recording every declaration, use and field read in an
+/// [`Index`] (for editors), whether or not the pack has errors.
+pub fn check_indexed(
+    sources: &Sources,
+    files: &[File],
+) -> (Option<Program>, Vec<Diagnostic>, Index) {
+    let (program, diags, index) = check_with(sources, files, true);
+    (program, diags, index.unwrap_or_default())
+}
+
+fn check_with(
+    sources: &Sources,
+    files: &[File],
+    indexed: bool,
+) -> (Option<Program>, Vec<Diagnostic>, Option<Index>) {
     let unparsed: Vec<&crate::syntax::ast::Unparsed> =
         files.iter().flat_map(|f| &f.unparsed).collect();
     let mut checker = Checker {
@@ -39,6 +60,8 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         regexes: HashMap::new(),
         fns: Functions::default(),
         in_template: false,
+        index: None,
+        clause: None,
         diags: Vec::new(),
         unparsed_names: unparsed.iter().map(|u| u.name.clone()).collect(),
         input_may_be_unparsed: unparsed.iter().any(|u| {
@@ -48,6 +71,9 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
             )
         }),
     };
+    if indexed {
+        checker.start_index(files);
+    }
     checker.collect_schema(files);
     let (input, data, params) = checker.globals(files);
     let functions = checker.functions(files);
@@ -71,7 +97,9 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         }
         rules.push(checker.rule(r));
     }
+    checker.finish_index();
     let diags = checker.diags;
+    let index = checker.index;
     let program = match input {
         Some(input) if !diags.iter().any(Diagnostic::is_error) => Some(Program {
             functions,
@@ -84,7 +112,7 @@ pub fn check(sources: &Sources, files: &[File]) -> (Option<Program>, Vec<Diagnos
         }),
         _ => None,
     };
-    (program, diags)
+    (program, diags, index)
 }
 
 /// What a call of a pack function needs to know before its body is checked.
@@ -151,6 +179,10 @@ pub(crate) struct Checker<'a> {
     unparsed_names: std::collections::HashSet<String>,
     /// Whether a declaration that did not parse may have been the `input`.
     input_may_be_unparsed: bool,
+    /// Names and uses recorded for editors, when asked for.
+    index: Option<Index>,
+    /// The rule clause being checked, where a fix may insert a clause before it.
+    clause: Option<Span>,
 }
 
 impl Checker<'_> {

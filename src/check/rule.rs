@@ -4,6 +4,7 @@
 use super::Checker;
 use super::scope::Scope;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::index::SymbolKind;
 use crate::model::program::{DocumentTitle, RuleSeverity};
 use crate::model::program::{Require, Rule, Step, TExpr, TExprKind, Template, TemplatePart};
 use crate::model::types::Type;
@@ -23,6 +24,7 @@ impl Checker<'_> {
         let mut requires = Vec::new();
         for clause in &r.clauses {
             let kw = clause.keyword_span;
+            self.clause = Some(clause.span);
             match &clause.kind {
                 ClauseKind::Severity(s) => self.once(&mut severity, (*s, kw), "severity", &r.id),
                 ClauseKind::Message(t) => self.once(&mut message, (t, kw), "message", &r.id),
@@ -44,9 +46,25 @@ impl Checker<'_> {
                             let elem = self.element_type(&iter);
                             let position = position.as_ref().map(|p| {
                                 self.check_new_name(&scope, p);
+                                let visible = Self::after(clause.span, r.span);
+                                self.note_local(
+                                    p,
+                                    &Type::Int,
+                                    visible,
+                                    SymbolKind::Local,
+                                    Some(r.id_span),
+                                );
                                 scope.bind(&p.name, Type::Int, p.span, false)
                             });
                             self.check_new_name(&scope, var);
+                            let visible = Self::after(clause.span, r.span);
+                            self.note_local(
+                                var,
+                                &elem,
+                                visible,
+                                SymbolKind::Local,
+                                Some(r.id_span),
+                            );
                             let slot = scope.bind(&var.name, elem, var.span, false);
                             steps.push(Step::For {
                                 slot,
@@ -58,6 +76,14 @@ impl Checker<'_> {
                             let path = scope.path_key(value);
                             let value = self.expr(&mut scope, value, None);
                             self.check_new_name(&scope, name);
+                            let visible = Self::after(clause.span, r.span);
+                            self.note_local(
+                                name,
+                                &value.ty,
+                                visible,
+                                SymbolKind::Local,
+                                Some(r.id_span),
+                            );
                             let slot = scope.bind(&name.name, value.ty.clone(), name.span, false);
                             if let Some(path) = path {
                                 scope.alias(&name.name, path);
@@ -91,6 +117,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.clause = None;
         if requires.is_empty() {
             let has_when = r
                 .clauses

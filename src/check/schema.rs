@@ -195,16 +195,26 @@ impl Checker<'_> {
                 "string" => Type::String,
                 "date" => Type::Date,
                 "datetime" => Type::DateTime,
-                other => match self.type_names.get(other) {
-                    Some(TypeName::Enum(id)) => Type::Enum(*id),
-                    Some(TypeName::Record(id)) => Type::Record(*id),
+                other => match self.type_names.get(other).copied() {
+                    Some(TypeName::Enum(id)) => {
+                        self.note_type_use(name.span, other);
+                        Type::Enum(id)
+                    }
+                    Some(TypeName::Record(id)) => {
+                        self.note_type_use(name.span, other);
+                        Type::Record(id)
+                    }
                     None if self.unparsed_names.contains(other) => Type::Unknown,
                     None => {
                         let help = self.unknown_type_help(other);
+                        let fix = self
+                            .close_type(other)
+                            .map(|s| (format!("change to `{s}`"), s.to_string()));
                         self.report(
                             Diagnostic::error(Code::UnknownType, format!("unknown type `{other}`"))
                                 .label(name.span, "not a declared type")
-                                .help(help),
+                                .help(help)
+                                .fix_when(fix, name.span),
                         );
                         Type::Unknown
                     }
@@ -236,6 +246,15 @@ impl Checker<'_> {
                 self.resolve_type(inner)
             }
         }
+    }
+
+    /// The type a misspelt or foreign type name most likely means.
+    fn close_type(&self, name: &str) -> Option<&str> {
+        if let Some((_, real)) = TYPE_ALIASES.iter().find(|(alias, _)| *alias == name) {
+            return Some(real);
+        }
+        let declared = self.type_names.keys().map(String::as_str);
+        did_you_mean(name, BUILTIN_TYPES.iter().copied().chain(declared))
     }
 
     fn unknown_type_help(&self, name: &str) -> String {

@@ -71,6 +71,16 @@ pub enum Command {
     ///
     /// Example: preflight completions bash > /etc/bash_completion.d/preflight
     Completions(CompletionsArgs),
+    /// Serve the Language Server Protocol on standard input and output, for
+    /// editors: diagnostics as you type, hover, definition, references,
+    /// completion, outline, formatting and quick fixes.
+    ///
+    /// The pack of a file is the directory holding it. Logs go to standard
+    /// error. Exit code 0 after the client's `shutdown` and `exit`, 1 if the
+    /// input ends before.
+    ///
+    /// Example: preflight lsp
+    Lsp(LspArgs),
     /// Parse and type-check policy packs without any input documents.
     ///
     /// Reports every problem in the pack with the place to fix and what to write
@@ -240,6 +250,15 @@ pub struct SchemaArgs {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Options of `lsp`.
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Serve on standard input and output (the only transport, and the
+    /// default; accepted because some clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// Options of `completions`.

@@ -11,6 +11,7 @@ mod color;
 mod completions;
 mod explain;
 mod fmt;
+mod lsp;
 mod packs;
 mod rules;
 mod schema;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use self::args::{
-    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, FailOn, FmtArgs, InputFormat,
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, FailOn, FmtArgs, InputFormat, LspArgs,
     OutputFormat, RulesArgs, SchemaArgs, Show, TestArgs, ValidateArgs,
 };
 pub use self::color::ColorChoice;
@@ -41,6 +42,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)

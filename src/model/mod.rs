@@ -11,6 +11,7 @@
 pub mod date;
 pub mod datetime;
 pub mod digest;
+pub mod index;
 pub mod path;
 pub mod program;
 pub mod types;

@@ -278,7 +278,7 @@ impl ProblemView {
             message: d.message.clone(),
             help: d.help.clone(),
             place: d.primary_span().and_then(|s| place(sources, s)),
-            document: d.document.clone(),
+            document: d.document.as_deref().map(str::to_string),
         }
     }
 }

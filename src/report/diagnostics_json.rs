@@ -76,7 +76,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<JsonDia
             message: d.message.clone(),
             help: d.help.clone(),
             location: d.primary_span().and_then(|s| location(sources, s)),
-            document: d.document.clone(),
+            document: d.document.as_deref().map(str::to_string),
             labels: d
                 .labels
                 .iter()

@@ -244,7 +244,7 @@ impl<'p, S: Sink> Session<'p, S> {
         }
         let name = &out.result.name;
         for mut d in out.errors {
-            d.document = Some(name.clone());
+            d.document = Some(name.as_str().into());
             self.sink.error(&self.sources, d);
         }
         self.tally.merge(out.result.tally);

@@ -368,7 +368,8 @@ impl Lowerer {
                     format!("`{written}` is not an operator in policies"),
                 )
                 .label(op_span, format!("write `{instead}` here"))
-                .help(example.to_string()),
+                .help(example.to_string())
+                .fix(format!("write `{instead}`"), op_span, instead),
             );
         };
         let binary = match op.as_rule() {
@@ -387,7 +388,8 @@ impl Lowerer {
                 self.report(
                     Diagnostic::error(Code::Parse, "`=` is not a comparison")
                         .label(op_span, "write `==` here")
-                        .help("equality is written `==`; a single `=` only names a value in `let`, `param` and `data`"),
+                        .help("equality is written `==`; a single `=` only names a value in `let`, `param` and `data`")
+                        .fix("write `==`", op_span, "=="),
                 );
                 BinaryOp::Eq
             }

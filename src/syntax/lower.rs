@@ -500,11 +500,14 @@ impl Lowerer {
                     }
                     None => "a severity is `error`, `warning` or `info`".to_string(),
                 };
-                self.report(
+                let mut diagnostic =
                     Diagnostic::error(Code::Clause, format!("unknown severity `{other}`"))
                         .label(self.span(pair), "not a severity")
-                        .help(help),
-                );
+                        .help(help);
+                if let Some(s) = did_you_mean(other, known.iter().copied()) {
+                    diagnostic = diagnostic.fix(format!("change to `{s}`"), self.span(pair), s);
+                }
+                self.report(diagnostic);
                 RuleSeverity::Error
             }
         }

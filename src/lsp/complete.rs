@@ -1,0 +1,238 @@
+//! `textDocument/completion`: fields after a dot, members inside a string
+//! compared with an enum, and in expression position the variables in
+//! scope, the functions and the keywords.
+//!
+//! While the author types, the text is often not a policy yet (`s.` ends in
+//! a dot). So the pack is checked once more with a placeholder name written
+//! at the cursor: `s.` becomes a field read whose receiver the checker
+//! records, `require ` a variable whose scope it knows.
+
+use std::collections::HashMap;
+
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
+    MarkupKind, TextEdit,
+};
+
+use super::analysis::{Analysis, Buffer, PackKey};
+use super::text::Encoding;
+use crate::check::call::builtin_functions;
+use crate::model::index::SymbolKind;
+use crate::model::types::Type;
+use crate::source::{FileId, Span};
+
+/// Written at the cursor when nothing is typed there yet; no author writes it.
+const PLACEHOLDER: &str = "__preflight_completion__";
+
+/// The keywords of the language, offered in expression position.
+pub const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "in", "has", "if", "then", "else", "true", "false", "for", "let", "when",
+    "require", "message", "help", "severity", "at", "error", "warning", "info", "rule", "record",
+    "enum", "input", "data", "param", "fn", "title",
+];
+
+/// What can be written at byte `offset` of the buffer `name` of the pack
+/// `key`, given `current`, the analysis of the text as it is.
+pub fn complete(
+    key: &PackKey,
+    buffers: &HashMap<String, Buffer>,
+    name: &str,
+    offset: usize,
+    current: &Analysis,
+    encoding: Encoding,
+) -> Vec<CompletionItem> {
+    let Some(file) = current.file(name) else {
+        return Vec::new();
+    };
+    let text = current.text(file);
+    if let Some(items) = enum_members(current, file, offset, encoding) {
+        return items;
+    }
+    let before = text.get(..offset).unwrap_or("");
+    let prefix_len = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let start = offset - prefix_len;
+    let lead = before.get(..start).unwrap_or("").trim_end();
+    let after_dot = lead.ends_with('.') && !lead.ends_with("..");
+    let after_has = lead
+        .strip_suffix("has")
+        .is_some_and(|b| b.ends_with(|c: char| c.is_whitespace() || c == ')'));
+    // Check the text with a name at the cursor, unless one is written there.
+    let placeheld;
+    let analysis = if prefix_len == 0 {
+        let mut edited = buffers.clone();
+        let mut new_text = text.to_string();
+        new_text.insert_str(offset, PLACEHOLDER);
+        let uri = buffers
+            .get(name)
+            .map_or_else(String::new, |b| b.uri.clone());
+        edited.insert(
+            name.to_string(),
+            Buffer {
+                text: new_text,
+                uri,
+            },
+        );
+        placeheld = Analysis::of(key, &edited);
+        &placeheld
+    } else {
+        current
+    };
+    let Some(file) = analysis.file(name) else {
+        return Vec::new();
+    };
+    let at = u32::try_from(start).unwrap_or(u32::MAX);
+    if after_dot || after_has {
+        return fields(analysis, file, at);
+    }
+    expression(analysis, file, at)
+}
+
+/// Inside a string literal the checker read as a member of an enum: the
+/// members, replacing what is between the quotes.
+fn enum_members(
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+    encoding: Encoding,
+) -> Option<Vec<CompletionItem>> {
+    let offset = u32::try_from(offset).ok()?;
+    let (span, id) = analysis
+        .index
+        .enum_strings
+        .iter()
+        .find(|(s, _)| s.file == file && s.start < offset && offset < s.end)?;
+    let def = analysis.index.schema.enum_def(*id)?;
+    let inside = Span {
+        file,
+        start: span.start + 1,
+        end: span.end.saturating_sub(1).max(span.start + 1),
+    };
+    let range = analysis.range(inside, encoding);
+    Some(
+        def.members
+            .iter()
+            .map(|m| CompletionItem {
+                label: m.value.clone(),
+                kind: Some(CompletionItemKind::ENUM_MEMBER),
+                detail: Some(def.name.clone()),
+                documentation: m.doc.clone().map(markdown),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range,
+                    new_text: escape_in_string(&m.value),
+                })),
+                ..CompletionItem::default()
+            })
+            .collect(),
+    )
+}
+
+/// The fields of the record a field is read from at `at`.
+fn fields(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem> {
+    let index = &analysis.index;
+    let Some(receiver) = index
+        .receivers
+        .iter()
+        .find(|r| r.field.file == file && r.field.start == at)
+    else {
+        return Vec::new();
+    };
+    let Type::Record(id) = receiver.ty else {
+        return Vec::new();
+    };
+    let Some(record) = index.schema.record(id) else {
+        return Vec::new();
+    };
+    record
+        .fields
+        .iter()
+        .filter(|f| crate::syntax::literal::is_plain_name(&f.name))
+        .map(|f| {
+            let q = if f.optional { "?" } else { "" };
+            CompletionItem {
+                label: f.name.clone(),
+                kind: Some(CompletionItemKind::FIELD),
+                detail: Some(format!("{}{q}", f.ty.display(&index.schema))),
+                documentation: f.doc.clone().map(markdown),
+                ..CompletionItem::default()
+            }
+        })
+        .collect()
+}
+
+/// Variables in scope at `at`, globals, functions and keywords.
+fn expression(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem> {
+    let index = &analysis.index;
+    let schema = &index.schema;
+    let mut items = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    for s in &index.symbols {
+        let kind = match s.kind {
+            SymbolKind::Local | SymbolKind::Parameter => {
+                let visible = s.visible.is_some_and(|v| {
+                    v.file == file && v.start <= at && at <= v.end && s.name_span.end <= at
+                });
+                if !visible {
+                    continue;
+                }
+                CompletionItemKind::VARIABLE
+            }
+            SymbolKind::Input | SymbolKind::Data | SymbolKind::Param => {
+                CompletionItemKind::CONSTANT
+            }
+            SymbolKind::Function => CompletionItemKind::FUNCTION,
+            _ => continue,
+        };
+        if s.name == PLACEHOLDER || seen.insert(s.name.clone(), ()).is_some() {
+            continue;
+        }
+        let detail = match s.kind {
+            SymbolKind::Function => s.signature.clone(),
+            _ => s.ty.as_ref().map(|t| t.display(schema).to_string()),
+        };
+        items.push(CompletionItem {
+            label: s.name.clone(),
+            kind: Some(kind),
+            detail,
+            documentation: s.doc.clone().map(markdown),
+            ..CompletionItem::default()
+        });
+    }
+    for (name, signature) in builtin_functions() {
+        items.push(CompletionItem {
+            label: (*name).to_string(),
+            kind: Some(CompletionItemKind::FUNCTION),
+            detail: Some((*signature).to_string()),
+            ..CompletionItem::default()
+        });
+    }
+    for keyword in KEYWORDS {
+        items.push(CompletionItem {
+            label: (*keyword).to_string(),
+            kind: Some(CompletionItemKind::KEYWORD),
+            ..CompletionItem::default()
+        });
+    }
+    items
+}
+
+fn markdown(text: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value: text,
+    })
+}
+
+/// A member's text as written between quotes.
+fn escape_in_string(value: &str) -> String {
+    let quoted = crate::syntax::literal::quote(value);
+    quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(&quoted)
+        .to_string()
+}

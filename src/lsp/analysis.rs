@@ -234,8 +234,10 @@ fn file_name(name: &str) -> &[u8] {
         .map_or(name.as_bytes(), |n| n.as_encoded_bytes())
 }
 
-/// Adds the file `name` from disk; a file that is not UTF-8 is checked with
-/// its bad bytes replaced, and an error points at the first.
+/// Adds the file `name` from disk, with the diagnostics `validate` gives
+/// for one it cannot read. Unlike `validate`, a file that is not UTF-8 is
+/// still checked, its bad bytes replaced, so that the names it declares are
+/// known to the others while the author fixes it.
 fn read_file(name: &str, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) {
     match read_policy(Path::new(name)) {
         Ok(Decoded::Text(text)) => {
@@ -244,12 +246,15 @@ fn read_file(name: &str, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic
         Ok(Decoded::Invalid { lossy, offset }) => {
             let id = sources.add(name.to_string(), lossy);
             diagnostics.push(
-                Diagnostic::error(Code::Io, format!("`{name}` is not UTF-8 text"))
-                    .label(
-                        replacement_span(id, offset),
-                        "the first byte that is not UTF-8",
-                    )
-                    .help("save the file as UTF-8; until then the bad bytes read as `\u{fffd}`"),
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{name}`: it is not UTF-8 text"),
+                )
+                .label(
+                    replacement_span(id, offset),
+                    "the first byte that is not UTF-8",
+                )
+                .help("save the file as UTF-8"),
             );
         }
         Ok(Decoded::Utf16) => diagnostics.push(

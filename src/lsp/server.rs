@@ -41,6 +41,10 @@ struct PackState {
     analysis: Option<Analysis>,
     /// When it is to be checked again, if its text changed.
     due: Option<Instant>,
+    /// Files of the pack that are not open but were last published with
+    /// problems (a sibling that does not parse, or is not UTF-8), so that
+    /// their list is emptied once they are fixed.
+    shown_closed: Vec<String>,
 }
 
 /// Serves one client on standard input and output until it says `exit`
@@ -437,14 +441,33 @@ impl<W: Write> Server<W> {
                 .file(&doc.name)
                 .map(|file| publish::of_file(&analysis, file, self.encoding))
                 .unwrap_or_default();
-            lists.push((uri.clone(), diagnostics, doc.version));
+            lists.push((uri.clone(), diagnostics, Some(doc.version)));
         }
+        // The pack's other files: those with problems, and those that had.
         let state = self.packs.entry(key.clone()).or_default();
+        let mut shown_closed = Vec::new();
+        for (file, _) in analysis.pack.sources.iter() {
+            let Some(uri) = analysis.uri(file) else {
+                continue;
+            };
+            if buffers.values().any(|b| b.uri == uri) {
+                continue;
+            }
+            let diagnostics = publish::of_file(&analysis, file, self.encoding);
+            let had = state.shown_closed.iter().any(|u| u == uri);
+            if !diagnostics.is_empty() {
+                shown_closed.push(uri.to_string());
+            }
+            if had || !diagnostics.is_empty() {
+                lists.push((uri.to_string(), diagnostics, None));
+            }
+        }
+        state.shown_closed = shown_closed;
         state.analysis = Some(analysis);
         state.due = None;
         for (uri, diagnostics, version) in lists {
             if let Ok(uri) = uri.parse() {
-                self.publish_list(uri, diagnostics, Some(version));
+                self.publish_list(uri, diagnostics, version);
             }
         }
     }

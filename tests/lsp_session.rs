@@ -1,0 +1,271 @@
+//! `preflight lsp` end to end: the real binary driven over stdio as an
+//! editor drives it, on the embedded default pack's own files, with the
+//! answers snapshotted.
+
+#[path = "lsp/client.rs"]
+mod client;
+
+use std::path::{Path, PathBuf};
+
+use client::{Client, position, uri_of};
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// An answer as a snapshot: pretty JSON with this checkout's path replaced.
+fn shown(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap();
+    text.replace(&uri_of(&root()), "file://<root>")
+}
+
+const NEW_RULE: &str = "
+/// Typed by the test.
+rule typing {
+  for s in transfer.subscriptions
+  require s.quantty > 0
+}
+";
+
+#[test]
+fn an_editor_session_on_the_default_pack() {
+    let path = root().join("policies/csp/offers.policy");
+    let uri = uri_of(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lsp = Client::start();
+
+    let capabilities = lsp.initialize(&["utf-16"]);
+    insta::assert_snapshot!("initialize", shown(&capabilities));
+
+    // Opening the file: it is clean, and the server says so.
+    lsp.open(&uri, &text);
+    assert_eq!(lsp.diagnostics(&uri), json!([]));
+
+    // Hover on `from`: its type, `Offer`, and the record's doc.
+    let at = json!({"textDocument": {"uri": uri}, "position": position(&text, "let from", 0, 5)});
+    let hover = lsp.request("textDocument/hover", at.clone());
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(markdown.contains("from: Offer"), "{markdown}");
+    assert!(markdown.contains("An offer of the catalog"), "{markdown}");
+    insta::assert_snapshot!("hover_from", shown(&hover["result"]));
+
+    // The outline of the file.
+    let symbols = lsp.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let outline: Vec<String> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} ({}) {}", s["name"], s["kind"], s["detail"]))
+        .collect();
+    insta::assert_snapshot!("document_symbols", outline.join("\n"));
+
+    // Definition on `catalog` (in code, not in the file comment): its `data`.
+    let catalog = position(&text, "in catalog.offers and", 0, 4);
+    let definition = lsp.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": catalog}),
+    );
+    let target = &definition["result"];
+    assert!(
+        target["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("policies/csp/schema.policy"),
+        "{target}"
+    );
+    let schema = std::fs::read_to_string(root().join("policies/csp/schema.policy")).unwrap();
+    assert_eq!(
+        target["range"]["start"],
+        position(&schema, "data catalog:", 0, 5)
+    );
+    insta::assert_snapshot!("definition_catalog", shown(target));
+
+    // References of `from` in its rule, its declaration first.
+    let references = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": position(&text, "let from", 0, 5), "context": {"includeDeclaration": true}}),
+    );
+    insta::assert_snapshot!("references_from", shown(&references["result"]));
+
+    // Typing a rule at the end with a misspelt field: the diagnostic says
+    // what to write, and a quick fix writes it.
+    let end = position(&text, "", text.matches("").count() - 1, 0);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": end, "end": end}, "text": NEW_RULE}]}),
+    );
+    let diagnostics = lsp.diagnostics(&uri);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("did you mean `quantity`"), "{message}");
+    insta::assert_snapshot!("diagnostics_quantty", shown(&diagnostics));
+    let typed = format!("{text}{NEW_RULE}");
+    let misspelt = position(&typed, "quantty", 0, 3);
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": misspelt, "end": misspelt}, "context": {"diagnostics": diagnostics}}),
+    );
+    assert_eq!(actions["result"][0]["title"], "change to `quantity`");
+    insta::assert_snapshot!("code_action_quantty", shown(&actions["result"]));
+
+    // Completion after `s.`: the fields of `Subscription`, with their types.
+    let start = position(&typed, "quantty", 0, 0);
+    let end = position(&typed, "quantty", 0, 7);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"range": {"start": start, "end": end}, "text": ""}]}),
+    );
+    let completion = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": start}),
+    );
+    let fields: Vec<String> = completion["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {}",
+                c["label"].as_str().unwrap(),
+                c["detail"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(fields.contains(&"quantity: int".to_string()), "{fields:?}");
+    insta::assert_snapshot!("completion_after_dot", fields.join("\n"));
+
+    assert_eq!(lsp.stop(), Some(0));
+}
+
+#[test]
+fn formatting_gives_the_edits_of_fmt_and_completion_offers_scope() {
+    let dir = std::env::temp_dir().join(format!("preflight-lsp-session-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pack.policy");
+    let text = "record T { id: string, status: Status, note: string? }\nenum Status { \"open\", \"closed\" }\ninput t: T\nrule   r {\n  let n = 1\n  require t.status == \"\"\n  require    t.id != \"\"\n}\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut lsp = Client::start();
+    lsp.initialize(&["utf-16"]);
+    lsp.open(&uri, text);
+    let _ = lsp.diagnostics(&uri);
+
+    let formatting = lsp.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    insta::assert_snapshot!("formatting", shown(&formatting["result"]));
+    let formatted = preflight::format::format_source("pack.policy", text).unwrap();
+    assert_eq!(apply(text, &formatting["result"]), formatted);
+
+    // Inside the string compared with `t.status`: the members of `Status`.
+    let inside = position(text, "== \"\"", 0, 4);
+    let members = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": inside}),
+    );
+    let labels: Vec<&str> = members["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["open", "closed"]);
+
+    // At the start of the second `require`'s condition: `n` and `t` are in
+    // scope, with the functions and keywords.
+    let expression = position(text, "t.id", 0, 0);
+    let items = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": expression}),
+    );
+    let labels: Vec<&str> = items["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    for want in ["n", "t", "len", "require", "not"] {
+        assert!(labels.contains(&want), "{want} in {labels:?}");
+    }
+    assert_eq!(lsp.stop(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `text` with the edits of a formatting answer applied (UTF-16 columns,
+/// ASCII text here).
+fn apply(text: &str, edits: &Value) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let column = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start + column
+    };
+    let mut out = text.to_string();
+    let mut edits: Vec<&Value> = edits.as_array().unwrap().iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(offset(&e["range"]["start"])));
+    for e in edits {
+        let (s, t) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
+        out.replace_range(s..t, e["newText"].as_str().unwrap());
+    }
+    out
+}
+
+#[test]
+fn positions_are_right_after_accents_and_emoji_in_both_encodings() {
+    let dir = std::env::temp_dir().join(format!("preflight-lsp-positions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pack.policy");
+    // On the rule's line, `c.idd` comes after a string with an accent and an
+    // emoji: 2 + 4 bytes more than UTF-16 units... the column differs.
+    let text = "/// Ein Vertrag für Kunden 🙂\nrecord Contract { id: string }\ninput c: Contract\nrule r { require c.id != \"é🙂\" or c.idd == \"\" }\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let line = text.lines().nth(3).unwrap();
+    let idd = line.find("idd").unwrap();
+    let utf16 = line[..idd].encode_utf16().count();
+    assert_ne!(idd, utf16, "the fixture must tell the encodings apart");
+    for (encoding, column) in [("utf-8", idd), ("utf-16", utf16)] {
+        let mut lsp = Client::start();
+        let capabilities = lsp.initialize(&[encoding]);
+        assert_eq!(capabilities["capabilities"]["positionEncoding"], encoding);
+        lsp.open(&uri, text);
+        let diagnostics = lsp.diagnostics(&uri);
+        let range = &diagnostics[0]["range"];
+        assert_eq!(
+            range["start"],
+            json!({"line": 3, "character": column}),
+            "{encoding}: {diagnostics}"
+        );
+        assert_eq!(
+            range["end"],
+            json!({"line": 3, "character": column + 3}),
+            "{encoding}"
+        );
+        // And back: a hover at that column finds `c`'s field read… the
+        // misspelt name has no hover, but `c` just before it has.
+        let hover = lsp.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": column - 2}}),
+        );
+        let markdown = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+        assert!(
+            markdown.contains("input c: Contract"),
+            "{encoding}: {hover}"
+        );
+        assert!(
+            markdown.contains("Ein Vertrag für Kunden 🙂"),
+            "{encoding}: {hover}"
+        );
+        assert_eq!(lsp.stop(), Some(0));
+    }
+    // A client that offers nothing gets UTF-16, the protocol's default.
+    let mut lsp = Client::start();
+    let capabilities = lsp.initialize(&[]);
+    assert_eq!(capabilities["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(lsp.stop(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

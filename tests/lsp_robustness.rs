@@ -41,29 +41,36 @@ fn malformed_frames_get_errors_and_the_session_goes_on() {
     lsp.open(&uri, POLICY);
     assert_eq!(lsp.diagnostics(&uri), json!([]));
 
-    let null_id_error = |lsp: &mut Client, code: i64| {
+    // Every error answer, for the snapshot of what the client is told.
+    let mut told: Vec<String> = vec![format!(
+        "{}: {}",
+        early["error"]["code"], early["error"]["message"]
+    )];
+    let null_id_error = |lsp: &mut Client, code: i64, told: &mut Vec<String>| {
         let answer = lsp.answer(&Value::Null);
         assert_eq!(answer["error"]["code"], code, "{answer}");
+        told.push(format!("{code}: {}", answer["error"]["message"]));
     };
     // A body that is not JSON.
     lsp.send_raw(b"Content-Length: 8\r\n\r\n{\"jsonrp");
-    null_id_error(&mut lsp, -32700);
+    null_id_error(&mut lsp, -32700, &mut told);
     still_answers(&mut lsp, &uri);
     // Bytes that are not UTF-8 inside the JSON.
     lsp.send_raw(b"Content-Length: 12\r\n\r\n{\"a\":\"\xff\xfe\"}\r\n");
-    null_id_error(&mut lsp, -32700);
+    null_id_error(&mut lsp, -32700, &mut told);
     still_answers(&mut lsp, &uri);
     // A header block without a length, and a line that is no header.
     lsp.send_raw(b"Content-Type: x\r\n\r\nnot a header\r\n\r\n");
-    null_id_error(&mut lsp, -32700);
-    null_id_error(&mut lsp, -32700);
+    null_id_error(&mut lsp, -32700, &mut told);
+    null_id_error(&mut lsp, -32700, &mut told);
     still_answers(&mut lsp, &uri);
     // JSON that is no message; then one with an id but no method.
     lsp.send_raw(b"Content-Length: 3\r\n\r\n[1]");
-    null_id_error(&mut lsp, -32600);
+    null_id_error(&mut lsp, -32600, &mut told);
     lsp.send(&json!({"jsonrpc": "2.0", "id": 77, "params": {}}));
     let answer = lsp.answer(&json!(77));
     assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    told.push(format!("-32600 (id 77): {}", answer["error"]["message"]));
     still_answers(&mut lsp, &uri);
     // A method the server does not serve, and one with parameters of the
     // wrong shape.
@@ -71,6 +78,9 @@ fn malformed_frames_get_errors_and_the_session_goes_on() {
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
     let bad = lsp.request("textDocument/hover", json!({"textDocument": 5}));
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
+    told.push(format!("-32601: {}", unknown["error"]["message"]));
+    told.push(format!("-32602: {}", bad["error"]["message"]));
+    insta::assert_snapshot!("protocol_errors", told.join("\n"));
     // A string id is answered with that id.
     lsp.send(&json!({"jsonrpc": "2.0", "id": "abc", "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}));
     let answer = lsp.answer(&json!("abc"));

@@ -240,3 +240,47 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Sources;
+
+    /// Every policy of the UI cases, valid or not, checked both ways.
+    #[test]
+    fn recording_names_changes_no_diagnostic() {
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/ui"
+        ))];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                if path.extension().is_none_or(|e| e != "policy") {
+                    continue;
+                }
+                let mut sources = Sources::new();
+                let id = sources.add(path.display().to_string(), text.as_str());
+                let (file, _) = crate::syntax::parse(id, &text);
+                let files = [file];
+                let (plain_program, plain) = super::super::check(&sources, &files);
+                let (indexed_program, indexed, index) =
+                    super::super::check_indexed(&sources, &files);
+                assert_eq!(plain, indexed, "{}", path.display());
+                assert_eq!(plain_program.is_some(), indexed_program.is_some());
+                if plain_program.is_some() {
+                    assert!(!index.symbols.is_empty(), "{}", path.display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} UI policies found");
+    }
+}

@@ -143,6 +143,16 @@ fn read_header(input: &mut impl BufRead) -> Header {
 
 /// A message from the bytes of one body.
 fn parse_body(body: &[u8]) -> Incoming {
+    if let Err(e) = std::str::from_utf8(body) {
+        return Incoming::Malformed {
+            code: lsp_server::ErrorCode::ParseError as i32,
+            reason: format!(
+                "the message is not UTF-8 text (byte {} is not)",
+                e.valid_up_to()
+            ),
+            id: None,
+        };
+    }
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {

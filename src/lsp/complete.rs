@@ -61,35 +61,39 @@ pub fn complete(
     let after_has = lead
         .strip_suffix("has")
         .is_some_and(|b| b.ends_with(|c: char| c.is_whitespace() || c == ')'));
-    // Check the text with a name at the cursor, unless one is written there.
-    let placeheld;
-    let analysis = if prefix_len == 0 {
-        let mut edited = buffers.clone();
-        let mut new_text = text.to_string();
-        new_text.insert_str(offset, PLACEHOLDER);
-        let uri = buffers
-            .get(name)
-            .map_or_else(String::new, |b| b.uri.clone());
-        edited.insert(
-            name.to_string(),
-            Buffer {
-                text: new_text,
-                uri,
-            },
-        );
-        placeheld = Analysis::of(key, &edited);
-        &placeheld
-    } else {
-        current
-    };
-    let Some(file) = analysis.file(name) else {
+    let at = u32::try_from(start).unwrap_or(u32::MAX);
+    if prefix_len > 0 {
+        // A name is written at the cursor: the text as it is says what it is.
+        if after_dot || after_has {
+            return fields(current, file, at);
+        }
+        return expression(&[current], file, at);
+    }
+    // Nothing is written there yet: check the text with a name at the
+    // cursor, so that a field read or the scope at the cursor exists.
+    let mut edited = buffers.clone();
+    let mut new_text = text.to_string();
+    new_text.insert_str(offset, PLACEHOLDER);
+    let uri = buffers
+        .get(name)
+        .map_or_else(String::new, |b| b.uri.clone());
+    edited.insert(
+        name.to_string(),
+        Buffer {
+            text: new_text,
+            uri,
+        },
+    );
+    let placeheld = Analysis::of(key, &edited);
+    let Some(placeheld_file) = placeheld.file(name) else {
         return Vec::new();
     };
-    let at = u32::try_from(start).unwrap_or(u32::MAX);
     if after_dot || after_has {
-        return fields(analysis, file, at);
+        return fields(&placeheld, placeheld_file, at);
     }
-    expression(analysis, file, at)
+    // Just before a name (`require |s.id`) the placeholder breaks what
+    // parsed; the text as it is knows the scope there. Both are asked.
+    expression(&[current, &placeheld], file, at)
 }
 
 /// Inside a string literal the checker read as a member of an enum: the
@@ -164,12 +168,43 @@ fn fields(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem> {
         .collect()
 }
 
-/// Variables in scope at `at`, globals, functions and keywords.
-fn expression(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem> {
-    let index = &analysis.index;
-    let schema = &index.schema;
+/// Variables in scope at `at`, globals, functions and keywords, from each
+/// of `analyses` (of the same file, which has the same id in each).
+fn expression(analyses: &[&Analysis], file: FileId, at: u32) -> Vec<CompletionItem> {
     let mut items = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
+    for analysis in analyses {
+        declared_names(analysis, file, at, &mut seen, &mut items);
+    }
+    for (name, signature) in builtin_functions() {
+        items.push(CompletionItem {
+            label: (*name).to_string(),
+            kind: Some(CompletionItemKind::FUNCTION),
+            detail: Some((*signature).to_string()),
+            ..CompletionItem::default()
+        });
+    }
+    for keyword in KEYWORDS {
+        items.push(CompletionItem {
+            label: (*keyword).to_string(),
+            kind: Some(CompletionItemKind::KEYWORD),
+            ..CompletionItem::default()
+        });
+    }
+    items
+}
+
+/// The pack's names that can be written at `at`: locals in scope there,
+/// globals and functions, each once.
+fn declared_names(
+    analysis: &Analysis,
+    file: FileId,
+    at: u32,
+    seen: &mut HashMap<String, ()>,
+    items: &mut Vec<CompletionItem>,
+) {
+    let index = &analysis.index;
+    let schema = &index.schema;
     for s in &index.symbols {
         let kind = match s.kind {
             SymbolKind::Local | SymbolKind::Parameter => {
@@ -202,22 +237,6 @@ fn expression(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem>
             ..CompletionItem::default()
         });
     }
-    for (name, signature) in builtin_functions() {
-        items.push(CompletionItem {
-            label: (*name).to_string(),
-            kind: Some(CompletionItemKind::FUNCTION),
-            detail: Some((*signature).to_string()),
-            ..CompletionItem::default()
-        });
-    }
-    for keyword in KEYWORDS {
-        items.push(CompletionItem {
-            label: (*keyword).to_string(),
-            kind: Some(CompletionItemKind::KEYWORD),
-            ..CompletionItem::default()
-        });
-    }
-    items
 }
 
 fn markdown(text: String) -> Documentation {

@@ -45,6 +45,10 @@ struct PackState {
     /// problems (a sibling that does not parse, or is not UTF-8), so that
     /// their list is emptied once they are fixed.
     shown_closed: Vec<String>,
+    /// Checked as it is on disk, for a request about a file no buffer of
+    /// its pack is open for: read again at the next request, as the server
+    /// is not told when such files change.
+    from_disk: bool,
 }
 
 /// Serves one client on standard input and output until it says `exit`
@@ -465,6 +469,7 @@ impl<W: Write> Server<W> {
         state.shown_closed = shown_closed;
         state.analysis = Some(analysis);
         state.due = None;
+        state.from_disk = false;
         for (uri, diagnostics, version) in lists {
             if let Ok(uri) = uri.parse() {
                 self.publish_list(uri, diagnostics, version);
@@ -506,14 +511,14 @@ impl<W: Write> Server<W> {
             }
         };
         let state = self.packs.get(&key);
-        let fresh = state.is_some_and(|s| s.analysis.is_some() && s.due.is_none());
+        let fresh = state.is_some_and(|s| s.analysis.is_some() && s.due.is_none() && !s.from_disk);
         if !fresh {
             if self.buffers(&key).is_empty() {
-                // Not open: checked as it is on disk, and not kept.
                 let analysis = Analysis::of(&key, &HashMap::new());
                 let state = self.packs.entry(key.clone()).or_default();
                 state.analysis = Some(analysis);
-                state.due = Some(Instant::now() + Duration::from_secs(3600));
+                state.due = None;
+                state.from_disk = true;
             } else {
                 self.check(&key);
             }

@@ -269,3 +269,91 @@ fn positions_are_right_after_accents_and_emoji_in_both_encodings() {
     assert_eq!(lsp.stop(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A pack with one name of every kind, each used once in a rule.
+const KINDS: &str = r#"/// A contract.
+record Contract {
+  /// Its id.
+  id: string,
+  status: Status,
+  lines: [Line],
+  note: string?,
+}
+/// A line of a contract.
+record Line { qty: int }
+/// Where a contract stands.
+enum Status {
+  /// Signed by both sides.
+  "signed",
+  "draft",
+}
+/// The contract checked.
+input c: Contract
+/// Known ids.
+data known: [string] = "known.json"
+/// The fewest lines.
+param min_lines: int = 1
+/// Whether a contract is signed.
+fn signed(x: Contract): bool = x.status == "signed"
+/// Every contract is signed, with enough lines.
+rule signed-contract {
+  for l in c.lines
+  let total = sum(m.qty for m in c.lines)
+  when c has note
+  require signed(c) and len(c.lines) >= min_lines and c.id in known and l.qty <= total
+}
+"#;
+
+#[test]
+fn every_kind_of_name_has_a_hover_and_a_definition() {
+    let dir = std::env::temp_dir().join(format!("preflight-lsp-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kinds.policy");
+    std::fs::write(&path, KINDS).unwrap();
+    let uri = uri_of(&path);
+    let mut lsp = Client::start();
+    lsp.initialize(&["utf-16"]);
+    lsp.open(&uri, KINDS);
+    assert_eq!(lsp.diagnostics(&uri), json!([]));
+    let names = [
+        ("record", "Contract {", 0),
+        ("field", "id: string", 0),
+        ("field read", "c.id in", 2),
+        ("enum (as a type)", "status: Status", 8),
+        ("member", "\"signed\",", 1),
+        ("member (as a string)", "== \"signed\"", 4),
+        ("input", "signed(c)", 7),
+        ("data", "in known", 3),
+        ("param", ">= min_lines", 3),
+        ("function", "signed(c)", 0),
+        ("function parameter", "x.status", 0),
+        ("built-in", "len(c", 0),
+        ("for variable", "l.qty", 0),
+        ("let variable", "<= total", 3),
+        ("generator variable", "m.qty", 0),
+        ("rule", "signed-contract {", 0),
+    ];
+    let mut shown_answers = Vec::new();
+    for (kind, needle, delta) in names {
+        let at =
+            json!({"textDocument": {"uri": uri}, "position": position(KINDS, needle, 0, delta)});
+        let hover = lsp.request("textDocument/hover", at.clone());
+        let markdown = hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("(none)");
+        let definition = lsp.request("textDocument/definition", at);
+        let target = match &definition["result"] {
+            Value::Null => "(none)".to_string(),
+            d => format!("line {}", d["range"]["start"]["line"]),
+        };
+        shown_answers.push(format!(
+            "## {kind} `{needle}`: definition {target}\n{markdown}\n"
+        ));
+    }
+    insta::assert_snapshot!(
+        "hover_and_definition_of_every_kind",
+        shown_answers.join("\n")
+    );
+    assert_eq!(lsp.stop(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -111,6 +111,13 @@ fn an_editor_session_on_the_default_pack() {
     assert_eq!(actions["result"][0]["title"], "change to `quantity`");
     insta::assert_snapshot!("code_action_quantty", shown(&actions["result"]));
 
+    // Saving checks again (after the debounce), with the same result.
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}, "text": typed}),
+    );
+    assert_eq!(lsp.diagnostics(&uri), diagnostics);
+
     // Completion after `s.`: the fields of `Subscription`, with their types.
     let start = position(&typed, "quantty", 0, 0);
     let end = position(&typed, "quantty", 0, 7);

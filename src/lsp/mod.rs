@@ -2,14 +2,16 @@
 //! Language Server Protocol on standard input and output.
 //!
 //! The server owns no knowledge of its own: it reads a pack as `-p DIR`
-//! would (with the editor's buffers in place of their files), checks it with
-//! an index of names (`model/index.rs`, filled by `check/index.rs`), and answers from that. One session
-//! is one thread: frames are read on another ([`transport`]) and queued, so
-//! that a pack is checked once after a burst of keystrokes (the debounce of
-//! [`server`]), and a request always sees the text as it is.
+//! would (with the editor's buffers in place of their files), checks it
+//! with an index of names (`model/index.rs`, filled by `check/index.rs`),
+//! and answers from that. One session is one thread: frames are read on
+//! another ([`transport`]) and queued, so that a pack is checked once after
+//! a burst of keystrokes (the debounce of `workspace.rs`), and a request
+//! always sees the text as it is.
 //!
 //! - `transport.rs`: frames, robust to malformed ones;
-//! - `server.rs`: the session (buffers, packs, debounce, dispatch);
+//! - `server.rs`: the session (reading, dispatch, answers);
+//! - `workspace.rs`: the buffers, their packs, when each is due (the debounce);
 //! - `analysis.rs`: one pack checked, and the name at a position;
 //! - `text.rs`: UTF-8/UTF-16 positions; `uri.rs`: `file:` URIs;
 //! - one file per answer: `publish.rs` (diagnostics), `hover.rs`,
@@ -27,3 +29,4 @@ pub mod server;
 pub mod text;
 pub mod transport;
 mod uri;
+mod workspace;

@@ -1,11 +1,9 @@
-//! The session: open buffers, the packs they belong to, when each is due
-//! for checking, and the answer to every message.
+//! The session with one client: messages read, answered and written; the
+//! buffers and packs it holds are the [`Workspace`]'s.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::notification::Notification as _;
@@ -14,42 +12,11 @@ use lsp_types::{notification as note, request as req};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::analysis::{Analysis, Buffer, PackKey};
-use super::text::{Encoding, LineIndex};
+use super::analysis::Analysis;
+use super::text::Encoding;
 use super::transport::Incoming;
-use super::{capabilities, complete, edits, hover, navigate, publish};
-
-/// How long after a keystroke a pack is checked, so that typing a word
-/// checks once; a request about the pack checks it at once.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
-
-/// An open buffer.
-#[derive(Debug)]
-struct Document {
-    /// The file name the pack's sources use (its path, or the URI of an
-    /// unsaved buffer).
-    name: String,
-    /// The pack it belongs to.
-    pack: PackKey,
-    text: String,
-    version: i32,
-}
-
-/// A pack some buffer belongs to.
-#[derive(Debug, Default)]
-struct PackState {
-    analysis: Option<Analysis>,
-    /// When it is to be checked again, if its text changed.
-    due: Option<Instant>,
-    /// Files of the pack that are not open but were last published with
-    /// problems (a sibling that does not parse, or is not UTF-8), so that
-    /// their list is emptied once they are fixed.
-    shown_closed: Vec<String>,
-    /// Checked as it is on disk, for a request about a file no buffer of
-    /// its pack is open for: read again at the next request, as the server
-    /// is not told when such files change.
-    from_disk: bool,
-}
+use super::workspace::{Published, Workspace};
+use super::{capabilities, complete, edits, hover, navigate};
 
 /// Serves one client on standard input and output until it says `exit`
 /// (or closes the input). Returns the process's exit code: 0 after
@@ -75,8 +42,7 @@ pub fn serve() -> i32 {
 pub struct Server<W: Write> {
     out: W,
     encoding: Encoding,
-    documents: HashMap<String, Document>,
-    packs: HashMap<PackKey, PackState>,
+    workspace: Workspace,
     initialized: bool,
     shutdown: bool,
 }
@@ -96,8 +62,7 @@ impl<W: Write> Server<W> {
         Server {
             out,
             encoding: Encoding::Utf16,
-            documents: HashMap::new(),
-            packs: HashMap::new(),
+            workspace: Workspace::default(),
             initialized: false,
             shutdown: false,
         }
@@ -106,7 +71,7 @@ impl<W: Write> Server<W> {
     /// Answers messages from `incoming` until `exit` or the end of input.
     pub fn run(&mut self, incoming: &Receiver<Incoming>) -> End {
         loop {
-            let due = self.packs.values().filter_map(|p| p.due).min();
+            let due = self.workspace.next_due();
             let next = match due {
                 Some(due) => {
                     match incoming.recv_timeout(due.saturating_duration_since(Instant::now())) {
@@ -328,165 +293,67 @@ impl<W: Write> Server<W> {
             return;
         }
         let Notification { method, params } = n;
-        let now = Instant::now();
+        let encoding = self.encoding;
         match method.as_str() {
             note::DidOpenTextDocument::METHOD => {
-                let Ok(p) = parse::<lsp_types::DidOpenTextDocumentParams>(params) else {
-                    return;
-                };
-                let uri = p.text_document.uri.as_str().to_string();
-                let (pack, name) = locate(&uri);
-                self.documents.insert(
-                    uri,
-                    Document {
-                        name,
-                        pack: pack.clone(),
-                        text: p.text_document.text,
-                        version: p.text_document.version,
-                    },
-                );
-                // A newly opened file is shown checked at once.
-                self.packs.entry(pack.clone()).or_default().due = Some(now);
+                if let Ok(p) = parse::<lsp_types::DidOpenTextDocumentParams>(params) {
+                    let doc = p.text_document;
+                    self.workspace.open(doc.uri.as_str(), doc.text, doc.version);
+                }
             }
             note::DidChangeTextDocument::METHOD => {
-                let Ok(p) = parse::<lsp_types::DidChangeTextDocumentParams>(params) else {
-                    return;
-                };
-                let encoding = self.encoding;
-                let Some(doc) = self.documents.get_mut(p.text_document.uri.as_str()) else {
-                    return;
-                };
-                for change in p.content_changes {
-                    apply_change(&mut doc.text, change, encoding);
+                if let Ok(p) = parse::<lsp_types::DidChangeTextDocumentParams>(params) {
+                    let doc = p.text_document;
+                    self.workspace.change(
+                        doc.uri.as_str(),
+                        doc.version,
+                        p.content_changes,
+                        encoding,
+                    );
                 }
-                doc.version = p.text_document.version;
-                let pack = doc.pack.clone();
-                self.packs.entry(pack).or_default().due = Some(now + DEBOUNCE);
             }
             note::DidSaveTextDocument::METHOD => {
-                let Ok(p) = parse::<lsp_types::DidSaveTextDocumentParams>(params) else {
-                    return;
-                };
-                if let Some(doc) = self.documents.get_mut(p.text_document.uri.as_str()) {
-                    if let Some(text) = p.text {
-                        doc.text = text;
-                    }
-                    let pack = doc.pack.clone();
-                    self.packs.entry(pack).or_default().due = Some(now + DEBOUNCE);
+                if let Ok(p) = parse::<lsp_types::DidSaveTextDocumentParams>(params) {
+                    self.workspace.save(p.text_document.uri.as_str(), p.text);
                 }
             }
             note::DidCloseTextDocument::METHOD => {
-                let Ok(p) = parse::<lsp_types::DidCloseTextDocumentParams>(params) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if let Some(doc) = self.documents.remove(uri.as_str()) {
-                    // The file on disk takes the buffer's place for the others.
-                    self.packs.entry(doc.pack).or_default().due = Some(now + DEBOUNCE);
-                    self.publish_list(uri, Vec::new(), None);
+                if let Ok(p) = parse::<lsp_types::DidCloseTextDocumentParams>(params)
+                    && self.workspace.close(p.text_document.uri.as_str())
+                {
+                    // The editor no longer shows it: nothing is left on it.
+                    self.publish(Published {
+                        uri: p.text_document.uri.as_str().to_string(),
+                        diagnostics: Vec::new(),
+                        version: None,
+                    });
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
-                let Ok(p) = parse::<lsp_types::DidChangeWatchedFilesParams>(params) else {
-                    return;
-                };
-                for change in p.changes {
-                    let (pack, _) = locate(change.uri.as_str());
-                    if let Some(state) = self.packs.get_mut(&pack) {
-                        state.due = Some(now + DEBOUNCE);
-                    }
+                if let Ok(p) = parse::<lsp_types::DidChangeWatchedFilesParams>(params) {
+                    self.workspace
+                        .files_changed(p.changes.iter().map(|c| c.uri.as_str()));
                 }
             }
             _ => {}
         }
     }
 
-    /// Checks every pack whose time has come.
+    /// Checks every pack whose time has come, and publishes the results.
     fn check_due(&mut self) {
-        let now = Instant::now();
-        let due: Vec<PackKey> = self
-            .packs
-            .iter()
-            .filter(|(_, p)| p.due.is_some_and(|d| d <= now))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in due {
-            self.check(&key);
+        for published in self.workspace.check_due(self.encoding) {
+            self.publish(published);
         }
     }
 
-    /// The open buffers of a pack, by file name.
-    fn buffers(&self, key: &PackKey) -> HashMap<String, Buffer> {
-        self.documents
-            .iter()
-            .filter(|(_, d)| &d.pack == key)
-            .map(|(uri, d)| {
-                let buffer = Buffer {
-                    text: d.text.clone(),
-                    uri: uri.clone(),
-                };
-                (d.name.clone(), buffer)
-            })
-            .collect()
-    }
-
-    /// Checks a pack now and publishes the diagnostics of its open files;
-    /// a pack no buffer belongs to any more is forgotten.
-    fn check(&mut self, key: &PackKey) {
-        let buffers = self.buffers(key);
-        if buffers.is_empty() {
-            self.packs.remove(key);
+    fn publish(&mut self, published: Published) {
+        let Ok(uri) = published.uri.parse() else {
             return;
-        }
-        let analysis = Analysis::of(key, &buffers);
-        let mut lists = Vec::new();
-        for (uri, doc) in self.documents.iter().filter(|(_, d)| &d.pack == key) {
-            let diagnostics = analysis
-                .file(&doc.name)
-                .map(|file| publish::of_file(&analysis, file, self.encoding))
-                .unwrap_or_default();
-            lists.push((uri.clone(), diagnostics, Some(doc.version)));
-        }
-        // The pack's other files: those with problems, and those that had.
-        let state = self.packs.entry(key.clone()).or_default();
-        let mut shown_closed = Vec::new();
-        for (file, _) in analysis.pack.sources.iter() {
-            let Some(uri) = analysis.uri(file) else {
-                continue;
-            };
-            if buffers.values().any(|b| b.uri == uri) {
-                continue;
-            }
-            let diagnostics = publish::of_file(&analysis, file, self.encoding);
-            let had = state.shown_closed.iter().any(|u| u == uri);
-            if !diagnostics.is_empty() {
-                shown_closed.push(uri.to_string());
-            }
-            if had || !diagnostics.is_empty() {
-                lists.push((uri.to_string(), diagnostics, None));
-            }
-        }
-        state.shown_closed = shown_closed;
-        state.analysis = Some(analysis);
-        state.due = None;
-        state.from_disk = false;
-        for (uri, diagnostics, version) in lists {
-            if let Ok(uri) = uri.parse() {
-                self.publish_list(uri, diagnostics, version);
-            }
-        }
-    }
-
-    fn publish_list(
-        &mut self,
-        uri: lsp_types::Uri,
-        diagnostics: Vec<lsp_types::Diagnostic>,
-        version: Option<i32>,
-    ) {
+        };
         let params = lsp_types::PublishDiagnosticsParams {
             uri,
-            diagnostics,
-            version,
+            diagnostics: published.diagnostics,
+            version: published.version,
         };
         if let Ok(params) = serde_json::to_value(params) {
             self.send(Message::Notification(Notification {
@@ -496,35 +363,14 @@ impl<W: Write> Server<W> {
         }
     }
 
-    /// The analysis of the pack of `uri`, checked now if it is due or was
-    /// never checked, with the name of the file in it. A file that is not
-    /// open is read from disk with its pack.
+    /// The analysis of the pack of `uri`, made current first (what that
+    /// check finds is published before the answer), with the file's name.
     fn analysis(&mut self, uri: &str) -> Option<(&Analysis, String)> {
-        let (key, name) = match self.documents.get(uri) {
-            Some(doc) => (doc.pack.clone(), doc.name.clone()),
-            None => {
-                let (key, name) = locate(uri);
-                if !matches!(key, PackKey::Dir(_)) {
-                    return None;
-                }
-                (key, name)
-            }
-        };
-        let state = self.packs.get(&key);
-        let fresh = state.is_some_and(|s| s.analysis.is_some() && s.due.is_none() && !s.from_disk);
-        if !fresh {
-            if self.buffers(&key).is_empty() {
-                let analysis = Analysis::of(&key, &HashMap::new());
-                let state = self.packs.entry(key.clone()).or_default();
-                state.analysis = Some(analysis);
-                state.due = None;
-                state.from_disk = true;
-            } else {
-                self.check(&key);
-            }
+        let (key, name, published) = self.workspace.refresh(uri, self.encoding)?;
+        for p in published {
+            self.publish(p);
         }
-        let analysis = self.packs.get(&key)?.analysis.as_ref()?;
-        Some((analysis, name))
+        Some((self.workspace.analysis(&key)?, name))
     }
 
     /// Runs `f` on the analysis of `uri` and the file id in it.
@@ -560,48 +406,18 @@ impl<W: Write> Server<W> {
         position: lsp_types::Position,
     ) -> Option<Vec<lsp_types::CompletionItem>> {
         let encoding = self.encoding;
-        let key = self.documents.get(uri.as_str())?.pack.clone();
-        let buffers = self.buffers(&key);
-        let (analysis, name) = self.analysis(uri.as_str())?;
+        let (key, name, published) = self.workspace.refresh(uri.as_str(), encoding)?;
+        for p in published {
+            self.publish(p);
+        }
+        let buffers = self.workspace.buffers(&key);
+        let analysis = self.workspace.analysis(&key)?;
         let file = analysis.file(&name)?;
         let offset = analysis.offset(file, position, encoding)?;
         Some(complete::complete(
             &key, &buffers, &name, offset, analysis, encoding,
         ))
     }
-}
-
-/// The pack a URI's file belongs to, and its name in that pack's sources.
-fn locate(uri: &str) -> (PackKey, String) {
-    match super::uri::to_path(uri) {
-        Some(path) => {
-            let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-            (PackKey::Dir(dir), path.display().to_string())
-        }
-        None => (PackKey::Buffer(uri.to_string()), uri.to_string()),
-    }
-}
-
-/// Applies one change of `didChange`: a range replaced, or the whole text.
-/// A range outside the text is clamped to it.
-fn apply_change(
-    text: &mut String,
-    change: lsp_types::TextDocumentContentChangeEvent,
-    encoding: Encoding,
-) {
-    let Some(range) = change.range else {
-        *text = change.text;
-        return;
-    };
-    let lines = LineIndex::new(text);
-    let start = lines
-        .offset(text, range.start, encoding)
-        .unwrap_or(text.len());
-    let end = lines
-        .offset(text, range.end, encoding)
-        .unwrap_or(text.len())
-        .max(start);
-    text.replace_range(start..end, &change.text);
 }
 
 fn parse<T: DeserializeOwned>(params: Value) -> Result<T, (ErrorCode, String)> {

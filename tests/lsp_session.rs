@@ -361,6 +361,71 @@ fn every_kind_of_name_has_a_hover_and_a_definition() {
         "hover_and_definition_of_every_kind",
         shown_answers.join("\n")
     );
+
+    // Rename: every occurrence, a member as a string; a rule id and a
+    // built-in are refused, and so is a new name that is not a name.
+    let rename = |lsp: &mut Client, needle: &str, delta: usize, new_name: &str| {
+        lsp.request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": position(KINDS, needle, 0, delta), "newName": new_name}),
+        )
+    };
+    let edits = |answer: &Value| -> Vec<String> {
+        let mut out: Vec<String> = answer["result"]["changes"][uri.as_str()]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{} {}",
+                    e["range"]["start"]["line"], e["range"]["start"]["character"], e["newText"]
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let total = rename(&mut lsp, "<= total", 3, "sum_qty");
+    let at = |needle: &str, delta: usize| {
+        let p = position(KINDS, needle, 0, delta);
+        format!("{}:{}", p["line"], p["character"])
+    };
+    let want = [
+        format!("{} \"sum_qty\"", at("total =", 0)),
+        format!("{} \"sum_qty\"", at("<= total", 3)),
+    ];
+    assert_eq!(edits(&total), want, "{total}");
+    let member = rename(&mut lsp, "\"signed\",", 1, "agreed");
+    let quoted = "\"\\\"agreed\\\"\"";
+    let want = [
+        format!("{} {quoted}", at("\"signed\",", 0)),
+        format!("{} {quoted}", at("== \"signed\"", 3)),
+    ];
+    assert_eq!(edits(&member), want, "{member}");
+    for (needle, delta, new_name) in [
+        ("signed-contract {", 0, "x"),
+        ("len(c", 0, "size"),
+        ("<= total", 3, "not a name"),
+        ("<= total", 3, "rule"),
+    ] {
+        let refused = rename(&mut lsp, needle, delta, new_name);
+        assert_eq!(refused["error"]["code"], -32803, "{needle}: {refused}");
+    }
+    let highlights = lsp.request(
+        "textDocument/documentHighlight",
+        json!({"textDocument": {"uri": uri}, "position": position(KINDS, "c.lines", 0, 0)}),
+    );
+    let kinds: Vec<i64> = highlights["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [3, 2, 2, 2, 2, 2, 2],
+        "the input's declaration, then each read: {highlights}"
+    );
     assert_eq!(lsp.stop(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }

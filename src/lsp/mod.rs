@@ -16,7 +16,8 @@
 //! - `text.rs`: UTF-8/UTF-16 positions; `uri.rs`: `file:` URIs;
 //! - one file per answer: `publish.rs` (diagnostics), `hover.rs`,
 //!   `navigate.rs` (definition, references, outline), `complete.rs`,
-//!   `edits.rs` (formatting, quick fixes), `capabilities.rs`.
+//!   `edits.rs` (formatting, quick fixes), `rename.rs` (rename, highlights),
+//!   `capabilities.rs`.
 
 pub mod analysis;
 mod capabilities;
@@ -25,6 +26,7 @@ mod edits;
 mod hover;
 mod navigate;
 mod publish;
+mod rename;
 pub mod server;
 pub mod text;
 pub mod transport;

@@ -25,13 +25,12 @@ pub fn references(
     if declaration && let Some(symbol) = analysis.symbol(&found.target) {
         out.extend(analysis.location(symbol.name_span, encoding));
     }
+    let declared = analysis.symbol(&found.target).map(|s| s.name_span);
     out.extend(
-        analysis
-            .index
-            .references
-            .iter()
-            .filter(|r| r.target == found.target)
-            .filter_map(|r| analysis.location(r.span, encoding)),
+        super::rename::occurrences(analysis, found)
+            .into_iter()
+            .filter(|s| Some(*s) != declared)
+            .filter_map(|s| analysis.location(s, encoding)),
     );
     out
 }

@@ -16,7 +16,7 @@ use super::analysis::Analysis;
 use super::text::Encoding;
 use super::transport::Incoming;
 use super::workspace::{Published, Workspace};
-use super::{capabilities, complete, edits, hover, navigate};
+use super::{capabilities, complete, edits, hover, navigate, rename};
 
 /// Serves one client on standard input and output until it says `exit`
 /// (or closes the input). Returns the process's exit code: 0 after
@@ -236,6 +236,38 @@ impl<W: Write> Server<W> {
                     found.map(|f| navigate::references(a, &f, declaration, encoding))
                 });
                 to_value(answer.flatten())
+            }
+            req::DocumentHighlightRequest::METHOD => {
+                let p: lsp_types::DocumentHighlightParams = parse(params)?;
+                let at = &p.text_document_position_params;
+                let answer = self.at(&at.text_document.uri, at.position, |a, found| {
+                    found.map(|f| rename::highlights(a, f.span.file, &f, encoding))
+                });
+                to_value(answer.flatten())
+            }
+            req::PrepareRenameRequest::METHOD => {
+                let p: lsp_types::TextDocumentPositionParams = parse(params)?;
+                let answer = self.at(&p.text_document.uri, p.position, |a, found| {
+                    found.map(|f| rename::prepare(a, &f, encoding))
+                });
+                match answer.flatten() {
+                    Some(Ok(range)) => to_value(lsp_types::PrepareRenameResponse::Range(range)),
+                    Some(Err(why)) => Err((ErrorCode::RequestFailed, why)),
+                    None => Ok(Value::Null),
+                }
+            }
+            req::Rename::METHOD => {
+                let p: lsp_types::RenameParams = parse(params)?;
+                let at = &p.text_document_position;
+                let new_name = p.new_name.clone();
+                let answer = self.at(&at.text_document.uri, at.position, |a, found| {
+                    found.map(|f| rename::rename(a, &f, &new_name, encoding))
+                });
+                match answer.flatten() {
+                    Some(Ok(edit)) => to_value(edit),
+                    Some(Err(why)) => Err((ErrorCode::RequestFailed, why)),
+                    None => Ok(Value::Null),
+                }
             }
             req::Completion::METHOD => {
                 let p: lsp_types::CompletionParams = parse(params)?;

@@ -61,6 +61,10 @@ pub fn prepare(analysis: &Analysis, found: &Found, encoding: Encoding) -> Result
 
 /// `rename`: the edits that write `new_name` at every occurrence, or why
 /// not.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "the protocol's edits are keyed by `Uri`, whose parsed parts are cached inside; no key is changed"
+)]
 pub fn rename(
     analysis: &Analysis,
     found: &Found,

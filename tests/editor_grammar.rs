@@ -572,3 +572,25 @@ fn the_extension_starts_the_language_server() {
     assert!(extension.contains(r#"getConfiguration("preflight")"#));
     assert!(extension.contains("vscode-languageclient/node"));
 }
+
+#[test]
+fn every_builtin_function_is_in_the_textmate_grammar() {
+    let regexes: Vec<String> = grammar_patterns()
+        .iter()
+        .filter(|p| {
+            p.name.as_deref().is_some_and(|n| n.contains("function"))
+                || p.captures.iter().any(|(_, n)| n.contains("function"))
+        })
+        .map(|p| without_escapes(&p.regex))
+        .collect();
+    let missing: Vec<&str> = preflight::check::builtin_functions()
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !regexes.iter().any(|r| has_whole_word(r, name)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "built-in functions that no function pattern of {TM_GRAMMAR} names: {}",
+        missing.join(", ")
+    );
+}

@@ -25,6 +25,7 @@ use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind
 use crate::model::types::{EnumId, RecordId, Schema, Type};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
+pub use call::builtin_functions;
 use scope::Scope;
 
 /// Checks the parsed files of one pack (in the pack's file order). Returns the

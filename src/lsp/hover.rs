@@ -79,7 +79,10 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> String {
             )
         }
         SymbolKind::Local => {
-            let note = parent(symbol).map(|p| format!("A variable of rule `{}`.", p.name));
+            let note = Some(parent(symbol).map_or_else(
+                || "A generator's variable.".to_string(),
+                |p| format!("A variable of rule `{}`.", p.name),
+            ));
             (format!("{}: {}", symbol.name, ty(symbol)), note)
         }
         SymbolKind::Rule => (format!("rule {}", symbol.name), None),

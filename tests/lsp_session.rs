@@ -182,6 +182,36 @@ fn formatting_gives_the_edits_of_fmt_and_completion_offers_scope() {
         .collect();
     assert_eq!(labels, ["open", "closed"]);
 
+    // A string not closed yet: still the members.
+    let unclosed = text.replace("== \"\"", "== \"op");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": unclosed}]}),
+    );
+    let inside = position(&unclosed, "== \"op", 0, 6);
+    let members = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": inside}),
+    );
+    let labels: Vec<&str> = members["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["open", "closed"], "{members}");
+    let edit = &members["result"][0]["textEdit"];
+    assert_eq!(
+        edit["range"]["start"],
+        position(&unclosed, "== \"op", 0, 4),
+        "{edit}"
+    );
+    assert_eq!(edit["range"]["end"], inside, "{edit}");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]}),
+    );
+
     // At the start of the second `require`'s condition: `n` and `t` are in
     // scope, with the functions and keywords.
     let expression = position(text, "t.id", 0, 0);

@@ -49,6 +49,16 @@ pub fn complete(
         return items;
     }
     let before = text.get(..offset).unwrap_or("");
+    if in_open_string(before) {
+        // A string not closed yet (`== "acc`): closed at the cursor, it is a
+        // literal the checker reads, and its members can be offered.
+        let closed = with_text_at(buffers, name, text, offset, "\"");
+        let analysis = Analysis::of(key, &closed);
+        let items = analysis
+            .file(name)
+            .and_then(|f| enum_members(&analysis, f, offset, encoding));
+        return items.unwrap_or_default();
+    }
     let prefix_len = before
         .chars()
         .rev()
@@ -71,9 +81,32 @@ pub fn complete(
     }
     // Nothing is written there yet: check the text with a name at the
     // cursor, so that a field read or the scope at the cursor exists.
+    let placeheld = Analysis::of(key, &with_text_at(buffers, name, text, offset, PLACEHOLDER));
+    let Some(placeheld_file) = placeheld.file(name) else {
+        return Vec::new();
+    };
+    if after_dot || after_has {
+        return fields(&placeheld, placeheld_file, at);
+    }
+    // Just before a name (`require |s.id`) the placeholder breaks what
+    // parsed; the text as it is knows the scope there. Both are asked.
+    expression(&[current, &placeheld], file, at)
+}
+
+/// The buffers with `insert` written at `offset` of the buffer `name`
+/// (whose text is `text`).
+fn with_text_at(
+    buffers: &HashMap<String, Buffer>,
+    name: &str,
+    text: &str,
+    offset: usize,
+    insert: &str,
+) -> HashMap<String, Buffer> {
     let mut edited = buffers.clone();
     let mut new_text = text.to_string();
-    new_text.insert_str(offset, PLACEHOLDER);
+    if new_text.is_char_boundary(offset) {
+        new_text.insert_str(offset, insert);
+    }
     let uri = buffers
         .get(name)
         .map_or_else(String::new, |b| b.uri.clone());
@@ -84,16 +117,36 @@ pub fn complete(
             uri,
         },
     );
-    let placeheld = Analysis::of(key, &edited);
-    let Some(placeheld_file) = placeheld.file(name) else {
-        return Vec::new();
-    };
-    if after_dot || after_has {
-        return fields(&placeheld, placeheld_file, at);
+    edited
+}
+
+/// Whether the end of `before` is inside a string opened on its last line
+/// and not closed: quotes no backslash escapes, outside a comment, and not
+/// inside the `{…}` of a message template, which is code again.
+fn in_open_string(before: &str) -> bool {
+    let line = before.rsplit('\n').next().unwrap_or("");
+    // `true`: a string; `false`: the code of an interpolation in one.
+    let mut nesting: Vec<bool> = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let in_string = nesting.last() == Some(&true);
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' if in_string => {
+                nesting.pop();
+            }
+            '"' => nesting.push(true),
+            '{' if in_string => nesting.push(false),
+            '}' if nesting.last() == Some(&false) => {
+                nesting.pop();
+            }
+            '/' if !in_string && chars.peek() == Some(&'/') => return false,
+            _ => {}
+        }
     }
-    // Just before a name (`require |s.id`) the placeholder breaks what
-    // parsed; the text as it is knows the scope there. Both are asked.
-    expression(&[current, &placeheld], file, at)
+    nesting.last() == Some(&true)
 }
 
 /// Inside a string literal the checker read as a member of an enum: the
@@ -254,4 +307,20 @@ fn escape_in_string(value: &str) -> String {
         .and_then(|q| q.strip_suffix('"'))
         .unwrap_or(&quoted)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_open_string;
+
+    #[test]
+    fn open_strings_are_told_from_code_in_templates_and_comments() {
+        assert!(in_open_string("  require s.status == \"acc"));
+        assert!(!in_open_string("  require s.status == \"active\""));
+        assert!(!in_open_string("  message \"subscription {s."));
+        assert!(in_open_string("  message \"subscription {s.status == \"ac"));
+        assert!(in_open_string("  message \"a \\\" b"));
+        assert!(!in_open_string("  // a \"comment"));
+        assert!(!in_open_string("line one \"\nline two"));
+    }
 }

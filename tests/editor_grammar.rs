@@ -583,7 +583,7 @@ fn every_builtin_function_is_in_the_textmate_grammar() {
         })
         .map(|p| without_escapes(&p.regex))
         .collect();
-    let missing: Vec<&str> = preflight::check::builtin_functions()
+    let missing: Vec<&str> = preflight::check::call::builtin_functions()
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| !regexes.iter().any(|r| has_whole_word(r, name)))

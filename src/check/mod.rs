@@ -8,7 +8,7 @@
 //! Order of work: type names first (so declarations may come in any order), then
 //! enum members and record fields, then `input`/`data`/`param`, then each rule.
 
-pub(crate) mod call;
+pub mod call;
 mod expr;
 mod function;
 mod index;
@@ -25,7 +25,6 @@ use crate::model::program::{Const, DataDef, Global, ParamDef, Program, TExprKind
 use crate::model::types::{EnumId, RecordId, Schema, Type};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Decl, ExprKind, File, UnaryOp};
-pub use call::builtin_functions;
 use scope::Scope;
 
 /// Checks the parsed files of one pack (in the pack's file order). Returns the

@@ -16,7 +16,7 @@ use lsp_types::{
 
 use super::analysis::{Analysis, Buffer, PackKey};
 use super::text::Encoding;
-use crate::check::builtin_functions;
+use crate::check::call::builtin_functions;
 use crate::model::index::SymbolKind;
 use crate::model::types::Type;
 use crate::source::{FileId, Span};

@@ -5,7 +5,7 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::analysis::{Analysis, Found};
 use super::text::Encoding;
-use crate::check::builtin_functions;
+use crate::check::call::builtin_functions;
 use crate::model::index::{Symbol, SymbolKind, Target};
 use crate::model::types::{Schema, Type};
 

@@ -1,6 +1,7 @@
 //! `preflight lsp` on arbitrary text: the bytes are a policy (an unsaved
 //! buffer, so nothing is read from disk), opened in a session that then asks
-//! every question at positions spread over the text, in both position
+//! every question (hover, definition, completion, references, highlights,
+//! rename, code actions) at positions spread over the text, in both position
 //! encodings, and edits it; the first byte also picks whether the bytes are
 //! instead sent raw as the frames of a session. The server must answer
 //! without panicking, and end when the input does.
@@ -33,12 +34,21 @@ fn session(text: &str, encoding: &str) -> Vec<u8> {
     for (line, content) in lines.iter().enumerate().step_by(step).take(12) {
         for character in [0, content.len() / 2, content.len(), content.len() + 3] {
             let at = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
-            for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+            for method in [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/completion",
+                "textDocument/documentHighlight",
+                "textDocument/prepareRename",
+            ] {
                 request(&mut out, method, at.clone());
             }
             let mut references = at.clone();
             references["context"] = json!({"includeDeclaration": true});
             request(&mut out, "textDocument/references", references);
+            let mut rename = at.clone();
+            rename["newName"] = json!(if line % 2 == 0 { "renamed" } else { "a \"b" });
+            request(&mut out, "textDocument/rename", rename);
             let range = json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": character}});
             request(&mut out, "textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}));
         }

@@ -194,3 +194,41 @@ fn the_end_of_input_ends_the_server() {
     lsp.initialize(&[]);
     drop(lsp);
 }
+
+#[test]
+fn a_buffer_not_on_disk_yet_is_checked_with_the_files_beside_it() {
+    let dir = pack_dir("unsaved");
+    std::fs::write(dir.join("a.policy"), POLICY).unwrap();
+    let new = uri_of(&dir.join("new.policy"));
+    let mut lsp = Client::start();
+    lsp.initialize(&[]);
+    // `t` and `T` are declared by the file on disk.
+    lsp.open(&new, "rule fresh { require len(t.id) > 0 }\n");
+    assert_eq!(lsp.diagnostics(&new), json!([]));
+    // A typo in it is reported on it, with the name the other file declares.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": new, "version": 2}, "contentChanges": [{"text": "rule fresh { require len(tt.id) > 0 }\n"}]}),
+    );
+    let diagnostics = lsp.diagnostics(&new);
+    assert_eq!(
+        diagnostics[0]["code"], "preflight::unknown-name",
+        "{diagnostics}"
+    );
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `t`"),
+        "{diagnostics}"
+    );
+    // An unsaved buffer that is no file at all is a pack of its own.
+    let untitled = "untitled:Untitled-1";
+    lsp.open(
+        untitled,
+        "record R { x: int }\ninput r: R\nrule q { require r.x > 0 }\n",
+    );
+    assert_eq!(lsp.diagnostics(untitled), json!([]));
+    assert_eq!(lsp.stop(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -666,3 +666,64 @@ waivers:
     );
     assert!(line.contains("owner a@example.com%0D,"), "{line}");
 }
+
+#[test]
+fn junit_and_github_with_a_baseline() {
+    let (pack, mut checked) = failing_example();
+    let program = program(&pack);
+    let finding = |rule: &str, subject: &str, message: &str| serde_json::json!({"rule": rule, "document": PLAN, "subject": subject, "message": message});
+    let baseline = serde_json::json!([
+        finding(
+            "license-count",
+            "/subscriptions/1",
+            "250 licenses today, 240 planned"
+        ),
+        finding(
+            "quantity-limits",
+            "/subscriptions/0",
+            "60 licenses is above the offer's limit"
+        ),
+    ]);
+    let signoff = judge(&mut checked, program, "waivers: []\n", Some(baseline), None);
+
+    let junit = findings_junit::render(&checked, program, &signoff);
+    let parsed = parse_junit(&junit);
+    assert_counts_agree(&parsed);
+    let suite = &parsed.suites[0];
+    assert_eq!(property(suite, "baseline.new"), Some("5"));
+    assert_eq!(property(suite, "baseline.fixed"), Some("1"));
+    let last = parsed.suites.last().unwrap();
+    assert_eq!(last.name, "preflight");
+    assert_eq!(
+        property(last, "baseline.fixed.finding"),
+        Some(
+            "quantity-limits in examples/csp/failing-plan.yaml (/subscriptions/0): 60 licenses is above the offer's limit"
+        )
+    );
+    assert!(junit.contains("unchanged since the baseline"), "{junit}");
+    assert!(junit.contains("new since the baseline"), "{junit}");
+    // The baseline is a temporary file of this process: named for the snapshot.
+    let file = &signoff.baseline.as_ref().unwrap().file;
+    insta::assert_snapshot!("junit_baseline", junit.replace(file.as_str(), "<baseline>"));
+
+    let github = findings_github::render(&checked, program, &signoff);
+    let titles: Vec<&str> = github
+        .lines()
+        .map(|l| {
+            github_command(l)
+                .1
+                .into_iter()
+                .find(|(k, _)| *k == "title")
+                .unwrap()
+                .1
+        })
+        .collect();
+    assert!(titles.contains(&"license-count (unchanged)"), "{titles:?}");
+    assert!(titles.contains(&"quantity-limits (fixed)"), "{titles:?}");
+    assert_eq!(
+        titles.iter().filter(|t| t.ends_with("(new)")).count(),
+        5,
+        "{titles:?}"
+    );
+    insta::assert_snapshot!("github_baseline", github);
+}

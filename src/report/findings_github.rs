@@ -15,6 +15,13 @@
 //! no longer asks for a fix, but a reviewer still sees the accepted risk on
 //! the line it is about.
 //!
+//! With `--baseline` (signoff.md §3), each finding's title says whether the
+//! baseline had it: `RULE (new)` or `RULE (unchanged)` (a waived finding
+//! stays `RULE (waived)`), so that a reviewer sees at a glance what the
+//! change brought; each finding of the baseline that is gone is a `::notice`
+//! without a place, titled `RULE (fixed)`, whose message names its document
+//! and subject and says what the baseline said.
+//!
 //! Escaping follows GitHub's runner: in the message `%`, `\r` and `\n` are
 //! percent-encoded, in property values also `:` and `,`, so that no value read
 //! from an input can end a command or start another. Other control characters
@@ -33,9 +40,9 @@ use crate::signoff::SignOff;
 use crate::source::{Sources, Span};
 
 /// Renders the findings and problems of a run as workflow commands, one a line.
-/// A finding's waiver is on the finding itself (the judge put it there), so
-/// the sign-off's conclusion adds nothing to this form.
-pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> String {
+/// A finding's waiver and baseline mark are on the finding itself (the judge
+/// put them there); the sign-off adds the baseline's fixed findings.
+pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String {
     let sources = &checked.sources;
     let mut out = String::new();
     for doc in &checked.documents {
@@ -52,12 +59,13 @@ pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> Strin
             if doc.name != doc.file {
                 message = format!("{}: {message}", doc.name);
             }
-            let title = match waiver {
-                Some(w) => {
+            let title = match (waiver, o.disposition.baseline) {
+                (Some(w), _) => {
                     message = format!("{message}\n{}", waiver_text(w));
                     format!("{id} (waived)")
                 }
-                None => id.to_string(),
+                (None, Some(mark)) => format!("{id} ({})", mark.as_str()),
+                (None, None) => id.to_string(),
             };
             push(
                 &mut out,
@@ -68,6 +76,20 @@ pub fn render(checked: &Checked, program: &Program, _signoff: &SignOff) -> Strin
                 f.help.as_deref(),
             );
         }
+    }
+    for f in signoff.baseline.iter().flat_map(|b| &b.fixed) {
+        let message = format!(
+            "fixed since the baseline: {}, {} (it said: {})",
+            f.document, f.subject, f.message
+        );
+        push(
+            &mut out,
+            "notice",
+            String::new(),
+            &format!("{} (fixed)", f.rule),
+            &message,
+            None,
+        );
     }
     for d in &checked.errors {
         let command = match d.severity {

@@ -31,6 +31,14 @@
 //! and `input.FILE.sha256` for the input files of its document (the `preflight`
 //! suite, made for them if need be, lists the inputs no document suite does).
 //!
+//! With `--baseline` (signoff.md §3), each finding in a testcase's text says
+//! whether the baseline had it (`new since the baseline`, `unchanged since
+//! the baseline`), a failure's message says how many of its findings are
+//! new, every suite's properties give `baseline.file`, `baseline.new` and
+//! `baseline.fixed` (counts for the run), and the `preflight` suite (made
+//! for them if need be) lists each finding of the baseline that is gone as a
+//! `baseline.fixed.finding` property: `RULE in DOCUMENT (SUBJECT): MESSAGE`.
+//!
 //! The XML is written by hand: `& < > " '` are escaped, as are line ends and tabs
 //! in attributes, and characters XML 1.0 cannot hold (control characters, U+FFFE,
 //! U+FFFF) are written as `\u{…}`.
@@ -45,7 +53,7 @@ use crate::model::program::Program;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::{finding_text, waiver_text};
 use crate::run::provenance::{InputDigest, Provenance};
-use crate::run::{AppliedWaiver, Checked, DocumentResult, ReportedOutcome};
+use crate::run::{AppliedWaiver, BaselineMark, Checked, DocumentResult, ReportedOutcome};
 use crate::signoff::SignOff;
 use crate::source::Sources;
 
@@ -93,13 +101,16 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
         .map(|(d, _)| d)
         .collect();
     let provenance = signoff.provenance.as_ref();
+    let fixed = signoff.baseline.as_ref().map(|b| b.fixed.as_slice());
     let inputs = provenance.map_or(&[][..], |p| p.inputs.as_slice());
     let (by_file, orphans) = place_inputs(inputs, &suites);
     if rest.iter().all(|d| d.severity == Severity::Info) && !rest.is_empty() {
         suites.push(notes_suite(&rest, &checked.sources));
     } else if !rest.is_empty() {
         suites.push(error_suite("preflight", "run", &rest, &checked.sources));
-    } else if provenance.is_some() && (suites.is_empty() || !orphans.is_empty()) {
+    } else if (provenance.is_some() && (suites.is_empty() || !orphans.is_empty()))
+        || fixed.is_some_and(|f| !f.is_empty())
+    {
         suites.push(Suite {
             name: "preflight".to_string(),
             file: None,
@@ -117,7 +128,22 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
         "<testsuites name=\"preflight\" {}>",
         total.attributes()
     );
-    let common = provenance.map(run_properties).unwrap_or_default();
+    let mut common = provenance.map(run_properties).unwrap_or_default();
+    if let Some(baseline) = &signoff.baseline {
+        let new = checked
+            .documents
+            .iter()
+            .flat_map(|d| &d.outcomes)
+            .filter(|o| o.disposition.baseline == Some(BaselineMark::New))
+            .count();
+        property(&mut common, "baseline.file", &baseline.file);
+        property(&mut common, "baseline.new", &new.to_string());
+        property(
+            &mut common,
+            "baseline.fixed",
+            &baseline.fixed.len().to_string(),
+        );
+    }
     for s in &suites {
         let _ = writeln!(
             out,
@@ -125,7 +151,7 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
             escape(&s.name, true),
             s.counts.attributes()
         );
-        if provenance.is_some() {
+        if !common.is_empty() {
             out.push_str("    <properties>\n");
             out.push_str(&common);
             let own = match s.file {
@@ -138,6 +164,15 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
                     &format!("input.{}.sha256", i.file),
                     &i.sha256.hex(),
                 );
+            }
+            if s.file.is_none() {
+                for f in fixed.unwrap_or_default() {
+                    let finding = format!(
+                        "{} in {} ({}): {}",
+                        f.rule, f.document, f.subject, f.message
+                    );
+                    property(&mut out, "baseline.fixed.finding", &finding);
+                }
             }
             out.push_str("    </properties>\n");
         }
@@ -290,6 +325,18 @@ fn evaluated_suite<'a>(
                 if failing.len() > 1 {
                     besides.push(format!("and {} more", failing.len() - 1));
                 }
+                if failing.iter().any(|o| o.disposition.baseline.is_some()) {
+                    let new = failing
+                        .iter()
+                        .filter(|o| o.disposition.baseline == Some(BaselineMark::New))
+                        .count();
+                    besides.push(match new {
+                        0 => "none new since the baseline".to_string(),
+                        n if n == failing.len() && n == 1 => "new since the baseline".to_string(),
+                        n if n == failing.len() => "all new since the baseline".to_string(),
+                        n => format!("{n} new since the baseline"),
+                    });
+                }
                 if !accepted.is_empty() {
                     besides.push(format!("{} waived", accepted.len()));
                 }
@@ -359,6 +406,9 @@ fn finding_lines(sources: &Sources, doc: &DocumentResult, o: &ReportedOutcome) -
         None => doc.name.clone(),
     };
     let mut out = format!("{place}: {}\n", finding_text(f));
+    if let Some(mark) = o.disposition.baseline {
+        let _ = writeln!(out, "  {} since the baseline", mark.as_str());
+    }
     // A waived finding asks for no fix: what accepts it instead of the help.
     match (&o.disposition.waiver, &f.help) {
         (Some(w), _) => {

@@ -363,7 +363,7 @@ fn fmt_check_passes_on_the_shipped_pack_and_reports_others() {
         broken.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("does not parse, so it was not formatted"));
+    assert!(text(&out.stderr).contains("was not formatted: it does not parse"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -939,3 +939,19 @@ rule r {
     }
     "#);
 }
+
+#[test]
+fn a_doc_comment_after_an_expression_is_not_a_division() {
+    // Found by the property test: `a /// doc` once read as `a /` and a `//`
+    // comment, so the formatter, which sees a doc comment, changed the rule.
+    for text in [
+        "rule r-1 { for x in a /// doc\n at - a }\n",
+        "rule r {\n  for x in a /// doc\n  require x / 2 > 1 // half\n}\n",
+    ] {
+        check_round_trip(text).unwrap();
+    }
+    // A division followed by a plain comment is still one.
+    let text = "rule r {\n  for x in xs\n  require x / // the divisor\n    2 > 1\n}\n";
+    check_round_trip(text).unwrap();
+    assert!(format(text).contains("x / 2 > 1"), "{}", format(text));
+}

@@ -67,10 +67,16 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
                 let text =
                     diagnostics_human::render(&diagnostics, &sources, args.color.for_stderr());
                 let _ = stderr.write_all(text.as_bytes());
-                let _ = writeln!(
-                    stderr,
-                    "error: `{name}` does not parse, so it was not formatted"
-                );
+                // The formatter's own safety net is not a problem of the file.
+                let why = if diagnostics
+                    .iter()
+                    .any(|d| d.message.starts_with("internal error"))
+                {
+                    "formatting it would have changed what it says"
+                } else {
+                    "it does not parse"
+                };
+                let _ = writeln!(stderr, "error: `{name}` was not formatted: {why}");
                 trouble = true;
             }
         }

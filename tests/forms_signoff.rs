@@ -274,19 +274,18 @@ fn sarif_provenance_of_a_real_run() {
 fn sarif_with_a_baseline() {
     let (pack, mut checked) = failing_example();
     let program = program(&pack);
-    let finding = |rule: &str, subject: &str, message: &str| serde_json::json!({"rule": rule, "document": PLAN, "subject": subject, "message": message});
     let baseline = serde_json::json!([
-        finding(
+        baseline_finding(
             "license-count",
             "/subscriptions/1",
             "250 licenses today, 240 planned"
         ),
-        finding(
+        baseline_finding(
             "quantity-limits",
             "/subscriptions/0",
             "60 licenses is above the offer's limit"
         ),
-        finding("a-retired-rule", "", "this rule is gone from the pack"),
+        baseline_finding("a-retired-rule", "", "this rule is gone from the pack"),
     ]);
     let signoff = judge(&mut checked, program, WAIVERS, Some(baseline), None);
     let text = findings_sarif::render(&checked, program, &signoff);
@@ -671,14 +670,13 @@ waivers:
 fn junit_and_github_with_a_baseline() {
     let (pack, mut checked) = failing_example();
     let program = program(&pack);
-    let finding = |rule: &str, subject: &str, message: &str| serde_json::json!({"rule": rule, "document": PLAN, "subject": subject, "message": message});
     let baseline = serde_json::json!([
-        finding(
+        baseline_finding(
             "license-count",
             "/subscriptions/1",
             "250 licenses today, 240 planned"
         ),
-        finding(
+        baseline_finding(
             "quantity-limits",
             "/subscriptions/0",
             "60 licenses is above the offer's limit"
@@ -726,4 +724,9 @@ fn junit_and_github_with_a_baseline() {
         "{titles:?}"
     );
     insta::assert_snapshot!("github_baseline", github);
+}
+
+/// A finding of a baseline file, in the failing example plan.
+fn baseline_finding(rule: &str, subject: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({"rule": rule, "document": PLAN, "subject": subject, "message": message})
 }

@@ -174,12 +174,7 @@ fn formatting_gives_the_edits_of_fmt_and_completion_offers_scope() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": inside}),
     );
-    let labels: Vec<&str> = members["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&members);
     assert_eq!(labels, ["open", "closed"]);
 
     // A string not closed yet: still the members.
@@ -193,12 +188,7 @@ fn formatting_gives_the_edits_of_fmt_and_completion_offers_scope() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": inside}),
     );
-    let labels: Vec<&str> = members["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&members);
     assert_eq!(labels, ["open", "closed"], "{members}");
     let edit = &members["result"][0]["textEdit"];
     assert_eq!(
@@ -219,12 +209,7 @@ fn formatting_gives_the_edits_of_fmt_and_completion_offers_scope() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": expression}),
     );
-    let labels: Vec<&str> = items["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&items);
     for want in ["n", "t", "len", "require", "not"] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
     }
@@ -458,4 +443,14 @@ fn every_kind_of_name_has_a_hover_and_a_definition() {
     );
     assert_eq!(lsp.stop(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The labels of a completion answer, in order.
+fn completion_labels(answer: &Value) -> Vec<&str> {
+    answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect()
 }

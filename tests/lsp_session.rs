@@ -426,6 +426,33 @@ fn every_kind_of_name_has_a_hover_and_a_definition() {
         let refused = rename(&mut lsp, needle, delta, new_name);
         assert_eq!(refused["error"]["code"], -32803, "{needle}: {refused}");
     }
+    // Signature help inside a call: the pack function's signature and doc, a
+    // built-in's signature, the argument at the cursor.
+    let help = lsp.request(
+        "textDocument/signatureHelp",
+        json!({"textDocument": {"uri": uri}, "position": position(KINDS, "signed(c)", 0, 7)}),
+    );
+    let signature = &help["result"]["signatures"][0];
+    assert_eq!(signature["label"], "signed(x: Contract): bool", "{help}");
+    assert_eq!(
+        signature["documentation"]["value"],
+        "Whether a contract is signed."
+    );
+    assert_eq!(signature["parameters"][0]["label"], json!([7, 18]));
+    assert_eq!(help["result"]["activeParameter"], 0);
+    let help = lsp.request(
+        "textDocument/signatureHelp",
+        json!({"textDocument": {"uri": uri}, "position": position(KINDS, "len(c", 0, 4)}),
+    );
+    assert_eq!(
+        help["result"]["signatures"][0]["label"], "len(list | map | string) -> int",
+        "{help}"
+    );
+    let outside = lsp.request(
+        "textDocument/signatureHelp",
+        json!({"textDocument": {"uri": uri}, "position": position(KINDS, "and len", 0, 0)}),
+    );
+    assert_eq!(outside["result"], Value::Null, "{outside}");
     let highlights = lsp.request(
         "textDocument/documentHighlight",
         json!({"textDocument": {"uri": uri}, "position": position(KINDS, "c.lines", 0, 0)}),

@@ -17,6 +17,7 @@
 //! - one file per answer: `publish.rs` (diagnostics), `hover.rs`,
 //!   `navigate.rs` (definition, references, outline), `complete.rs`,
 //!   `edits.rs` (formatting, quick fixes), `rename.rs` (rename, highlights),
+//!   `signature.rs` (signature help),
 //!   `capabilities.rs`.
 
 pub mod analysis;
@@ -28,6 +29,7 @@ mod navigate;
 mod publish;
 mod rename;
 pub mod server;
+mod signature;
 pub mod text;
 pub mod transport;
 mod uri;

@@ -16,7 +16,7 @@ use super::analysis::Analysis;
 use super::text::Encoding;
 use super::transport::Incoming;
 use super::workspace::{Published, Workspace};
-use super::{capabilities, complete, edits, hover, navigate, rename};
+use super::{capabilities, complete, edits, hover, navigate, rename, signature};
 
 /// Serves one client on standard input and output until it says `exit`
 /// (or closes the input). Returns the process's exit code: 0 after
@@ -268,6 +268,16 @@ impl<W: Write> Server<W> {
                     Some(Err(why)) => Err((ErrorCode::RequestFailed, why)),
                     None => Ok(Value::Null),
                 }
+            }
+            req::SignatureHelpRequest::METHOD => {
+                let p: lsp_types::SignatureHelpParams = parse(params)?;
+                let at = &p.text_document_position_params;
+                let help = self.with_file(&at.text_document.uri, |a, file| {
+                    let offset = a.offset(file, at.position, encoding)?;
+                    let before = a.text(file).get(..offset)?;
+                    signature::signature_help(a, before)
+                });
+                to_value(help.flatten())
             }
             req::Completion::METHOD => {
                 let p: lsp_types::CompletionParams = parse(params)?;

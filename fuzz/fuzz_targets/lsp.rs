@@ -1,10 +1,10 @@
 //! `preflight lsp` on arbitrary text: the bytes are a policy (an unsaved
 //! buffer, so nothing is read from disk), opened in a session that then asks
 //! every question (hover, definition, completion, signature help,
-//! references, highlights, rename, code actions) at positions spread over the text, in both position
-//! encodings, and edits it; the first byte also picks whether the bytes are
-//! instead sent raw as the frames of a session. The server must answer
-//! without panicking, and end when the input does.
+//! references, highlights, rename, code actions) at positions spread over
+//! the text, in both position encodings, and edits it; the first byte also
+//! picks whether the bytes are instead sent raw as the frames of a session.
+//! The server must answer without panicking, and end when the input does.
 
 #![no_main]
 

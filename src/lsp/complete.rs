@@ -24,12 +24,8 @@ use crate::source::{FileId, Span};
 /// Written at the cursor when nothing is typed there yet; no author writes it.
 const PLACEHOLDER: &str = "__preflight_completion__";
 
-/// The keywords of the language, offered in expression position.
-pub const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "has", "if", "then", "else", "true", "false", "for", "let", "when",
-    "require", "message", "help", "severity", "at", "error", "warning", "info", "rule", "record",
-    "enum", "input", "data", "param", "fn", "title",
-];
+/// Words of clauses that are not reserved (a field may be called `at`).
+const CLAUSE_WORDS: &[&str] = &["at", "title"];
 
 /// What can be written at byte `offset` of the buffer `name` of the pack
 /// `key`, given `current`, the analysis of the text as it is.
@@ -237,7 +233,7 @@ fn expression(analyses: &[&Analysis], file: FileId, at: u32) -> Vec<CompletionIt
             ..CompletionItem::default()
         });
     }
-    for keyword in KEYWORDS {
+    for keyword in crate::syntax::KEYWORDS.iter().chain(CLAUSE_WORDS) {
         items.push(CompletionItem {
             label: (*keyword).to_string(),
             kind: Some(CompletionItemKind::KEYWORD),

@@ -15,6 +15,7 @@ mod parse_tests;
 mod prescan;
 
 pub use expr::{MAX_EXPR_DEPTH, MAX_OPERATOR_CHAIN};
+pub use parse_error::KEYWORDS;
 pub use prescan::MAX_BRACKET_DEPTH;
 
 use pest::Parser as _;

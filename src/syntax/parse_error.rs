@@ -220,8 +220,9 @@ fn expected_words(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     words
 }
 
-/// The language's keywords (language.md §2, and `then`, `else` and `fn` of v2).
-pub(crate) const KEYWORDS: &[&str] = &[
+/// The language's reserved words (language.md §2, and `then`, `else` and
+/// `fn` of v2): no name may be one; editors offer them.
+pub const KEYWORDS: &[&str] = &[
     "rule", "record", "enum", "input", "data", "param", "severity", "for", "in", "let", "when",
     "require", "message", "help", "and", "or", "not", "has", "if", "then", "else", "fn", "true",
     "false", "error", "warning", "info",

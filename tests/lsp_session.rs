@@ -453,6 +453,49 @@ fn every_kind_of_name_has_a_hover_and_a_definition() {
         json!({"textDocument": {"uri": uri}, "position": position(KINDS, "and len", 0, 0)}),
     );
     assert_eq!(outside["result"], Value::Null, "{outside}");
+    // Semantic tokens: each name by what it is (types and modifiers as the
+    // legend of `initialize` numbers them).
+    let tokens = lsp.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let data: Vec<u64> = tokens["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let (mut line, mut column) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            column = 0;
+        }
+        line += t[0];
+        column += t[1];
+        let text: String = KINDS
+            .lines()
+            .nth(line as usize)
+            .unwrap()
+            .chars()
+            .skip(column as usize)
+            .take(t[2] as usize)
+            .collect();
+        decoded.push(format!("{text}: {} {}", t[3], t[4]));
+    }
+    for want in [
+        "known: 4 3",
+        "known: 4 2",
+        "len: 6 4",
+        "signed: 6 1",
+        "signed: 6 0",
+        "Contract: 0 1",
+        "qty: 2 0",
+        "\"signed\": 3 0",
+        "x: 5 1",
+    ] {
+        assert!(decoded.iter().any(|d| d == want), "{want} in {decoded:?}");
+    }
     let highlights = lsp.request(
         "textDocument/documentHighlight",
         json!({"textDocument": {"uri": uri}, "position": position(KINDS, "c.lines", 0, 0)}),

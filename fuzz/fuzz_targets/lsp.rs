@@ -55,6 +55,7 @@ fn session(text: &str, encoding: &str) -> Vec<u8> {
         }
     }
     request(&mut out, "textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    request(&mut out, "textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}}));
     request(&mut out, "textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}));
     // An edit in the middle, then the questions once more at its place.
     let middle = json!({"line": lines.len() / 2, "character": 1});

@@ -17,7 +17,7 @@
 //! - one file per answer: `publish.rs` (diagnostics), `hover.rs`,
 //!   `navigate.rs` (definition, references, outline), `complete.rs`,
 //!   `edits.rs` (formatting, quick fixes), `rename.rs` (rename, highlights),
-//!   `signature.rs` (signature help),
+//!   `signature.rs` (signature help), `tokens.rs` (semantic tokens),
 //!   `capabilities.rs`.
 
 pub mod analysis;
@@ -31,6 +31,7 @@ mod rename;
 pub mod server;
 mod signature;
 pub mod text;
+mod tokens;
 pub mod transport;
 mod uri;
 mod workspace;

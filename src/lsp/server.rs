@@ -16,7 +16,7 @@ use super::analysis::Analysis;
 use super::text::Encoding;
 use super::transport::Incoming;
 use super::workspace::{Published, Workspace};
-use super::{capabilities, complete, edits, hover, navigate, rename, signature};
+use super::{capabilities, complete, edits, hover, navigate, rename, signature, tokens};
 
 /// Serves one client on standard input and output until it says `exit`
 /// (or closes the input). Returns the process's exit code: 0 after
@@ -278,6 +278,13 @@ impl<W: Write> Server<W> {
                     signature::signature_help(a, before)
                 });
                 to_value(help.flatten())
+            }
+            req::SemanticTokensFullRequest::METHOD => {
+                let p: lsp_types::SemanticTokensParams = parse(params)?;
+                let tokens = self.with_file(&p.text_document.uri, |a, file| {
+                    lsp_types::SemanticTokensResult::Tokens(tokens::tokens(a, file, encoding))
+                });
+                to_value(tokens)
             }
             req::Completion::METHOD => {
                 let p: lsp_types::CompletionParams = parse(params)?;

@@ -133,7 +133,6 @@ const FUNCTION_ALIASES: &[(&str, &str)] = &[
     ("hours", "hours_between"),
 ];
 
-/// Whether `name` is a built-in function or generator.
 /// The built-in functions and generators, each with its signature: what an
 /// editor offers and shows on hover.
 pub fn builtin_functions() -> &'static [(&'static str, &'static str)] {
@@ -145,8 +144,9 @@ pub(crate) fn builtin_name(name: &str) -> Option<&'static str> {
     FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
 }
 
+/// Whether `name` is a built-in function or generator.
 pub(crate) fn is_function_name(name: &str) -> bool {
-    FUNCTIONS.iter().any(|(n, _)| *n == name)
+    builtin_name(name).is_some()
 }
 
 fn signature(name: &str) -> &'static str {

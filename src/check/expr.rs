@@ -166,11 +166,7 @@ impl Checker<'_> {
                     def.name,
                     list_names(members, 20)
                 ));
-                let diagnostic = match fix {
-                    Some((title, text)) => diagnostic.fix(title, span, text),
-                    None => diagnostic,
-                };
-                self.report(diagnostic);
+                self.report(diagnostic.fix_when(fix, span));
                 typed(
                     TExprKind::Const(Const::Str(std::sync::Arc::from(s))),
                     Type::Enum(*id),
@@ -270,17 +266,14 @@ impl Checker<'_> {
             return t;
         }
         if let Some(g) = self.global(&v.name) {
-            let declared = g.span;
-            self.note_use(v.span, declared);
-            let Some(g) = self.global(&v.name) else {
-                return invalid(v.span);
-            };
             let kind = match g.kind {
                 GlobalKind::Input => TExprKind::Input,
                 GlobalKind::Data(i) => TExprKind::Data(i),
                 GlobalKind::Param(i) => TExprKind::Param(i),
             };
-            return typed(kind, g.ty.clone(), v.span);
+            let (t, declared) = (typed(kind, g.ty.clone(), v.span), g.span);
+            self.note_use(v.span, declared);
+            return t;
         }
         if self.unparsed_names.contains(&v.name) {
             return invalid(v.span);
@@ -328,14 +321,13 @@ impl Checker<'_> {
         };
         let lower_bool = (lower == "true" || lower == "false").then_some(lower.as_str());
         let close = lower_bool.or_else(|| did_you_mean(&v.name, names.iter().map(String::as_str)));
-        let mut diagnostic =
+        let fix = close.map(|c| (format!("change to `{c}`"), c.to_string()));
+        self.report(
             Diagnostic::error(Code::UnknownName, format!("unknown name `{}`", v.name))
                 .label(v.span, "not defined here")
-                .maybe_help(help);
-        if let Some(close) = close {
-            diagnostic = diagnostic.fix(format!("change to `{close}`"), v.span, close);
-        }
-        self.report(diagnostic);
+                .maybe_help(help)
+                .fix_when(fix, v.span),
+        );
         invalid(v.span)
     }
 
@@ -375,14 +367,13 @@ impl Checker<'_> {
                 let label = format!("`{}` has no field `{}`", record.name, field.name);
                 let message = format!("unknown field `{}` on `{}`", field.name, record.name);
                 let declared = record.name_span;
-                let mut diagnostic = Diagnostic::error(Code::UnknownField, message)
-                    .label(field.span, label)
-                    .label(declared, "record declared here")
-                    .help(help);
-                if let Some((title, text)) = fix {
-                    diagnostic = diagnostic.fix(title, field.span, text);
-                }
-                self.report(diagnostic);
+                self.report(
+                    Diagnostic::error(Code::UnknownField, message)
+                        .label(field.span, label)
+                        .label(declared, "record declared here")
+                        .help(help)
+                        .fix_when(fix, field.span),
+                );
                 None
             }
             Type::Unknown => None,
@@ -532,8 +523,8 @@ impl Checker<'_> {
         let help = match tests {
             Some(tests) => {
                 let guard = tests.join(" and ");
-                let in_clause = !self.in_template && !links.iter().any(|l| l.generator);
-                if let Some(clause) = self.clause.filter(|_| in_clause) {
+                let generator = links.iter().any(|l| l.generator);
+                if let Some(clause) = self.clause.filter(|_| !self.in_template && !generator) {
                     let indent = self.sources.get(clause.file).map_or("", |f| {
                         let before = f.text().get(..clause.start as usize).unwrap_or("");
                         let line = before.rsplit('\n').next().unwrap_or("");
@@ -546,7 +537,7 @@ impl Checker<'_> {
                         format!("when {guard}\n{indent}"),
                     ));
                 }
-                if links.iter().any(|l| l.generator) {
+                if generator {
                     format!(
                         "guard it in the generator's filter: `… for … in … if {guard}` (join it with `and` to a filter already there), or give a default: `{default}`"
                     )

@@ -31,6 +31,8 @@ impl Checker<'_> {
                 ClauseKind::Help(t) => self.once(&mut help, (t, kw), "help", &r.id),
                 ClauseKind::At(e) => self.once(&mut at, (e, kw), "at", &r.id),
                 ClauseKind::For(..) | ClauseKind::Let(..) | ClauseKind::When(_) => {
+                    // Where a `for` or `let` variable is in scope, for editors.
+                    let visible = Self::after(clause.span, r.span);
                     if let Some(require) = first_require {
                         let keyword = clause.kind.keyword();
                         self.report(
@@ -46,7 +48,6 @@ impl Checker<'_> {
                             let elem = self.element_type(&iter);
                             let position = position.as_ref().map(|p| {
                                 self.check_new_name(&scope, p);
-                                let visible = Self::after(clause.span, r.span);
                                 self.note_local(
                                     p,
                                     &Type::Int,
@@ -57,7 +58,6 @@ impl Checker<'_> {
                                 scope.bind(&p.name, Type::Int, p.span, false)
                             });
                             self.check_new_name(&scope, var);
-                            let visible = Self::after(clause.span, r.span);
                             self.note_local(
                                 var,
                                 &elem,
@@ -76,7 +76,6 @@ impl Checker<'_> {
                             let path = scope.path_key(value);
                             let value = self.expr(&mut scope, value, None);
                             self.check_new_name(&scope, name);
-                            let visible = Self::after(clause.span, r.span);
                             self.note_local(
                                 name,
                                 &value.ty,

@@ -196,13 +196,12 @@ impl Checker<'_> {
                 "date" => Type::Date,
                 "datetime" => Type::DateTime,
                 other => match self.type_names.get(other).copied() {
-                    Some(TypeName::Enum(id)) => {
+                    Some(found) => {
                         self.note_type_use(name.span, other);
-                        Type::Enum(id)
-                    }
-                    Some(TypeName::Record(id)) => {
-                        self.note_type_use(name.span, other);
-                        Type::Record(id)
+                        match found {
+                            TypeName::Enum(id) => Type::Enum(id),
+                            TypeName::Record(id) => Type::Record(id),
+                        }
                     }
                     None if self.unparsed_names.contains(other) => Type::Unknown,
                     None => {
@@ -261,15 +260,10 @@ impl Checker<'_> {
         if let Some((_, real)) = TYPE_ALIASES.iter().find(|(alias, _)| *alias == name) {
             return format!("the type is called `{real}` in policies");
         }
-        let declared: Vec<&str> = self.type_names.keys().map(String::as_str).collect();
-        let candidates = BUILTIN_TYPES
-            .iter()
-            .copied()
-            .chain(declared.iter().copied());
-        match did_you_mean(name, candidates) {
+        match self.close_type(name) {
             Some(s) => format!("did you mean `{s}`?"),
             None => {
-                let mut names: Vec<&str> = declared;
+                let mut names: Vec<&str> = self.type_names.keys().map(String::as_str).collect();
                 names.sort_unstable();
                 let all = BUILTIN_TYPES.iter().copied().chain(names);
                 format!(

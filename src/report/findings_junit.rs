@@ -50,6 +50,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::OutcomeKind;
 use crate::model::program::Program;
+use crate::report::counts::Counts as RunCounts;
 use crate::report::diagnostics_json::location;
 use crate::report::findings::{finding_text, waiver_text};
 use crate::run::provenance::{InputDigest, Provenance};
@@ -130,14 +131,12 @@ pub fn render(checked: &Checked, program: &Program, signoff: &SignOff) -> String
     );
     let mut common = provenance.map(run_properties).unwrap_or_default();
     if let Some(baseline) = &signoff.baseline {
-        let new = checked
-            .documents
-            .iter()
-            .flat_map(|d| &d.outcomes)
-            .filter(|o| o.disposition.baseline == Some(BaselineMark::New))
-            .count();
+        let mut counts = RunCounts::default();
+        for doc in &checked.documents {
+            counts.add(program, doc);
+        }
         property(&mut common, "baseline.file", &baseline.file);
-        property(&mut common, "baseline.new", &new.to_string());
+        property(&mut common, "baseline.new", &counts.new.to_string());
         property(
             &mut common,
             "baseline.fixed",

@@ -111,31 +111,14 @@ impl Pack {
         for path in paths {
             for file in policy_files(path, &mut diagnostics) {
                 let display = file.display().to_string();
-                match read_policy(&file) {
-                    Ok(Decoded::Text(text)) => {
-                        sources.add(display, text);
+                let read = read_policy(&file);
+                if let Some(problem) = unreadable_policy(&display, &read) {
+                    if let Ok(Decoded::Invalid { lossy, offset }) = read {
+                        not_utf8.push((diagnostics.len(), display, lossy, offset));
                     }
-                    Ok(Decoded::Utf16) => diagnostics.push(
-                        Diagnostic::error(
-                            Code::Io,
-                            format!("cannot read `{display}`: it is UTF-16 text"),
-                        )
-                        .help("save the file as UTF-8"),
-                    ),
-                    Ok(Decoded::Invalid { lossy, offset }) => {
-                        not_utf8.push((diagnostics.len(), display.clone(), lossy, offset));
-                        diagnostics.push(
-                            Diagnostic::error(
-                                Code::Io,
-                                format!("cannot read `{display}`: it is not UTF-8 text"),
-                            )
-                            .help("save the file as UTF-8"),
-                        );
-                    }
-                    Err(message) => diagnostics.push(
-                        Diagnostic::error(Code::Io, format!("cannot read `{display}`: {message}"))
-                            .help("policy files are UTF-8 text files of at most 8 MiB"),
-                    ),
+                    diagnostics.push(problem);
+                } else if let Ok(Decoded::Text(text)) = read {
+                    sources.add(display, text);
                 }
             }
         }
@@ -438,8 +421,8 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         );
         return Vec::new();
     }
-    let entries = match std::fs::read_dir(path) {
-        Ok(entries) => entries,
+    let files = match policy_files_in(path) {
+        Ok(files) => files,
         Err(e) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -454,19 +437,6 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
             return Vec::new();
         }
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "policy") && p.is_file())
-        .collect();
-    files.sort_by(|a, b| {
-        let name = |p: &PathBuf| {
-            p.file_name()
-                .map(|n| n.as_encoded_bytes().to_vec())
-                .unwrap_or_default()
-        };
-        name(a).cmp(&name(b))
-    });
     if files.is_empty() {
         diagnostics.push(
             Diagnostic::error(Code::Io, format!("no `.policy` files in `{shown}`"))
@@ -474,6 +444,45 @@ fn policy_files(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         );
     }
     files
+}
+
+/// The `.policy` files directly in `dir` (not in its sub-directories), in
+/// the order a pack reads them.
+pub fn policy_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "policy") && p.is_file())
+        .collect();
+    files.sort_by(|a, b| by_file_name(a, b));
+    Ok(files)
+}
+
+/// The order in which a pack reads its files: by file name, byte by byte.
+pub fn by_file_name(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let name = |p: &Path| p.file_name().map(|n| n.as_encoded_bytes().to_vec());
+    name(a).cmp(&name(b))
+}
+
+/// What `validate` says of a policy file it cannot take as it was read
+/// (UTF-16, not UTF-8, unreadable or too large); `None` for text. For a
+/// file that is not UTF-8, the caller labels the first bad byte, once the
+/// replaced text has a place among the sources.
+pub fn unreadable_policy(name: &str, read: &Result<Decoded, String>) -> Option<Diagnostic> {
+    Some(match read {
+        Ok(Decoded::Text(_)) => return None,
+        Ok(Decoded::Utf16) => {
+            Diagnostic::error(Code::Io, format!("cannot read `{name}`: it is UTF-16 text"))
+                .help("save the file as UTF-8")
+        }
+        Ok(Decoded::Invalid { .. }) => Diagnostic::error(
+            Code::Io,
+            format!("cannot read `{name}`: it is not UTF-8 text"),
+        )
+        .help("save the file as UTF-8"),
+        Err(message) => Diagnostic::error(Code::Io, format!("cannot read `{name}`: {message}"))
+            .help("policy files are UTF-8 text files of at most 8 MiB"),
+    })
 }
 
 /// Reads a policy file as UTF-8, refusing files too large for spans: the

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::model::index::{Index, Symbol, Target};
-use crate::pack::{Pack, read_policy};
+use crate::pack::{Pack, by_file_name, policy_files_in, read_policy, unreadable_policy};
 use lsp_types::{Location, Position, Range};
 
 use super::text::{Encoding, LineIndex};
@@ -72,15 +72,15 @@ impl Analysis {
                 }
             }
             PackKey::Dir(dir) => {
-                let mut names = policy_files(dir);
+                let mut paths = policy_files_in(dir).unwrap_or_default();
                 for name in buffers.keys() {
-                    let path = Path::new(name);
-                    if path.parent() == Some(dir.as_path()) && !names.contains(name) {
-                        names.push(name.clone());
+                    let path = PathBuf::from(name);
+                    if path.parent() == Some(dir.as_path()) && !paths.contains(&path) {
+                        paths.push(path);
                     }
                 }
-                names.sort_by(|a, b| file_name(a).cmp(file_name(b)));
-                for name in names {
+                paths.sort_by(|a, b| by_file_name(a, b));
+                for name in paths.iter().map(|p| p.display().to_string()) {
                     if let Some(buffer) = buffers.get(&name) {
                         sources.add(name, buffer.text.clone());
                         continue;
@@ -214,56 +214,22 @@ impl Analysis {
     }
 }
 
-/// The `.policy` files of a directory, by name.
-fn policy_files(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "policy"))
-        .map(|p| p.display().to_string())
-        .collect()
-}
-
-/// The byte order of a pack's files: by file name, as `-p` loads them.
-fn file_name(name: &str) -> &[u8] {
-    Path::new(name)
-        .file_name()
-        .map_or(name.as_bytes(), |n| n.as_encoded_bytes())
-}
-
 /// Adds the file `name` from disk, with the diagnostics `validate` gives
 /// for one it cannot read. Unlike `validate`, a file that is not UTF-8 is
 /// still checked, its bad bytes replaced, so that the names it declares are
 /// known to the others while the author fixes it.
 fn read_file(name: &str, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) {
-    match read_policy(Path::new(name)) {
+    let read = read_policy(Path::new(name));
+    let problem = unreadable_policy(name, &read);
+    match read {
         Ok(Decoded::Text(text)) => {
             sources.add(name.to_string(), text);
         }
         Ok(Decoded::Invalid { lossy, offset }) => {
             let id = sources.add(name.to_string(), lossy);
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{name}`: it is not UTF-8 text"),
-                )
-                .label(
-                    replacement_span(id, offset),
-                    "the first byte that is not UTF-8",
-                )
-                .help("save the file as UTF-8"),
-            );
+            let at = replacement_span(id, offset);
+            diagnostics.extend(problem.map(|d| d.label(at, "the first byte that is not UTF-8")));
         }
-        Ok(Decoded::Utf16) => diagnostics.push(
-            Diagnostic::error(Code::Io, format!("cannot read `{name}`: it is UTF-16 text"))
-                .help("save the file as UTF-8"),
-        ),
-        Err(why) => diagnostics.push(
-            Diagnostic::error(Code::Io, format!("cannot read `{name}`: {why}"))
-                .help("policy files are UTF-8 text files of at most 8 MiB"),
-        ),
+        Ok(Decoded::Utf16) | Err(_) => diagnostics.extend(problem),
     }
 }

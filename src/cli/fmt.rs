@@ -70,7 +70,7 @@ pub(super) fn run(args: &FmtArgs) -> u8 {
                 // The formatter's own safety net is not a problem of the file.
                 let why = if diagnostics
                     .iter()
-                    .any(|d| d.message.starts_with("internal error"))
+                    .any(|d| d.message == crate::format::CHANGES_MEANING)
                 {
                     "formatting it would have changed what it says"
                 } else {

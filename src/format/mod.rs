@@ -158,6 +158,10 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{MAX_POLICY_FILE_BYTES, Sources};
 use crate::syntax;
 
+/// The message of the safety net of [`format_source`]: the layout would
+/// have changed what the file says, so it was left as it is.
+pub const CHANGES_MEANING: &str = "internal error: formatting would change what this file says";
+
 /// Formats the policy text `text` (named `name` in diagnostics): the canonical
 /// layout, or the reasons it cannot be formatted (a file that does not parse is
 /// never rewritten), with the sources they point into.
@@ -193,10 +197,7 @@ pub fn format_source(name: &str, text: &str) -> Result<String, (Sources, Vec<Dia
     let difference = verify::first_difference(&ast, &again)
         .or_else(|| (warnings(&diagnostics) != warnings(&again_diagnostics)).then_some(0));
     if let Some(index) = difference {
-        let mut diagnostic = Diagnostic::error(
-            Code::Parse,
-            "internal error: formatting would change what this file says",
-        )
+        let mut diagnostic = Diagnostic::error(Code::Parse, CHANGES_MEANING)
         .help("the file was left as it is; this is a bug in preflight, please report it with this policy");
         if let Some(decl) = ast.decls.get(index) {
             diagnostic = diagnostic.label(decl_span(decl), "formatting changes this declaration");

@@ -12,7 +12,7 @@ use lsp_types::{notification as note, request as req};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::analysis::Analysis;
+use super::analysis::{Analysis, PackKey};
 use super::text::Encoding;
 use super::transport::Incoming;
 use super::workspace::{Published, Workspace};
@@ -415,11 +415,18 @@ impl<W: Write> Server<W> {
     /// The analysis of the pack of `uri`, made current first (what that
     /// check finds is published before the answer), with the file's name.
     fn analysis(&mut self, uri: &str) -> Option<(&Analysis, String)> {
+        let (key, name) = self.refresh(uri)?;
+        Some((self.workspace.analysis(&key)?, name))
+    }
+
+    /// Makes the analysis of the pack of `uri` current, publishing what that
+    /// check finds: the pack, and the file's name in it.
+    fn refresh(&mut self, uri: &str) -> Option<(PackKey, String)> {
         let (key, name, published) = self.workspace.refresh(uri, self.encoding)?;
         for p in published {
             self.publish(p);
         }
-        Some((self.workspace.analysis(&key)?, name))
+        Some((key, name))
     }
 
     /// Runs `f` on the analysis of `uri` and the file id in it.
@@ -455,10 +462,7 @@ impl<W: Write> Server<W> {
         position: lsp_types::Position,
     ) -> Option<Vec<lsp_types::CompletionItem>> {
         let encoding = self.encoding;
-        let (key, name, published) = self.workspace.refresh(uri.as_str(), encoding)?;
-        for p in published {
-            self.publish(p);
-        }
+        let (key, name) = self.refresh(uri.as_str())?;
         let buffers = self.workspace.buffers(&key);
         let analysis = self.workspace.analysis(&key)?;
         let file = analysis.file(&name)?;

@@ -7,7 +7,7 @@
 //! at the cursor: `s.` becomes a field read whose receiver the checker
 //! records, `require ` a variable whose scope it knows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
@@ -221,7 +221,7 @@ fn fields(analysis: &Analysis, file: FileId, at: u32) -> Vec<CompletionItem> {
 /// of `analyses` (of the same file, which has the same id in each).
 fn expression(analyses: &[&Analysis], file: FileId, at: u32) -> Vec<CompletionItem> {
     let mut items = Vec::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for analysis in analyses {
         declared_names(analysis, file, at, &mut seen, &mut items);
     }
@@ -249,7 +249,7 @@ fn declared_names(
     analysis: &Analysis,
     file: FileId,
     at: u32,
-    seen: &mut HashMap<String, ()>,
+    seen: &mut HashSet<String>,
     items: &mut Vec<CompletionItem>,
 ) {
     let index = &analysis.index;
@@ -271,7 +271,7 @@ fn declared_names(
             SymbolKind::Function => CompletionItemKind::FUNCTION,
             _ => continue,
         };
-        if s.name == PLACEHOLDER || seen.insert(s.name.clone(), ()).is_some() {
+        if s.name == PLACEHOLDER || !seen.insert(s.name.clone()) {
             continue;
         }
         let detail = match s.kind {

@@ -99,11 +99,12 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> String {
         out.push_str(&format!("\n\n---\n\n`{name}`: {}", doc.trim()));
     }
     if symbol.kind == SymbolKind::Record {
+        let record = analysis.index.declared_at(symbol.name_span);
         let fields: Vec<String> = analysis
             .index
             .symbols
             .iter()
-            .filter(|s| s.kind == SymbolKind::Field && s.parent == symbol_id(analysis, symbol))
+            .filter(|s| s.kind == SymbolKind::Field && s.parent == record)
             .map(|s| format!("- `{}: {}`", s.name, ty(s)))
             .collect();
         if !fields.is_empty() {
@@ -112,10 +113,6 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> String {
         }
     }
     out
-}
-
-fn symbol_id(analysis: &Analysis, symbol: &Symbol) -> Option<usize> {
-    analysis.index.declared_at(symbol.name_span)
 }
 
 /// The record or enum a value of type `t` is (through lists and maps), with

@@ -276,7 +276,7 @@ fn declared_names(
         }
         let detail = match s.kind {
             SymbolKind::Function => s.signature.clone(),
-            _ => s.ty.as_ref().map(|t| t.display(schema).to_string()),
+            _ => s.type_text(schema),
         };
         items.push(CompletionItem {
             label: s.name.clone(),

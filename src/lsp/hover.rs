@@ -34,15 +34,7 @@ pub fn hover(analysis: &Analysis, found: &Found, encoding: Encoding) -> Option<H
 /// comment, and the doc of the record or enum its value is.
 pub fn describe(analysis: &Analysis, symbol: &Symbol) -> String {
     let schema = &analysis.index.schema;
-    let ty = |s: &Symbol| {
-        let mut text =
-            s.ty.as_ref()
-                .map_or_else(|| "_".to_string(), |t| t.display(schema).to_string());
-        if s.optional {
-            text.push('?');
-        }
-        text
-    };
+    let ty = |s: &Symbol| s.type_text(schema).unwrap_or_else(|| "_".to_string());
     let parent = |s: &Symbol| s.parent.and_then(|p| analysis.index.symbol(p));
     let (code, note) = match symbol.kind {
         SymbolKind::Record => (format!("record {}", symbol.name), None),

@@ -21,11 +21,12 @@ pub fn references(
     declaration: bool,
     encoding: Encoding,
 ) -> Vec<Location> {
-    let mut out = Vec::new();
-    if declaration && let Some(symbol) = analysis.symbol(&found.target) {
-        out.extend(analysis.location(symbol.name_span, encoding));
-    }
     let declared = analysis.symbol(&found.target).map(|s| s.name_span);
+    let mut out: Vec<Location> = declared
+        .filter(|_| declaration)
+        .and_then(|s| analysis.location(s, encoding))
+        .into_iter()
+        .collect();
     out.extend(
         super::rename::occurrences(analysis, found)
             .into_iter()
@@ -61,10 +62,7 @@ pub fn document_symbols(
         let detail = match s.kind {
             SymbolKind::Function => s.signature.clone(),
             SymbolKind::Rule => Some("rule".to_string()),
-            _ => s.ty.as_ref().map(|t| {
-                let q = if s.optional { "?" } else { "" };
-                format!("{}{q}", t.display(schema))
-            }),
+            _ => s.type_text(schema),
         };
         #[expect(
             deprecated,

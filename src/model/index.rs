@@ -65,6 +65,16 @@ pub struct Symbol {
     pub visible: Option<Span>,
 }
 
+impl Symbol {
+    /// Its type as written in a declaration, `?` included (`int?`), or
+    /// `None` for what has no type (a record, a rule).
+    pub fn type_text(&self, schema: &Schema) -> Option<String> {
+        let ty = self.ty.as_ref()?;
+        let optional = if self.optional { "?" } else { "" };
+        Some(format!("{}{optional}", ty.display(schema)))
+    }
+}
+
 /// What a use of a name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
